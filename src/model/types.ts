@@ -1,0 +1,395 @@
+/**
+ * The normalized SOP model: what every phase after `normalize` sees.
+ *
+ * Everything is readonly and fully resolved: durations are numbers with an explicit unit basis,
+ * times of day are minutes since midnight with an explicit next-day flag, role references point
+ * at declared roles, and every node keeps the source position it came from so later phases can
+ * report problems at the right line.
+ */
+
+/** A position range in a source file: 1-based lines and columns, end exclusive. */
+export interface SourceSpan {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+}
+
+/** A duration as written (`15m`, `2d`, `1w`, `6mo`, `3y`) split into an exact part and a calendar part. */
+export interface Duration {
+  /** The spelling in the YAML, kept for messages and documents. */
+  readonly text: string;
+  readonly amount: number;
+  readonly unit: DurationUnit;
+  /** Length in minutes for exact units (m, h, d, w); `null` for months and years. */
+  readonly minutes: number | null;
+}
+
+export type DurationUnit = 'm' | 'h' | 'd' | 'w' | 'mo' | 'y';
+
+/** A time of day. `nextDay` is true for the end of a window that crosses midnight (次日08:30). */
+export interface TimeOfDay {
+  readonly text: string;
+  /** Minutes since midnight, 0–1439. */
+  readonly minutes: number;
+  readonly nextDay: boolean;
+}
+
+/** A duty window. `lengthMinutes` is always > 0; 24 h windows have equal start and end with `nextDay`. */
+export interface DutyWindow {
+  readonly start: TimeOfDay;
+  readonly end: TimeOfDay;
+  readonly lengthMinutes: number;
+  /** Chinese rendering such as `17:30–次日08:30`. */
+  readonly label: string;
+}
+
+/** How days are counted by a threshold. */
+export type DayBasis = 'calendar' | 'working';
+
+export interface Role {
+  readonly id: string;
+  readonly name: string;
+  readonly aliases: readonly string[];
+  readonly duties: readonly Clause[];
+  readonly span: SourceSpan;
+}
+
+/** A sentence of the SOP, with the seed clause number it comes from (e.g. `4.1.2`). */
+export interface Clause {
+  readonly text: string;
+  readonly clause: string | null;
+}
+
+export interface Schedule {
+  readonly window: DutyWindow;
+  /** Window used on statutory holidays; `null` when holidays use the normal window. */
+  readonly holidayWindow: DutyWindow | null;
+  readonly arriveEarly: Duration | null;
+  readonly handoverPrep: Duration | null;
+  readonly answerWithinRings: number | null;
+  /** The roster (值班安排表): who prepares it, by when, and which form it is. */
+  readonly roster: RosterRule | null;
+  /** `true` when the hotline may only answer calls, not dial out (值班热线原则上只允许接听). */
+  readonly hotlineAnswerOnly: boolean;
+  readonly clause: string | null;
+}
+
+export interface RosterRule {
+  readonly preparedBy: string;
+  readonly approvedBy: string | null;
+  /** Days before the start of the rostered month by which it must be ready (0 = by month end). */
+  readonly dueDaysBeforeMonth: number;
+  readonly form: string | null;
+  /** Leave must be approved by this role, who arranges a substitute; private swaps are forbidden. */
+  readonly leaveApprovedBy: string | null;
+  readonly privateSwapsForbidden: boolean;
+  readonly clause: string | null;
+}
+
+export interface OnCall {
+  readonly roles: readonly string[];
+  readonly devices: readonly string[];
+  readonly rule: Clause;
+}
+
+export interface ChecklistItem {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface Checklist {
+  readonly id: string;
+  readonly title: string;
+  readonly items: readonly ChecklistItem[];
+  /** What to do when an item is damaged or missing. */
+  readonly onProblem: string | null;
+  readonly clause: string | null;
+}
+
+/** A field of an event payload or a form column. */
+export interface Field {
+  readonly id: string;
+  readonly label: string;
+  readonly type: FieldType;
+  /** For `enum` fields: allowed values with their labels. */
+  readonly options: readonly { readonly value: string; readonly label: string }[];
+  readonly required: boolean;
+  /** Relative width of a form column (1 = normal). */
+  readonly width: number;
+}
+
+export type FieldType = 'text' | 'date' | 'time' | 'datetime' | 'phone' | 'enum' | 'boolean' | 'signature' | 'number';
+
+/** A guard condition, declarative so that it can be compiled, serialized and documented. */
+export type Condition =
+  /** Every item of the checklist kept in context field `field` has been checked. */
+  | { readonly kind: 'checklist-complete'; readonly field: string }
+  /** No entry of list `field` has `flag` set (or the list is empty when `flag` is null). */
+  | { readonly kind: 'none'; readonly field: string; readonly flag: string | null }
+  /** The event payload has non-empty values for these fields. */
+  | { readonly kind: 'payload-has'; readonly fields: readonly string[] }
+  /** Payload field `field` equals `value`. */
+  | { readonly kind: 'payload-equals'; readonly field: string; readonly value: string };
+
+/** An effect of an event on the context. */
+export type Effect =
+  /** Record the payload (fields of the event) into context field `field` (a map keyed by checklist item). */
+  | { readonly kind: 'check'; readonly field: string }
+  /** Append the payload to list `field`. */
+  | { readonly kind: 'append'; readonly field: string }
+  /** Remove the entry whose `id` equals the payload's `id` from list `field`. */
+  | { readonly kind: 'remove'; readonly field: string }
+  /** Copy payload fields into context fields of the same name. */
+  | { readonly kind: 'set'; readonly fields: readonly string[] };
+
+export interface Transition {
+  readonly event: string;
+  readonly label: string;
+  /** Target step, or `null` for an event handled in place. */
+  readonly target: string | null;
+  /** Who performs it, when it differs from the step's role. */
+  readonly role: string | null;
+  readonly payload: readonly Field[];
+  readonly conditions: readonly Condition[];
+  /** Shown when a condition refuses the event. */
+  readonly refusal: string | null;
+  readonly effects: readonly Effect[];
+  readonly clause: string | null;
+  readonly span: SourceSpan;
+}
+
+/** A timed transition of a step. */
+export type Timer =
+  /** Fires `before` ahead of the end of the current duty window (e.g. prepare handover 15 min before). */
+  | {
+      readonly kind: 'before-window-end';
+      readonly before: Duration;
+      readonly target: string;
+      readonly label: string;
+      readonly clause: string | null;
+      readonly span: SourceSpan;
+    }
+  /** Fires when escalation `ladder` reaches `level` (0-based) — generated from `escalations`. */
+  | {
+      readonly kind: 'escalation';
+      readonly ladder: string;
+      readonly level: number;
+      readonly target: string;
+      readonly label: string;
+      readonly clause: string | null;
+      readonly span: SourceSpan;
+    };
+
+export type StepKind = 'normal' | 'final' | 'handoff';
+
+export interface Step {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: StepKind;
+  readonly role: string | null;
+  readonly clause: string | null;
+  /** What is done in this step, in order (for documents and forms). */
+  readonly tasks: readonly Clause[];
+  readonly transitions: readonly Transition[];
+  readonly timers: readonly Timer[];
+  /** For `handoff` steps: the SOP the case is handed to (a key of `references`). */
+  readonly handoff: string | null;
+  /** Starts the clock of these escalation ladders when entered. */
+  readonly startsClocks: readonly string[];
+  readonly span: SourceSpan;
+}
+
+export type ContextField =
+  | { readonly id: string; readonly kind: 'checklist'; readonly checklist: string }
+  | { readonly id: string; readonly kind: 'list'; readonly flag: string | null }
+  | { readonly id: string; readonly kind: 'value' };
+
+export interface Workflow {
+  readonly initial: string;
+  readonly context: readonly ContextField[];
+  readonly steps: readonly Step[];
+}
+
+export interface EscalationLevel {
+  /** Elapsed since the clock started when this level is reached. */
+  readonly after: Duration;
+  readonly role: string;
+  /** The step the case moves to. */
+  readonly step: string;
+  readonly clause: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface EscalationLadder {
+  readonly id: string;
+  readonly label: string;
+  readonly basis: DayBasis;
+  /** The step whose entry starts the clock. */
+  readonly startsAt: string;
+  /** Steps watched before the first level is reached. */
+  readonly watch: readonly string[];
+  readonly levels: readonly EscalationLevel[];
+  readonly span: SourceSpan;
+}
+
+export type AuditFrequency =
+  | { readonly kind: 'daily' }
+  | { readonly kind: 'weekly'; readonly weekday: Weekday }
+  | { readonly kind: 'monthly'; readonly day: number };
+
+export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
+
+export interface Audit {
+  readonly id: string;
+  readonly role: string;
+  readonly frequency: AuditFrequency;
+  readonly form: string | null;
+  /** What is audited, e.g. 上周本部门记录. */
+  readonly covers: string;
+  readonly signs: boolean;
+  readonly clause: string | null;
+}
+
+export type RecordRule = 'no-torn-pages' | 'no-alterations';
+
+export interface RecordSpec {
+  readonly form: string;
+  readonly retention: Duration | null;
+  readonly minRetention: Duration | null;
+  readonly custodian: string | null;
+  readonly rules: readonly RecordRule[];
+  readonly clause: string | null;
+  readonly span: SourceSpan;
+}
+
+export type FormKind = 'roster' | 'log' | 'register';
+
+export interface Form {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: FormKind;
+  /** Header fields filled once per page (date, duty window, people on duty …). */
+  readonly fields: readonly Field[];
+  /** Table columns, one row per entry. */
+  readonly columns: readonly Field[];
+  /** Checklist printed on the form, if any. */
+  readonly checklist: string | null;
+  /** Signature blocks, each naming the signing role or a label. */
+  readonly signatures: readonly { readonly label: string; readonly role: string | null }[];
+  /** Rows per page for table forms. */
+  readonly rows: number;
+}
+
+export interface Reference {
+  readonly id: string;
+  readonly title: string;
+  /** `true` when the referenced SOP is not part of this set (it is then not resolved). */
+  readonly external: boolean;
+  readonly note: string | null;
+  readonly span: SourceSpan;
+}
+
+export type ReviewType = 'annual' | 'semiannual' | 'feedback' | 'expert';
+
+export interface ReviewPolicy {
+  readonly annual: Duration | null;
+  readonly semiannual: Duration | null;
+  readonly feedback: boolean;
+  readonly expert: boolean;
+  readonly recordEveryReview: boolean;
+  readonly rules: readonly Clause[];
+}
+
+export interface Revision {
+  readonly version: string;
+  readonly date: string;
+  readonly type: ReviewType | 'initial';
+  readonly by: readonly string[];
+  readonly summary: string;
+  /** Chain hash: sha256 over the previous hash and this revision's content. */
+  readonly hash: string | null;
+  readonly span: SourceSpan;
+}
+
+export interface FeedbackItem {
+  readonly id: string;
+  readonly date: string;
+  readonly by: string;
+  readonly text: string;
+  readonly status: 'open' | 'accepted' | 'rejected';
+}
+
+export interface ManualSection {
+  readonly id: string;
+  readonly title: string;
+  readonly guide: string;
+}
+
+export interface SopIdentity {
+  readonly id: string;
+  readonly title: string;
+  readonly number: string | null;
+  readonly department: string | null;
+  readonly version: string;
+  readonly effective: string;
+}
+
+interface SopBase extends SopIdentity {
+  readonly file: string;
+  readonly source: string;
+  /** sha256 of the source text, hex. */
+  readonly sourceHash: string;
+  readonly site: SiteSettings;
+  readonly purpose: string;
+  readonly scope: string;
+  readonly roles: readonly Role[];
+  readonly references: readonly Reference[];
+  readonly review: ReviewPolicy;
+  readonly revisions: readonly Revision[];
+  readonly feedback: readonly FeedbackItem[];
+  readonly notes: readonly Clause[];
+  readonly span: SourceSpan;
+}
+
+export interface SiteSettings {
+  /** UTC offset of the site in minutes (China: 480). Deadlines are computed in site time. */
+  readonly utcOffsetMinutes: number;
+  /** Extra holidays and make-up workdays for this site, ISO dates. */
+  readonly extraHolidays: readonly string[];
+  readonly extraWorkdays: readonly string[];
+}
+
+export interface ProcedureSop extends SopBase {
+  readonly kind: 'procedure';
+  readonly schedule: Schedule | null;
+  readonly mainDuties: readonly Clause[];
+  readonly principles: readonly Clause[];
+  readonly discipline: readonly Clause[];
+  readonly rights: readonly Clause[];
+  readonly onCall: OnCall | null;
+  readonly checklists: readonly Checklist[];
+  readonly workflow: Workflow | null;
+  readonly escalations: readonly EscalationLadder[];
+  readonly audits: readonly Audit[];
+  readonly records: readonly RecordSpec[];
+  readonly forms: readonly Form[];
+}
+
+export interface ManualSop extends SopBase {
+  readonly kind: 'manual';
+  readonly sections: readonly ManualSection[];
+  /** SOP ids included as chapters, in order. */
+  readonly chapters: readonly string[];
+  /** Minimum retention every record of the set must meet. */
+  readonly minRetention: Duration | null;
+  readonly disclaimer: string | null;
+}
+
+export type Sop = ProcedureSop | ManualSop;
+
+/** A validated, normalized set of SOPs (the unit `build` works on). */
+export interface SopSet {
+  readonly sops: readonly Sop[];
+}
