@@ -308,6 +308,8 @@ export interface Revision {
   readonly type: ReviewType | 'initial';
   readonly by: readonly string[];
   readonly summary: string;
+  /** The rule-level changes against the previous revision, as recorded. */
+  readonly changes: readonly string[];
   /** Chain hash: sha256 over the previous hash and this revision's content. */
   readonly hash: string | null;
   readonly span: SourceSpan;

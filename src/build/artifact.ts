@@ -1,0 +1,21 @@
+import type { Sop, SopSet } from '../model/types.js';
+
+/** One generated file, relative to `out/<sop-id>/` (forward slashes, no `..`). */
+export interface Artifact {
+  readonly path: string;
+  readonly data: string | Uint8Array;
+}
+
+export interface EmitContext {
+  /** The whole validated set, for cross-references (manual chapters, hand-offs). */
+  readonly set: SopSet;
+}
+
+/**
+ * A build target: a pure function from one normalized SOP to files. Targets never touch the disk;
+ * `build/write.ts` is the only module that writes.
+ */
+export interface Target {
+  readonly name: string;
+  emit(sop: Sop, ctx: EmitContext): Artifact[] | Promise<Artifact[]>;
+}

@@ -1,0 +1,31 @@
+import type { Lang } from '../diagnostics/types.js';
+
+/** Where a command reads and writes; tests pass an in-memory one to run the CLI without spawning. */
+export interface CliIo {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly isTTY: boolean;
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** A mistake in how the command was called (exit code 2). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** A failure the user can fix, already explained in `message` (exit code 1, no stack trace). */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}
+
+/** Options every command accepts. */
+export interface GlobalOptions {
+  readonly lang: Lang;
+}
+
+export function parseLang(value: string | undefined): Lang {
+  if (value === undefined || value === 'zh' || value === 'zh-CN') return 'zh';
+  if (value === 'en') return 'en';
+  throw new UsageError(`--lang must be zh or en, not "${value}"`);
+}

@@ -1,0 +1,80 @@
+import { type Document, isMap, LineCounter, parseAllDocuments } from 'yaml';
+import { FileReporter, makeDiagnostic, spanOfRange } from '../diagnostics/report.js';
+import type { Diagnostic } from '../diagnostics/types.js';
+import type { SourceText } from './read.js';
+
+/** A parsed SOP file: the YAML document (for positions) and its plain JS value. */
+export interface ParsedFile {
+  readonly source: SourceText;
+  readonly doc: Document;
+  readonly lc: LineCounter;
+  readonly value: Record<string, unknown>;
+  readonly reporter: FileReporter;
+}
+
+/** Aliases may be used (anchors for repeated transitions), but never enough to blow up memory. */
+const MAX_ALIAS_COUNT = 200;
+
+/**
+ * Parses one SOP file. Every YAML error and warning is an error here: duplicate keys, tabs, unknown tags,
+ * alias bombs, several documents in one file, and a top level that is not a mapping.
+ */
+export function parseSource(source: SourceText): { parsed: ParsedFile | null; diagnostics: Diagnostic[] } {
+  const lc = new LineCounter();
+  const docs = parseAllDocuments(source.text, { lineCounter: lc, merge: true, uniqueKeys: true, prettyErrors: false });
+  const diagnostics: Diagnostic[] = [];
+  const at = (start: number, end: number) => spanOfRange(source.file, lc, start, end);
+  const [doc, second] = docs;
+  if (second) {
+    const start = second.range[0];
+    diagnostics.push(makeDiagnostic('YAML_MULTIPLE_DOCUMENTS', at(start, start + 3), []));
+  }
+  if (!doc) {
+    if (diagnostics.length === 0) diagnostics.push(makeDiagnostic('FILE_EMPTY', at(0, 0), []));
+    return { parsed: null, diagnostics };
+  }
+  for (const e of doc.errors) {
+    const span = at(e.pos[0], e.pos[1]);
+    if (e.code === 'DUPLICATE_KEY') {
+      diagnostics.push(makeDiagnostic('YAML_DUPLICATE_KEY', span, [], { key: source.text.slice(e.pos[0], e.pos[1]) }));
+    } else if (e.code === 'TAB_AS_INDENT' || (e.code === 'UNEXPECTED_TOKEN' && source.text[e.pos[0]] === '\t')) {
+      diagnostics.push(makeDiagnostic('YAML_TAB', span, []));
+    } else {
+      diagnostics.push(makeDiagnostic('YAML_SYNTAX', span, [], { detail: firstLine(e.message) }));
+    }
+  }
+  for (const w of doc.warnings) {
+    const span = at(w.pos[0], w.pos[1]);
+    if (w.code === 'TAG_RESOLVE_FAILED') {
+      diagnostics.push(makeDiagnostic('YAML_UNKNOWN_TAG', span, [], { tag: tagAt(source.text, w.pos[0]) }));
+    } else {
+      diagnostics.push(makeDiagnostic('YAML_SYNTAX', span, [], { detail: firstLine(w.message) }));
+    }
+  }
+  if (diagnostics.length > 0) return { parsed: null, diagnostics };
+  if (!isMap(doc.contents)) {
+    const r = doc.contents?.range ?? [0, 0];
+    return { parsed: null, diagnostics: [makeDiagnostic('YAML_NOT_MAPPING', at(r[0], r[1]), [])] };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      const alias = source.text.indexOf('*');
+      return { parsed: null, diagnostics: [makeDiagnostic('YAML_ALIAS_LIMIT', at(Math.max(0, alias), Math.max(0, alias) + 1), [])] };
+    }
+    return { parsed: null, diagnostics: [makeDiagnostic('YAML_SYNTAX', at(0, 0), [], { detail: firstLine(String((err as Error).message)) })] };
+  }
+  const reporter = new FileReporter(source.file, doc, lc);
+  return { parsed: { source, doc, lc, value: value as Record<string, unknown>, reporter }, diagnostics: [] };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}
+
+function tagAt(text: string, pos: number): string {
+  const m = /!\S*/.exec(text.slice(pos, pos + 80));
+  return m ? m[0] : '!';
+}

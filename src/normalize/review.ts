@@ -1,0 +1,50 @@
+import type { FileReporter } from '../diagnostics/report.js';
+import type { FeedbackItem, ReviewPolicy, Revision } from '../model/types.js';
+import { clauses } from './common.js';
+import { parseDuration } from './units.js';
+import type { WrittenSop } from './written.js';
+
+/** The seed's review rules (复审规定): annual full review, semi-annual adjustment, feedback, expert review, all recorded. */
+export const DEFAULT_REVIEW_POLICY: ReviewPolicy = {
+  annual: parseDuration('1y'),
+  semiannual: parseDuration('6mo'),
+  feedback: true,
+  expert: true,
+  recordEveryReview: true,
+  rules: [],
+};
+
+export function normalizeReview(
+  w: WrittenSop,
+  r: FileReporter,
+): { review: ReviewPolicy; revisions: Revision[]; feedback: FeedbackItem[] } {
+  const p = w.review?.policy;
+  const review: ReviewPolicy = p
+    ? {
+        annual: p.annual ? parseDuration(p.annual) : DEFAULT_REVIEW_POLICY.annual,
+        semiannual: p.semiannual ? parseDuration(p.semiannual) : DEFAULT_REVIEW_POLICY.semiannual,
+        feedback: p.feedback ?? true,
+        expert: p.expert ?? true,
+        recordEveryReview: p['record-every-review'] ?? true,
+        rules: clauses(p.rules),
+      }
+    : DEFAULT_REVIEW_POLICY;
+  const revisions: Revision[] = (w.review?.revisions ?? []).map((rev, i) => ({
+    version: rev.version,
+    date: rev.date,
+    type: rev.type,
+    by: rev.by,
+    summary: rev.summary,
+    changes: rev.changes ?? [],
+    hash: rev.hash ?? null,
+    span: r.span(['review', 'revisions', i]),
+  }));
+  const feedback: FeedbackItem[] = (w.review?.feedback ?? []).map((f) => ({
+    id: f.id,
+    date: f.date,
+    by: f.by,
+    text: f.text,
+    status: f.status ?? 'open',
+  }));
+  return { review, revisions, feedback };
+}

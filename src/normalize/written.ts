@@ -1,0 +1,151 @@
+/**
+ * The SOP as written in YAML, after the schema accepted it. Keys keep their YAML spelling; everything
+ * optional here gets its default in `normalize`.
+ */
+export type WrittenClause = string | { text: string; clause?: string };
+
+export interface WrittenWindow {
+  start: string;
+  end: string;
+}
+
+export interface WrittenField {
+  id: string;
+  label: string;
+  type?: string;
+  options?: Record<string, string>;
+  required?: boolean;
+  width?: number;
+}
+
+export interface WrittenTransition {
+  to?: string;
+  label: string;
+  role?: string;
+  clause?: string;
+  payload?: WrittenField[];
+  when?: Record<string, unknown>[];
+  refusal?: string;
+  effects?: Record<string, unknown>[];
+}
+
+export interface WrittenStep {
+  label: string;
+  type?: 'normal' | 'final' | 'handoff';
+  role?: string;
+  clause?: string;
+  sop?: string;
+  tasks?: WrittenClause[];
+  on?: Record<string, WrittenTransition>;
+  timers?: { 'before-window-end': string; to: string; label: string; clause?: string }[];
+}
+
+export interface WrittenSop {
+  sopforge: 1;
+  kind: 'procedure' | 'manual';
+  id: string;
+  title: string;
+  number?: string;
+  department?: string;
+  version: string;
+  effective: string;
+  purpose: string;
+  scope: string;
+  site?: { 'utc-offset'?: string; 'extra-holidays'?: string[]; 'extra-workdays'?: string[] };
+  roles?: Record<string, { name: string; aliases?: string[]; duties?: WrittenClause[] }>;
+  schedule?: {
+    window: WrittenWindow;
+    'holiday-window'?: WrittenWindow;
+    'arrive-early'?: string;
+    'handover-prep'?: string;
+    'answer-within-rings'?: number;
+    'hotline-answer-only'?: boolean;
+    clause?: string;
+    roster?: {
+      'prepared-by': string;
+      'approved-by'?: string;
+      due?: string;
+      form?: string;
+      'leave-approved-by'?: string;
+      'private-swaps'?: 'forbidden' | 'allowed';
+      clause?: string;
+    };
+  };
+  'main-duties'?: WrittenClause[];
+  principles?: WrittenClause[];
+  discipline?: WrittenClause[];
+  rights?: WrittenClause[];
+  notes?: WrittenClause[];
+  'on-call'?: { roles: string[]; devices?: string[]; rule: WrittenClause };
+  checklists?: Record<string, { title: string; clause?: string; items: { id: string; name: string }[]; 'on-problem'?: string }>;
+  forms?: Record<
+    string,
+    {
+      title: string;
+      kind: 'roster' | 'log' | 'register';
+      fields?: WrittenField[];
+      columns?: WrittenField[];
+      checklist?: string;
+      rows?: number;
+      signatures?: { label: string; role?: string }[];
+    }
+  >;
+  references?: Record<string, { title: string; external?: boolean; note?: string }>;
+  workflow?: {
+    initial: string;
+    context?: Record<string, 'value' | 'list' | { list: string } | { checklist: string }>;
+    steps: Record<string, WrittenStep>;
+  };
+  escalations?: Record<
+    string,
+    {
+      label?: string;
+      basis?: 'calendar' | 'working';
+      starts: string;
+      watch?: string[];
+      levels: { after: string; role: string; step: string; clause?: string }[];
+    }
+  >;
+  audits?: {
+    id: string;
+    role: string;
+    every: 'daily' | 'weekly' | 'monthly';
+    on?: string | number;
+    form?: string;
+    covers: string;
+    signs?: boolean;
+    clause?: string;
+  }[];
+  records?: {
+    form: string;
+    retention?: string;
+    'min-retention'?: string;
+    custodian?: string;
+    rules?: ('no-torn-pages' | 'no-alterations')[];
+    clause?: string;
+  }[];
+  sections?: Record<string, { title: string; guide: string }>;
+  chapters?: string[];
+  'record-policy'?: { 'min-retention'?: string };
+  disclaimer?: string;
+  review?: {
+    policy?: {
+      annual?: string;
+      semiannual?: string;
+      feedback?: boolean;
+      expert?: boolean;
+      'record-every-review'?: boolean;
+      rules?: WrittenClause[];
+    };
+    revisions?: {
+      version: string;
+      date: string;
+      type: 'initial' | 'annual' | 'semiannual' | 'feedback' | 'expert';
+      by: string[];
+      summary: string;
+      changes?: string[];
+      hash?: string;
+    }[];
+    feedback?: { id: string; date: string; by: string; text: string; status?: 'open' | 'accepted' | 'rejected' }[];
+  };
+}
