@@ -50,6 +50,13 @@ function child(doc: Document, node: unknown, seg: string | number | undefined): 
   return null;
 }
 
+function lineEnd(lc: LineCounter, offset: number): number {
+  const starts = lc.lineStarts;
+  const line = lc.linePos(offset).line;
+  const next = starts[line];
+  return next === undefined ? offset + 1 : Math.max(offset + 1, next - 1);
+}
+
 /** Span of a YAML node; falls back to the start of the file. */
 export function spanOf(file: string, lc: LineCounter, node: Node | null): SourceSpan {
   const range = node?.range;
@@ -88,8 +95,14 @@ export class FileReporter {
     readonly lc: LineCounter,
   ) {}
 
+  /** Span of the node at `path`; a mapping or list is marked on its first line only, so the caret stays readable. */
   span(path: Path, opts: { key?: boolean } = {}): SourceSpan {
-    return spanOf(this.file, this.lc, nodeAt(this.doc, path, opts).node);
+    const node = nodeAt(this.doc, path, opts).node;
+    const span = spanOf(this.file, this.lc, node);
+    if (span.endLine === span.line || !(isMap(node) || isSeq(node))) return span;
+    const start = node.range?.[0] ?? 0;
+    const eol = lineEnd(this.lc, start);
+    return spanOfRange(this.file, this.lc, start, eol);
   }
 
   /** Reports `code` at the node at `path` (or at its key with `{ key: true }`). */

@@ -43,6 +43,12 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
       diagnostics.push(makeDiagnostic('YAML_SYNTAX', span, [], { detail: firstLine(e.message) }));
     }
   }
+  // A tab confuses the parser for the rest of its line: keep only the tab error there.
+  const tabLines = new Set(diagnostics.filter((d) => d.code === 'YAML_TAB').map((d) => d.line));
+  for (let i = diagnostics.length - 1; i >= 0; i--) {
+    const d = diagnostics[i];
+    if (d && d.code === 'YAML_SYNTAX' && tabLines.has(d.line)) diagnostics.splice(i, 1);
+  }
   for (const w of doc.warnings) {
     const span = at(w.pos[0], w.pos[1]);
     if (w.code === 'TAG_RESOLVE_FAILED') {

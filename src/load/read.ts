@@ -89,7 +89,7 @@ export function decodeSource(
   if (bad >= 0) return fail('FILE_ENCODING', bad);
   let text = new TextDecoder('utf-8').decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '' || /^(\s*#[^\n]*\n?)*\s*$/.test(text)) return fail('FILE_EMPTY', 0);
+  if (text.split('\n').every((line) => line.trim() === '' || line.trimStart().startsWith('#'))) return fail('FILE_EMPTY', 0);
   return { source: { file, absolute, text }, diagnostics: [] };
 }
 

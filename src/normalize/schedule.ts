@@ -7,7 +7,7 @@ import type { WrittenSop, WrittenWindow } from './written.js';
  * A duty window. The end is on the same day unless written with 次日; a 24-hour window is
  * `08:30`–`次日08:30`. Zero-length, backwards and over-24-hour windows are reported.
  */
-export function normalizeWindow(w: WrittenWindow, path: Path, r: FileReporter): DutyWindow {
+export function normalizeWindow(w: WrittenWindow, path: Path, r: FileReporter): DutyWindow & { valid: boolean } {
   const start = parseTime(w.start);
   const end = parseTime(w.end);
   if (start.nextDay) r.at([...path, 'start'], 'START_NEXT_DAY');
@@ -18,15 +18,16 @@ export function normalizeWindow(w: WrittenWindow, path: Path, r: FileReporter): 
   if (length === 0) r.at([...path, 'end'], 'WINDOW_ZERO', { window: label });
   else if (length < 0) r.at([...path, 'end'], 'WINDOW_END_BEFORE_START', { start: w.start, end: w.end });
   else if (length > 1440) r.at([...path, 'end'], 'WINDOW_TOO_LONG', { window: label });
-  if (length <= 0) length = 1;
-  return { start: { ...start, nextDay: false }, end, lengthMinutes: Math.min(length, 1440), label };
+  const valid = length > 0 && length <= 1440;
+  if (!valid) length = 1440;
+  return { start: { ...start, nextDay: false }, end, lengthMinutes: length, label, valid };
 }
 
 function lead(
   text: string | undefined,
   key: string,
   what: [string, string],
-  window: DutyWindow,
+  window: DutyWindow & { valid: boolean },
   r: FileReporter,
 ): Duration | null {
   if (text === undefined) return null;
@@ -37,7 +38,7 @@ function lead(
       hintZh: '提前量用 m（分钟）或 h（小时），如 15m。',
       hintEn: 'Lead times are in m or h, e.g. 15m.',
     });
-  } else if (d.minutes >= window.lengthMinutes) {
+  } else if (window.valid && d.minutes >= window.lengthMinutes) {
     r.at(['schedule', key], 'LEAD_TOO_LONG', { what: what[0], whatEn: what[1], lead: text, window: window.label });
   }
   return d;
@@ -46,8 +47,10 @@ function lead(
 export function normalizeSchedule(w: WrittenSop, r: FileReporter): Schedule | null {
   const s = w.schedule;
   if (!s) return null;
-  const window = normalizeWindow(s.window, ['schedule', 'window'], r);
-  const holidayWindow = s['holiday-window'] ? normalizeWindow(s['holiday-window'], ['schedule', 'holiday-window'], r) : null;
+  const { valid, ...window } = normalizeWindow(s.window, ['schedule', 'window'], r);
+  const holiday = s['holiday-window'] ? normalizeWindow(s['holiday-window'], ['schedule', 'holiday-window'], r) : null;
+  const holidayWindow = holiday ? (({ valid: _v, ...rest }) => rest)(holiday) : null;
+  const checked = { ...window, valid };
   const roster = s.roster;
   let dueDays = 0;
   if (roster?.due !== undefined && roster.due !== 'month-end') {
@@ -63,8 +66,8 @@ export function normalizeSchedule(w: WrittenSop, r: FileReporter): Schedule | nu
   return {
     window,
     holidayWindow,
-    arriveEarly: lead(s['arrive-early'], 'arrive-early', ['提前到岗时间', 'The early arrival'], window, r),
-    handoverPrep: lead(s['handover-prep'], 'handover-prep', ['交班准备时间', 'The handover preparation'], window, r),
+    arriveEarly: lead(s['arrive-early'], 'arrive-early', ['提前到岗时间', 'The early arrival'], checked, r),
+    handoverPrep: lead(s['handover-prep'], 'handover-prep', ['交班准备时间', 'The handover preparation'], checked, r),
     answerWithinRings: s['answer-within-rings'] ?? null,
     hotlineAnswerOnly: s['hotline-answer-only'] ?? false,
     clause: s.clause ?? null,

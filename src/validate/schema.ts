@@ -71,8 +71,17 @@ export function validateSchema(parsed: ParsedFile): Diagnostic[] {
     const prev = best.get(k);
     if (!prev || (priority[mapped.code] ?? 0) > (priority[prev.code] ?? 0)) best.set(k, mapped);
   }
+  // A misspelt key explains the "missing" key it was meant to be: report the typo only.
+  const typos = new Set(
+    [...best.values()]
+      .filter((d) => d.code === 'SCHEMA_UNKNOWN_KEY' && d.params.suggestion !== undefined)
+      .map((d) => `${d.path.slice(0, -1).join('\u0000')}|${d.params.suggestion}`),
+  );
   const start = r.diagnostics.length;
-  for (const d of best.values()) r.at(d.path, d.code, d.params, { key: d.key });
+  for (const d of best.values()) {
+    if (d.code === 'SCHEMA_REQUIRED' && typos.has(`${d.path.join('\u0000')}|${d.params.key}`)) continue;
+    r.at(d.path, d.code, d.params, { key: d.key });
+  }
   return r.diagnostics.splice(start);
 }
 
@@ -115,6 +124,9 @@ function mapError(
     case 'propertyNames':
       return null; // reported through the nested error on the name itself
     case 'type': {
+      if (path.length > 0 && path[path.length - 1] === 'version' && typeof e.data === 'number') {
+        return { code: 'VERSION_INVALID', path, params: { value }, key: false };
+      }
       // In a oneOf, a type mismatch of one branch is noise when another branch matched the type.
       if (all.some((o) => o !== e && o.keyword !== 'type' && o.keyword !== 'oneOf' && o.instancePath.startsWith(e.instancePath)))
         return null;

@@ -1,0 +1,104 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSopSet } from '../../src/load/index.js';
+import type { ManualSop, ProcedureSop, Sop } from '../../src/model/types.js';
+import { ROOT, runCli } from '../helpers.js';
+
+let sops: Map<string, Sop>;
+const proc = (id: string) => sops.get(id) as ProcedureSop;
+
+beforeAll(async () => {
+  const { set, diagnostics } = await loadSopSet(['sops'], { cwd: ROOT });
+  expect(diagnostics).toEqual([]);
+  sops = new Map((set?.sops ?? []).map((s) => [s.id, s]));
+});
+
+const DUTY = ['duty-handover-public-affairs', 'duty-handover-service-center', 'duty-handover-customer-service'];
+
+describe('the bundled SOPs', () => {
+  it('validate with exit code 0 and no warnings', async () => {
+    const res = await runCli(['validate']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toBe('');
+    expect(res.stdout).toContain('5 个文件，0 个错误，0 个警告');
+  });
+
+  it('encode every distinct procedure of the seeds once', () => {
+    expect([...sops.keys()].sort()).toEqual([...DUTY, 'front-desk-reception', 'service-centre-manual'].sort());
+  });
+
+  it('give each duty variant its own window, holiday window and roles', () => {
+    const pa = proc('duty-handover-public-affairs');
+    expect(pa.schedule?.window.label).toBe('17:30–次日08:30');
+    expect(pa.schedule?.holidayWindow?.lengthMinutes).toBe(24 * 60);
+    expect(pa.roles.map((r) => r.name)).toContain('公共事务部主管');
+    const sc = proc('duty-handover-service-center');
+    expect(sc.schedule?.window.label).toBe('18:00–22:00');
+    expect(sc.roles.map((r) => r.name)).toEqual(expect.arrayContaining(['服务中心副主管', '经理助理']));
+    const cs = proc('duty-handover-customer-service');
+    expect(cs.schedule?.window).toMatchObject({ label: '08:30–次日08:30', lengthMinutes: 1440 });
+    expect(cs.roles.map((r) => r.name)).toContain('客户服务中心主管');
+  });
+
+  it.each(DUTY)('%s states the duty rules of its seed', (id) => {
+    const s = proc(id);
+    expect(s.schedule?.arriveEarly?.minutes).toBe(5);
+    expect(s.schedule?.handoverPrep?.minutes).toBe(15);
+    expect(s.schedule?.answerWithinRings).toBe(3);
+    expect(s.schedule?.hotlineAnswerOnly).toBe(true);
+    expect(s.schedule?.roster?.privateSwapsForbidden).toBe(true);
+    expect(s.principles).toHaveLength(3);
+    expect(s.rights).toHaveLength(2);
+    const log = s.records.find((r) => r.retention !== null);
+    expect(log?.retention?.text).toBe('3y');
+    expect(log?.rules).toEqual(['no-torn-pages', 'no-alterations']);
+    expect(s.audits.some((a) => a.frequency.kind === 'daily')).toBe(true);
+    const handOver = s.workflow?.steps.flatMap((st) => st.transitions).find((t) => t.event === 'HAND_OVER');
+    expect(handOver?.conditions).toContainEqual({ kind: 'none', field: 'unfinished', flag: 'important' });
+    const timers = s.workflow?.steps.flatMap((st) => st.timers) ?? [];
+    expect(timers).toContainEqual(expect.objectContaining({ kind: 'before-window-end', before: expect.objectContaining({ minutes: 15 }) }));
+  });
+
+  it('checks each variant’s inventory items', () => {
+    const items = (id: string) => proc(id).checklists.flatMap((c) => c.items.map((i) => i.name));
+    expect(items('duty-handover-public-affairs')).toEqual(['对讲机', '灭火器', '水瓶']);
+    expect(items('duty-handover-customer-service')).toEqual(['对讲机']);
+    expect(items('duty-handover-service-center')).toEqual([]);
+  });
+
+  it('front-desk reception escalates 2 days → supervisor, 1 week → manager, and closes only with a reason', () => {
+    const s = proc('front-desk-reception');
+    const ladder = s.escalations[0];
+    expect(ladder?.basis).toBe('calendar');
+    expect(ladder?.levels.map((l) => [l.after.text, l.role])).toEqual([
+      ['2d', 'cs-supervisor'],
+      ['1w', 'manager'],
+    ]);
+    const close = s.workflow?.steps.flatMap((st) => st.transitions).find((t) => t.event === 'CLOSE');
+    expect(close?.role).toBe('manager');
+    expect(close?.conditions).toContainEqual({ kind: 'payload-has', fields: ['reason'] });
+    expect(s.audits.map((a) => a.frequency)).toEqual([{ kind: 'daily' }, { kind: 'weekly', weekday: 'monday' }]);
+    expect(s.references).toContainEqual(expect.objectContaining({ id: 'complaint-handling', title: '投诉处理作业规程', external: true }));
+    const record = s.forms.find((f) => f.id === 'reception-record');
+    expect(record?.columns.map((c) => c.label)).toEqual(expect.arrayContaining(['接待日期', '业主姓名', '联系电话', '房号', '事由']));
+  });
+
+  it('the manual has the nine sections, the review rules and every procedure as a chapter', () => {
+    const m = sops.get('service-centre-manual') as ManualSop;
+    expect(m.sections.map((s) => s.title)).toEqual([
+      '服务中心概述',
+      '岗位职责',
+      '服务流程',
+      '客户沟通',
+      '故障处理',
+      '服务质量监控',
+      '文件记录与归档',
+      '员工培训与发展',
+      '紧急情况应对',
+    ]);
+    expect(m.review).toMatchObject({ feedback: true, expert: true, recordEveryReview: true });
+    expect(m.review.annual?.text).toBe('1y');
+    expect(m.review.semiannual?.text).toBe('6mo');
+    expect(m.review.rules).toHaveLength(5);
+    expect([...m.chapters].sort()).toEqual([...DUTY, 'front-desk-reception'].sort());
+  });
+});

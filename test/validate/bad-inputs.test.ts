@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { loadSopSet } from '../../src/load/index.js';
+import { BIN, ROOT } from '../helpers.js';
+
+const run = promisify(execFile);
+const BAD = 'test/fixtures/bad';
+
+/** One fixture per mistake: the error it must produce, where (1-based line and column). */
+const table: Record<string, { code: string; line: number; column: number }> = {
+  // files
+  'empty.yaml': { code: 'FILE_EMPTY', line: 1, column: 1 },
+  'comments-only.yaml': { code: 'FILE_EMPTY', line: 1, column: 1 },
+  'binary.yaml': { code: 'FILE_BINARY', line: 3, column: 1 },
+  'invalid-utf8.yaml': { code: 'FILE_ENCODING', line: 5, column: 10 },
+  'gbk-encoded.yaml': { code: 'FILE_ENCODING', line: 4, column: 8 },
+  // YAML
+  'duplicate-key.yaml': { code: 'YAML_DUPLICATE_KEY', line: 10, column: 1 },
+  'tab-indent.yaml': { code: 'YAML_TAB', line: 12, column: 1 },
+  'unknown-tag.yaml': { code: 'YAML_UNKNOWN_TAG', line: 8, column: 10 },
+  'not-mapping.yaml': { code: 'YAML_NOT_MAPPING', line: 1, column: 1 },
+  'multiple-documents.yaml': { code: 'YAML_MULTIPLE_DOCUMENTS', line: 77, column: 1 },
+  'syntax-error.yaml': { code: 'YAML_SYNTAX', line: 5, column: 13 },
+  'alias-bomb.yaml': { code: 'YAML_ALIAS_LIMIT', line: 2, column: 8 },
+  // schema
+  'missing-required.yaml': { code: 'SCHEMA_REQUIRED', line: 2, column: 1 },
+  'unknown-key.yaml': { code: 'SCHEMA_UNKNOWN_KEY', line: 8, column: 1 },
+  'wrong-type.yaml': { code: 'SCHEMA_TYPE', line: 12, column: 11 },
+  'bad-enum.yaml': { code: 'SCHEMA_ENUM', line: 26, column: 11 },
+  'bad-time.yaml': { code: 'TIME_INVALID', line: 16, column: 20 },
+  'bad-duration.yaml': { code: 'DURATION_INVALID', line: 17, column: 18 },
+  'bad-date.yaml': { code: 'DATE_INVALID', line: 7, column: 12 },
+  'bad-id.yaml': { code: 'SCHEMA_ID', line: 4, column: 5 },
+  'bad-event-name.yaml': { code: 'SCHEMA_EVENT', line: 50, column: 9 },
+  'version-number.yaml': { code: 'VERSION_INVALID', line: 6, column: 10 },
+  // semantics
+  'role-undeclared.yaml': { code: 'ROLE_UNDECLARED', line: 55, column: 13 },
+  'step-undeclared.yaml': { code: 'STEP_UNDECLARED', line: 50, column: 21 },
+  'thresholds-not-increasing.yaml': { code: 'THRESHOLD_NOT_INCREASING', line: 70, column: 18 },
+  'working-threshold-unit.yaml': { code: 'THRESHOLD_UNIT', line: 70, column: 18 },
+  'window-zero.yaml': { code: 'WINDOW_ZERO', line: 16, column: 34 },
+  'window-end-before-start.yaml': { code: 'WINDOW_END_BEFORE_START', line: 16, column: 34 },
+  'window-too-long.yaml': { code: 'WINDOW_TOO_LONG', line: 16, column: 34 },
+  'lead-too-long.yaml': { code: 'LEAD_TOO_LONG', line: 17, column: 18 },
+  'reference-unresolved.yaml': { code: 'REFERENCE_UNRESOLVED', line: 30, column: 3 },
+  'retention-too-short.yaml': { code: 'RETENTION_TOO_SHORT', line: 73, column: 29 },
+  'weekly-without-day.yaml': { code: 'WEEKDAY_MISSING', line: 71, column: 5 },
+  'handoff-without-sop.yaml': { code: 'HANDOFF_WITHOUT_SOP', line: 58, column: 5 },
+  'final-with-transitions.yaml': { code: 'FINAL_WITH_TRANSITIONS', line: 62, column: 5 },
+  'no-final-step.yaml': { code: 'NO_FINAL_STEP', line: 37, column: 3 },
+  'dead-end-step.yaml': { code: 'STEP_DEAD_END', line: 53, column: 5 },
+  'checklist-undeclared.yaml': { code: 'CHECKLIST_UNDECLARED', line: 36, column: 29 },
+  'form-undeclared.yaml': { code: 'FORM_UNDECLARED', line: 73, column: 13 },
+  'context-undeclared.yaml': { code: 'CONTEXT_UNDECLARED', line: 48, column: 24 },
+  'payload-field-undeclared.yaml': { code: 'PAYLOAD_FIELD_UNDECLARED', line: 49, column: 96 },
+  'duplicate-item.yaml': { code: 'DUPLICATE_ITEM', line: 23, column: 15 },
+  'manual-key-in-procedure.yaml': { code: 'MANUAL_ONLY', line: 10, column: 1 },
+  'revisions-out-of-order.yaml': { code: 'REVISIONS_OUT_OF_ORDER', line: 77, column: 31 },
+};
+
+/** Mistakes that only show across files: each folder is validated as one set. */
+const sets: Record<string, { file: string; code: string; line: number; column: number }> = {
+  'duplicate-id': { file: 'copy.yaml', code: 'DUPLICATE_ID', line: 4, column: 5 },
+  'chapter-unresolved': { file: 'manual.yaml', code: 'CHAPTER_UNRESOLVED', line: 9, column: 18 },
+  'manual-minimum': { file: 'base.yaml', code: 'RETENTION_TOO_SHORT', line: 73, column: 29 },
+};
+
+describe('every bad-input fixture has a row in the table', () => {
+  it('has no orphaned fixtures and no missing ones', () => {
+    expect(readdirSync(join(ROOT, BAD)).sort()).toEqual(Object.keys(table).sort());
+  });
+});
+
+describe('bad inputs are reported with code, line and column', () => {
+  it('accepts the good base fixture without errors', async () => {
+    const { set, diagnostics } = await loadSopSet(['test/fixtures/good/base.yaml'], { cwd: ROOT });
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(set?.sops).toHaveLength(1);
+  });
+
+  it.each(Object.entries(table))('%s → %o', async (file, want) => {
+    const { set, diagnostics } = await loadSopSet([`${BAD}/${file}`], { cwd: ROOT });
+    expect(set).toBeNull();
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    expect(errors[0]).toMatchObject({ file: `${BAD}/${file}`, ...want });
+    for (const d of diagnostics) {
+      expect(d.message.zh.length).toBeGreaterThan(0);
+      expect(d.message.en.length).toBeGreaterThan(0);
+      expect(d.message.hintZh.length).toBeGreaterThan(0);
+      expect(d.endLine * 100000 + d.endColumn).toBeGreaterThan(d.line * 100000 + d.column - 1);
+    }
+  });
+
+  it.each(Object.entries(sets))('set %s → %o', async (dir, want) => {
+    const { set, diagnostics } = await loadSopSet([`test/fixtures/bad-sets/${dir}`], { cwd: ROOT });
+    expect(set).toBeNull();
+    const { file, ...pos } = want;
+    expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([
+      expect.objectContaining({ file: `test/fixtures/bad-sets/${dir}/${file}`, ...pos }),
+    ]);
+  });
+});
+
+describe('the sopforge binary on each bad input', () => {
+  // Spawned as a user would run it: exit 1, the position on stderr, never a stack trace.
+  it('exits 1 with file:line:column and no stack trace, in Chinese and English', async () => {
+    const entries = Object.entries(table);
+    for (let i = 0; i < entries.length; i += 8) {
+      await Promise.all(
+        entries.slice(i, i + 8).map(async ([file, want]) => {
+          for (const lang of ['zh', 'en']) {
+            const res = await run('node', [BIN, 'validate', '--lang', lang, `${BAD}/${file}`], { cwd: ROOT }).then(
+              () => ({ code: 0, stderr: '' }),
+              (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+            );
+            expect(res.code, file).toBe(1);
+            expect(res.stderr).toContain(`${BAD}/${file}:${want.line}:${want.column}`);
+            expect(res.stderr).toContain(want.code);
+            expect(res.stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
+            expect(res.stderr).toContain(lang === 'zh' ? '修改建议' : 'fix:');
+          }
+        }),
+      );
+    }
+  }, 120_000);
+});
