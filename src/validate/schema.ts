@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
@@ -14,12 +16,24 @@ export const SCHEMA_URL = new URL('../../schemas/sop.schema.json', import.meta.u
 
 let compiled: ValidateFunction | null = null;
 
-/** The schema validator, compiled once per process. */
+/**
+ * The schema validator, once per process: the one compiled ahead of time by scripts/compile-schema.mjs when it
+ * was made from the current schema, otherwise compiled now.
+ */
 function validator(): ValidateFunction {
+  if (compiled) return compiled;
+  const text = readFileSync(SCHEMA_URL, 'utf8');
+  const hash = createHash('sha256').update(text).digest('hex');
+  try {
+    const pre = createRequire(import.meta.url)('./schema.generated.cjs') as ValidateFunction & { schemaSha256?: string };
+    if (pre.schemaSha256 === hash) compiled = pre;
+  } catch {
+    // not generated (running from source): compile below
+  }
   if (!compiled) {
     const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
     addFormats(ajv, ['date']);
-    compiled = ajv.compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as object);
+    compiled = ajv.compile(JSON.parse(text) as object);
   }
   return compiled;
 }
