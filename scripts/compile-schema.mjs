@@ -4,13 +4,11 @@
 // the schema has changed since.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import addFormats from 'ajv-formats';
+import { createAjv } from '../dist/validate/ajv.js';
 
 const text = readFileSync(new URL('../schemas/sop.schema.json', import.meta.url), 'utf8');
-const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true, code: { source: true } });
-(addFormats.default ?? addFormats)(ajv, ['date']);
+const ajv = createAjv({ source: true });
 const validate = ajv.compile(JSON.parse(text));
 const code = (standaloneCode.default ?? standaloneCode)(ajv, validate);
 const hash = createHash('sha256').update(text).digest('hex');

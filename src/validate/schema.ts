@@ -2,14 +2,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import type { Code } from '../diagnostics/catalog.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { ParsedFile } from '../load/parse.js';
+import { createAjv } from './ajv.js';
 
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
-  addFormatsModule) as unknown as (ajv: Ajv2020, formats: string[]) => void;
 
 /** Location of the SOP JSON Schema shipped with the package. */
 export const SCHEMA_URL = new URL('../../schemas/sop.schema.json', import.meta.url);
@@ -31,9 +28,7 @@ function validator(): ValidateFunction {
     // not generated (running from source): compile below
   }
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, verbose: true, allowUnionTypes: true });
-    addFormats(ajv, ['date']);
-    compiled = ajv.compile(JSON.parse(text) as object);
+    compiled = createAjv().compile(JSON.parse(text) as object);
   }
   return compiled;
 }

@@ -306,7 +306,19 @@ export const fileNamedAfterId: SopRule = ({ sop, report }) => {
   if (name !== sop.id) report.at(['id'], 'ID_FILE_MISMATCH', { id: sop.id, file: basename(sop.file) });
 };
 
+/** Names Windows refuses for a file or folder, whatever the extension (`con`, `nul`, `com1`, …). */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+
+/** The SOP id names its output folder and form ids name PDF files: neither may be a reserved device name. */
+export const idsAreNotReservedNames: SopRule = ({ written: w, sop, report }) => {
+  if (WINDOWS_RESERVED.test(sop.id)) report.at(['id'], 'ID_RESERVED', { id: sop.id });
+  for (const id of Object.keys(w.forms ?? {})) {
+    if (WINDOWS_RESERVED.test(id)) report.at(['forms', id], 'ID_RESERVED', { id }, { key: true });
+  }
+};
+
 export const sopRules: readonly SopRule[] = [
+  idsAreNotReservedNames,
   keysFitKind,
   rolesAreDeclared,
   stepsExist,
