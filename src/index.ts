@@ -9,3 +9,13 @@ export { type Diagnostic, type DiagnosticJson, type Lang, toJson } from './diagn
 export { buildSet } from './build/build.js';
 export type { Artifact, EmitContext, Target } from './build/artifact.js';
 export type * from './model/types.js';
+export {
+  type CompileMachineOptions,
+  compileMachine,
+  createMachineTarget,
+  emitMachineArtifacts,
+  HANDOFF_EVENT,
+  RESUME_EVENT,
+} from './compile/machine/index.js';
+export { type Calendar, type CalendarData, createCalendar, type DayInfo } from './calendar/index.js';
+export { loadCalendars } from './calendar/load.js';

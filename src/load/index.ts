@@ -1,3 +1,7 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { CalendarData } from '../calendar/index.js';
+import { type CalendarFile, loadCalendars } from '../calendar/load.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../diagnostics/types.js';
 import type { SopSet } from '../model/types.js';
 import { normalize } from '../normalize/index.js';
@@ -6,7 +10,7 @@ import { validateSchema } from '../validate/schema.js';
 import { type SetRule, setRules } from '../validate/rules/set-rules.js';
 import { type SopRule, type SopRuleContext, sopRules } from '../validate/rules/sop-rules.js';
 import { parseSource } from './parse.js';
-import { decodeSource, findSopFiles, readSource, type SourceText } from './read.js';
+import { decodeSource, display, findSopFiles, readSource, type SourceText } from './read.js';
 
 export interface LoadResult {
   /** The validated set, or `null` when any file has an error. */
@@ -23,6 +27,10 @@ export interface LoadOptions {
   /** Extra rules, e.g. the revision-chain check; they run after the built-in ones. */
   readonly sopRules?: readonly SopRule[];
   readonly setRules?: readonly SetRule[];
+  /** Folder of site calendar files (`*.yaml`), default `calendars` under `cwd`; a missing folder is fine. */
+  readonly calendarsDir?: string;
+  /** Calendar files held in memory (for `loadSopTexts`). */
+  readonly calendarFiles?: readonly CalendarFile[];
 }
 
 /**
@@ -42,9 +50,19 @@ export async function loadSopSet(paths: readonly string[], options: LoadOptions 
     diagnostics.push(...read.diagnostics);
     if (read.source) sources.push(read.source);
   }
-  const checked = checkSources(sources, options);
+  const calendarFiles = await readCalendarFiles(resolve(cwd, options.calendarsDir ?? 'calendars'), cwd);
+  const checked = checkSources(sources, { ...options, calendarFiles });
   const all = sortDiagnostics([...diagnostics, ...checked.diagnostics]);
-  return { set: hasErrors(all) ? null : checked.set, diagnostics: all, files: found.files.map((f) => f) };
+  return { set: hasErrors(all) ? null : checked.set, diagnostics: all, files: found.files.map((f) => display(cwd, f)) };
+}
+
+async function readCalendarFiles(dir: string, cwd: string): Promise<CalendarFile[]> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const files: CalendarFile[] = [];
+  for (const name of names.filter((n) => /\.ya?ml$/i.test(n)).sort()) {
+    files.push({ file: display(cwd, join(dir, name)), text: await readFile(join(dir, name), 'utf8') });
+  }
+  return files;
 }
 
 /** Validates SOP texts held in memory (as if they were files of one set). */
@@ -64,7 +82,9 @@ export function loadSopTexts(files: readonly { file: string; text: string | Uint
 
 /** parse → schema → normalize → rules, for each file; then the rules over the whole set. */
 function checkSources(sources: readonly SourceText[], options: LoadOptions): { set: SopSet; diagnostics: Diagnostic[] } {
-  const diagnostics: Diagnostic[] = [];
+  const cal = loadCalendars(options.calendarFiles ?? []);
+  const calendars: readonly CalendarData[] = cal.calendars;
+  const diagnostics: Diagnostic[] = [...cal.diagnostics];
   const entries: SopRuleContext[] = [];
   for (const source of sources) {
     const { parsed, diagnostics: parseDiags } = parseSource(source);
@@ -81,5 +101,5 @@ function checkSources(sources: readonly SourceText[], options: LoadOptions): { s
   }
   for (const rule of [...setRules, ...(options.setRules ?? [])]) rule(entries);
   for (const e of entries) diagnostics.push(...e.report.diagnostics.splice(0));
-  return { set: { sops: entries.map((e) => e.sop) }, diagnostics };
+  return { set: { sops: entries.map((e) => e.sop), calendars }, diagnostics };
 }

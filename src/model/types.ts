@@ -7,6 +7,8 @@
  * report problems at the right line.
  */
 
+import type { CalendarData } from '../calendar/index.js';
+
 /** A position range in a source file: 1-based lines and columns, end exclusive. */
 export interface SourceSpan {
   readonly file: string;
@@ -394,4 +396,6 @@ export type Sop = ProcedureSop | ManualSop;
 /** A validated, normalized set of SOPs (the unit `build` works on). */
 export interface SopSet {
   readonly sops: readonly Sop[];
+  /** Official holiday arrangements from `calendars/*.yaml`, for years the bundled data does not cover. */
+  readonly calendars: readonly CalendarData[];
 }

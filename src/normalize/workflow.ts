@@ -12,7 +12,7 @@ import type {
   Workflow,
 } from '../model/types.js';
 import { clauses } from './common.js';
-import { parseDuration } from './units.js';
+import { durationZh, parseDuration } from './units.js';
 import type { WrittenField, WrittenSop, WrittenTransition } from './written.js';
 
 export function normalizeField(f: WrittenField): Field {
@@ -99,7 +99,7 @@ export function normalizeWorkflow(w: WrittenSop, ladders: readonly EscalationLad
           ladder: ladder.id,
           level: i,
           target: level.step,
-          label: `超过 ${level.after.text} 未处理完毕`,
+          label: `超过 ${durationZh(level.after)}未处理完毕`,
           clause: level.clause,
           span: level.span,
         };

@@ -1,0 +1,175 @@
+/**
+ * `machine.d.ts`: typed context, events, emitted events, state values and the names of every
+ * guard, action and delay, for apps that import `machine.js` from TypeScript.
+ */
+import type { Field, ProcedureSop } from '../../model/types.js';
+import type { CompiledMachine } from './config.js';
+import { banner } from './emit-js.js';
+import { HANDOFF_EVENT, INTERNAL_KEY, type MachinePlan, RESUME_EVENT } from './plan.js';
+
+const lit = (v: string): string => JSON.stringify(v);
+const union = (xs: readonly string[]): string => (xs.length === 0 ? 'never' : xs.map(lit).join(' | '));
+const prop = (id: string): string => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(id) ? id : lit(id));
+
+export function fieldType(f: Field): string {
+  switch (f.type) {
+    case 'number':
+      return 'number';
+    case 'boolean':
+      return 'boolean';
+    case 'enum':
+      return f.options.length > 0 ? union(f.options.map((o) => o.value)) : 'string';
+    case 'text':
+    case 'date':
+    case 'time':
+    case 'datetime':
+    case 'phone':
+    case 'signature':
+      return 'string';
+  }
+}
+
+function docLabel(label: string): string {
+  return label.replace(/\*\//g, '*\\/').replace(/[\r\n\u2028\u2029]+/g, ' ');
+}
+
+function eventTypes(plan: MachinePlan): string[] {
+  const lines: string[] = ['export type Event ='];
+  for (const e of plan.events) {
+    const fields = e.fields.map(
+      ({ field, always }) =>
+        `/** ${docLabel(field.label)} */ readonly ${prop(field.id)}${always ? '' : '?'}: ${fieldType(field)}`,
+    );
+    lines.push(`  | { readonly type: ${lit(e.type)}${fields.length > 0 ? `; ${fields.join('; ')}` : ''} }`);
+  }
+  lines.push(`  | { readonly type: ${lit(RESUME_EVENT)} };`);
+  return lines;
+}
+
+function contextType(plan: MachinePlan): string[] {
+  // Which events fill each list or checklist, so entries are typed by their payload.
+  const writers = new Map<string, Set<string>>();
+  for (const s of plan.steps) {
+    for (const t of s.transitions) {
+      for (const e of t.effects) {
+        if (e.kind === 'check' || e.kind === 'append') {
+          const set = writers.get(e.field) ?? new Set<string>();
+          set.add(t.event);
+          writers.set(e.field, set);
+        }
+      }
+    }
+  }
+  const entryOf = (field: string): string => {
+    const evs = [...(writers.get(field) ?? [])].sort();
+    return evs.length > 0
+      ? evs.map((e) => `Payload<${lit(e)}>`).join(' | ')
+      : 'Readonly<Record<string, unknown>>';
+  };
+  const lines = ['export interface Context {'];
+  for (const f of plan.context) {
+    if (f.kind === 'checklist')
+      lines.push(`  readonly ${prop(f.id)}: { readonly [item in ${union(f.items)}]?: ${entryOf(f.id)} };`);
+    else if (f.kind === 'list') lines.push(`  readonly ${prop(f.id)}: readonly (${entryOf(f.id)})[];`);
+    else lines.push(`  readonly ${prop(f.id)}: ${f.field ? fieldType(f.field) : 'unknown'} | null;`);
+  }
+  lines.push(`  readonly ${INTERNAL_KEY}: RuntimeState;`);
+  lines.push('}');
+  return lines;
+}
+
+export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): string {
+  const { plan } = compiled;
+  const states = plan.steps.map((s) => s.id);
+  const ladders = plan.ladders.map((l) => l.id);
+  return [
+    banner(sop, `${sop.title} — types of machine.js`),
+    "import type { Actor, ActorOptions, MetaObject, NonReducibleUnknown, ParameterizedObject, SnapshotFrom, StateMachine } from 'xstate';",
+    '',
+    ...eventTypes(plan),
+    '',
+    '/** The payload of an event (its fields without `type`). */',
+    "export type Payload<T extends Event['type']> = Omit<Extract<Event, { readonly type: T }>, 'type'>;",
+    '',
+    `export type StateValue = ${union(states)};`,
+    `export type LadderId = ${union(ladders)};`,
+    `export type GuardName = ${union([...plan.guards, 'deadlineReached'])};`,
+    `export type ActionName = ${union(compiled.actions)};`,
+    `export type DelayName = ${union(plan.delays)};`,
+    '',
+    '/** What the runtime keeps in context: clocks and deadlines are epoch milliseconds. */',
+    'export interface RuntimeState {',
+    '  /** When each escalation clock started. */',
+    '  readonly clocks: { readonly [ladder in LadderId]?: number };',
+    '  /** Absolute deadline of every pending timer, by delay name; survives persist/restore. */',
+    '  readonly deadlines: { readonly [delay in DelayName]?: number };',
+    '  readonly escalations: readonly { readonly ladder: LadderId; readonly level: number; readonly role: string; readonly due: number | null; readonly at: number }[];',
+    '  /** Years without holiday data that a deadline or duty window depended on; non-empty means "check by hand". */',
+    '  readonly unknownCalendarYears: readonly number[];',
+    '  readonly lastRefusal: { readonly event: string; readonly step: StateValue; readonly message: string; readonly at: number } | null;',
+    '  readonly outcome: StateValue | null;',
+    '  readonly handoff: { readonly sop: string; readonly title: string; readonly external: boolean } | null;',
+    '}',
+    '',
+    ...contextType(plan),
+    '',
+    'export interface HandoffEvent {',
+    `  readonly type: ${lit(HANDOFF_EVENT)};`,
+    '  readonly sop: string;',
+    '  readonly title: string;',
+    '  readonly external: boolean;',
+    '  readonly step: StateValue;',
+    `  readonly record: Omit<Context, ${lit(INTERNAL_KEY)}>;`,
+    '}',
+    '',
+    "export interface Output { readonly outcome: StateValue | null; readonly handoff: RuntimeState['handoff'] }",
+    '',
+    'export type SopMachine = StateMachine<',
+    '  Context,',
+    '  Event,',
+    '  Record<string, never>,',
+    '  never,',
+    '  ParameterizedObject & { type: ActionName },',
+    '  ParameterizedObject & { type: GuardName },',
+    '  DelayName,',
+    '  StateValue,',
+    '  string,',
+    '  NonReducibleUnknown,',
+    '  Output,',
+    '  HandoffEvent,',
+    '  MetaObject,',
+    '  any',
+    '>;',
+    '',
+    'export type SopSnapshot = SnapshotFrom<SopMachine>;',
+    '',
+    'export declare const config: { readonly id: string; readonly initial: StateValue; readonly [key: string]: unknown };',
+    'export declare const MAX_TIMER_MS: number;',
+    'export declare const WORKING_DAYS_PER_WEEK: number;',
+    `export declare const RESUME_EVENT: ${lit(RESUME_EVENT)};`,
+    `export declare const HANDOFF_EVENT: ${lit(HANDOFF_EVENT)};`,
+    'export declare const implemented: { readonly guards: readonly GuardName[]; readonly actions: readonly ActionName[]; readonly delays: readonly DelayName[] };',
+    '/** Builds the machine; pass `now` when running on a simulated clock. */',
+    'export declare function createSopMachine(options?: { readonly now?: () => number }): SopMachine;',
+    '/** The machine on the wall clock. */',
+    'export declare const machine: SopMachine;',
+    '/** Starts an actor, restoring `snapshot` if given and re-arming its timers. */',
+    'export declare function startActor(',
+    "  options?: Omit<ActorOptions<SopMachine>, 'snapshot' | 'clock'> & {",
+    '    readonly snapshot?: unknown;',
+    '    readonly clock?: { now(): number; setTimeout(fn: (...args: any[]) => void, timeout: number): unknown; clearTimeout(id: any): void };',
+    '    readonly now?: () => number;',
+    '    readonly machine?: SopMachine;',
+    '  },',
+    '): Actor<SopMachine>;',
+    '/** The earliest pending deadline of a snapshot (epoch ms), or null. */',
+    'export declare function nextDeadline(snapshot: { readonly context: Context }): number | null;',
+    '/** Day facts from the embedded holiday data; `known: false` outside the embedded years. */',
+    'export declare function dayInfo(date: string): { readonly date: string; readonly workday: boolean; readonly known: boolean };',
+    '/** When a threshold is reached for a clock started at `start` (epoch ms). */',
+    "export declare function thresholdAt(start: number, timer: { readonly basis: 'calendar' | 'working'; readonly after: { readonly amount: number; readonly unit: string; readonly minutes: number | null } }, unknown?: Set<number>): number;",
+    '/** The end of the first duty window ending after `at` (epoch ms). */',
+    'export declare function windowEndAfter(at: number, unknown?: Set<number>): number;',
+    '',
+  ].join('\n');
+}

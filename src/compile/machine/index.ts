@@ -1,0 +1,49 @@
+/**
+ * The machine target: every procedure SOP with a workflow → `machine.js`, `machine.d.ts`,
+ * `machine.json`, `machine.mmd` and `machine.scxml` in `out/<sop-id>/`.
+ */
+import type { Artifact, EmitContext, Target } from '../../build/artifact.js';
+import type { ProcedureSop, Sop } from '../../model/types.js';
+import { type CompileMachineOptions, compileMachineWithPlan } from './config.js';
+import { emitMachineDts } from './emit-dts.js';
+import { emitMachineJs } from './emit-js.js';
+import { emitMermaid } from './emit-mermaid.js';
+import { emitScxml } from './emit-scxml.js';
+
+export { type CompileMachineOptions, compileMachine, type JsonObject } from './config.js';
+export { HANDOFF_EVENT, RESUME_EVENT } from './plan.js';
+
+/** Whether a SOP compiles to a machine (a procedure with a workflow). */
+export function hasMachine(
+  sop: Sop,
+): sop is ProcedureSop & { workflow: NonNullable<ProcedureSop['workflow']> } {
+  return sop.kind === 'procedure' && sop.workflow !== null;
+}
+
+/** The five machine artifacts of one SOP (none for manuals and SOPs without a workflow). */
+export function emitMachineArtifacts(sop: Sop, options: CompileMachineOptions = {}): Artifact[] {
+  if (!hasMachine(sop)) return [];
+  const compiled = compileMachineWithPlan(sop, options);
+  return [
+    { path: 'machine.js', data: emitMachineJs(sop, compiled) },
+    { path: 'machine.d.ts', data: emitMachineDts(sop, compiled) },
+    { path: 'machine.json', data: `${JSON.stringify(compiled.config, null, 2)}\n` },
+    { path: 'machine.mmd', data: emitMermaid(sop, compiled) },
+    { path: 'machine.scxml', data: emitScxml(sop, compiled) },
+  ];
+}
+
+/**
+ * The machine target. Site calendar files (`calendars/*.yaml`) come with the set; `options.calendars`, when
+ * given, are used for sets that carry none.
+ */
+export function createMachineTarget(options: CompileMachineOptions = {}): Target {
+  return {
+    name: 'machine',
+    emit: (sop: Sop, ctx: EmitContext) =>
+      emitMachineArtifacts(sop, ctx.set.calendars.length > 0 ? { ...options, calendars: ctx.set.calendars } : options),
+  };
+}
+
+/** The machine target. */
+export const machineTarget: Target = createMachineTarget();

@@ -1,0 +1,222 @@
+import { createRequire } from 'node:module';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { getShortestPaths } from 'xstate/graph';
+import { emitMachineArtifacts } from '../../src/compile/machine/index.js';
+import type { ProcedureSop } from '../../src/model/types.js';
+import {
+  bundledSop,
+  bundledSops,
+  cst,
+  type Ev,
+  importMachine,
+  sampleEvents,
+  serialize,
+  variantSop,
+} from './helpers.js';
+
+const require = createRequire(import.meta.url);
+// SCION: a W3C SCXML interpreter (CommonJS).
+const scxml = require('@scion-scxml/scxml') as {
+  documentStringToModel(
+    file: string,
+    doc: string,
+    cb: (
+      err: unknown,
+      model: { prepare(cb: (err: unknown, fn: unknown) => void, ctx: object): void },
+    ) => void,
+  ): void;
+  core: { Statechart: new (fn: unknown) => Interpreter };
+};
+
+interface Interpreter {
+  start(): void;
+  gen(e: { name: string; data?: unknown }): void;
+  getConfiguration(): string[];
+  getSnapshot(): [
+    string[],
+    unknown,
+    boolean,
+    { ctx: Record<string, unknown> & { _sop: Record<string, unknown> } },
+    unknown,
+  ];
+  isFinal(): boolean;
+}
+
+function scxmlOf(sop: ProcedureSop): string {
+  const a = emitMachineArtifacts(sop).find((x) => x.path === 'machine.scxml');
+  if (!a || typeof a.data !== 'string') throw new Error('no machine.scxml');
+  return a.data;
+}
+
+/** Loads an SCXML document into SCION and starts it (the data model sees the test's Date). */
+function interpret(doc: string, file = 'machine.scxml'): Promise<Interpreter> {
+  return new Promise((resolve, reject) => {
+    scxml.documentStringToModel(file, doc, (err, model) => {
+      if (err) return reject(err);
+      model.prepare(
+        (err2, fn) => {
+          if (err2) return reject(err2);
+          const sc = new scxml.core.Statechart(fn);
+          sc.start();
+          resolve(sc);
+        },
+        { console, Date },
+      );
+    });
+  });
+}
+
+const ctx = (sc: Interpreter) => sc.getSnapshot()[3].ctx;
+const where = (sc: Interpreter) => sc.getConfiguration().join(',');
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', () => {
+  test('every bundled machine loads and starts in its initial state', async () => {
+    const sops = (await bundledSops()).filter(
+      (s): s is ProcedureSop => s.kind === 'procedure' && s.workflow !== null,
+    );
+    expect(sops.length).toBeGreaterThanOrEqual(2);
+    for (const sop of sops) {
+      const sc = await interpret(scxmlOf(sop), `${sop.id}.scxml`);
+      expect(sc.getConfiguration()).toEqual([sop.workflow?.initial]);
+    }
+  });
+
+  test('on every machine, every shortest event path leaves SCION in the same state with the same record as machine.js', async () => {
+    vi.useFakeTimers({ now: cst('2026-03-02T17:26'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const sops = (await bundledSops()).filter(
+      (s): s is ProcedureSop => s.kind === 'procedure' && s.workflow !== null,
+    );
+    let compared = 0;
+    for (const sop of sops) {
+      const { mod } = await importMachine(sop);
+      const doc = scxmlOf(sop);
+      const samples = sampleEvents(sop);
+      const machine = mod.createSopMachine({ now: () => Date.now() });
+      const paths = getShortestPaths(machine, { events: samples, serializeState: serialize as never });
+      for (const path of paths) {
+        const events = path.steps.map((st) => st.event as Ev).filter((e) => !e.type.startsWith('xstate.'));
+        const sc = await interpret(doc, `${sop.id}.scxml`);
+        for (const e of events) {
+          const { type, ...data } = e;
+          sc.gen({ name: type, data });
+        }
+        const state = path.state as unknown as { value: string; context: Record<string, unknown> };
+        expect(where(sc), `${sop.id}: ${events.map((e) => e.type).join(' → ')}`).toBe(state.value);
+        const { _sop: a, ...recordA } = ctx(sc);
+        const { _sop: b, ...recordB } = state.context;
+        expect(recordA).toEqual(recordB);
+        expect((a as { lastRefusal: unknown }).lastRefusal === null).toBe(
+          (b as { lastRefusal: unknown }).lastRefusal === null,
+        );
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(20);
+  });
+
+  test('front-desk reception: guards, escalation exactly at 2 days and 1 week, close needs a reason', async () => {
+    vi.useFakeTimers({ now: cst('2026-03-02T10:00'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const t0 = Date.now();
+    const sc = await interpret(scxmlOf(await bundledSop('front-desk-reception')));
+    sc.gen({ name: 'RECORD', data: { owner: '张三' } });
+    expect(where(sc)).toBe('received');
+    sc.gen({
+      name: 'RECORD',
+      data: {
+        date: '2026-03-02',
+        owner: '张三',
+        phone: '138',
+        room: '3-201',
+        matter: '灯不亮',
+        channel: 'visit',
+      },
+    });
+    expect(where(sc)).toBe('recorded');
+    expect(ctx(sc).owner).toBe('张三');
+    sc.gen({ name: 'TRANSFER', data: {} });
+    expect(where(sc)).toBe('recorded');
+    sc.gen({ name: 'TRANSFER', data: { department: '工程部' } });
+    expect(where(sc)).toBe('transferred');
+    vi.advanceTimersByTime(2 * 86_400_000 - 1);
+    expect(where(sc)).toBe('transferred');
+    vi.advanceTimersByTime(1);
+    expect(where(sc)).toBe('supervisor');
+    vi.advanceTimersByTime(5 * 86_400_000 - 1);
+    expect(where(sc)).toBe('supervisor');
+    vi.advanceTimersByTime(1);
+    expect(where(sc)).toBe('manager');
+    expect(Date.now() - t0).toBe(7 * 86_400_000);
+    sc.gen({ name: 'CLOSE', data: {} });
+    expect(where(sc)).toBe('manager');
+    expect(ctx(sc)._sop.lastRefusal).toMatchObject({ event: 'CLOSE' });
+    sc.gen({ name: 'CLOSE', data: { reason: '无法联系业主' } });
+    expect(where(sc)).toBe('closed');
+    expect(sc.isFinal()).toBe(true);
+  });
+
+  test('working days in SCXML: the same National Day deadline as machine.js', async () => {
+    vi.useFakeTimers({ now: cst('2026-09-30T10:00'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const sop = variantSop('front-desk-reception.yaml', (t) =>
+      t.replace('basis: calendar', 'basis: working'),
+    );
+    const sc = await interpret(scxmlOf(sop));
+    sc.gen({
+      name: 'RECORD',
+      data: { date: '2026-09-30', owner: '李四', phone: '139', room: '5-1102', matter: '漏水' },
+    });
+    sc.gen({ name: 'TRANSFER', data: { department: '工程部' } });
+    vi.advanceTimersByTime(cst('2026-10-09T10:00') - Date.now() - 1);
+    expect(where(sc)).toBe('transferred');
+    vi.advanceTimersByTime(1);
+    expect(where(sc)).toBe('supervisor');
+  });
+
+  test('duty handover: checklist before signing, window timer, no handover with important unfinished work', async () => {
+    vi.useFakeTimers({ now: cst('2026-03-02T17:26'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const sc = await interpret(scxmlOf(await bundledSop('duty-handover-public-affairs')));
+    sc.gen({ name: 'SIGN', data: { outgoing: 'a', incoming: 'b' } });
+    expect(where(sc)).toBe('taking-over');
+    for (const item of ['intercom', '灭火器', 'water-bottle'])
+      sc.gen({ name: 'CHECK_ITEM', data: { item, status: 'good' } });
+    expect(Object.keys(ctx(sc).inventory as object).sort()).toEqual([
+      'extinguisher',
+      'intercom',
+      'water-bottle',
+    ]);
+    sc.gen({ name: 'SIGN', data: { outgoing: 'a', incoming: 'b' } });
+    expect(where(sc)).toBe('on-duty');
+    vi.advanceTimersByTime(cst('2026-03-03T08:15') - Date.now() - 1);
+    expect(where(sc)).toBe('on-duty');
+    vi.advanceTimersByTime(1);
+    expect(where(sc)).toBe('preparing-handover');
+    sc.gen({ name: 'ADD_UNFINISHED', data: { id: 'u1', text: '电梯困人跟进', important: true } });
+    sc.gen({ name: 'HAND_OVER', data: { outgoing: 'b', incoming: 'c' } });
+    expect(where(sc)).toBe('preparing-handover');
+    sc.gen({ name: 'FINISH_WORK', data: { id: 'u1' } });
+    sc.gen({ name: 'HAND_OVER', data: { outgoing: 'b', incoming: 'c' } });
+    expect(where(sc)).toBe('handed-over');
+    expect(sc.isFinal()).toBe(true);
+  });
+
+  test('untrusted text is escaped: a refusal with XML and CDATA metacharacters arrives intact', async () => {
+    const nasty = '须说明原因 <b>&amp;</b> ]]> \' " -- 结束';
+    const sop = variantSop('front-desk-reception.yaml', (t) =>
+      t.replace(
+        'refusal: 关闭须由经理在《接待业主情况记录》上说明原因。',
+        `refusal: ${JSON.stringify(nasty)}`,
+      ),
+    );
+    vi.useFakeTimers({ now: cst('2026-03-02T10:00'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const sc = await interpret(scxmlOf(sop));
+    sc.gen({ name: 'RECORD', data: { date: '2026-03-02', owner: 'a', phone: '1', room: '1', matter: 'x' } });
+    sc.gen({ name: 'TRANSFER', data: { department: 'd' } });
+    vi.advanceTimersByTime(8 * 86_400_000);
+    expect(where(sc)).toBe('manager');
+    sc.gen({ name: 'CLOSE', data: {} });
+    expect(ctx(sc)._sop.lastRefusal).toMatchObject({ message: nasty });
+  });
+});
