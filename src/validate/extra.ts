@@ -1,6 +1,7 @@
+import { revisionChainRule } from '../history/index.js';
 import type { LoadOptions } from '../load/index.js';
 
-/** Rules that live with other phases (e.g. the revision hash chain) and run as part of `validate`. */
-export function extraRules(): Pick<LoadOptions, 'sopRules' | 'setRules'> {
-  return { sopRules: [], setRules: [] };
+/** Rules that live with other phases and run as part of `validate` and `build`: the revision hash chain. */
+export function extraRules(cwd: string): Pick<LoadOptions, 'sopRules' | 'setRules'> {
+  return { sopRules: [revisionChainRule(cwd)], setRules: [] };
 }

@@ -18,7 +18,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .action(async (paths: string[], opts: { format: string; lang: string }) => {
       const lang = parseLang(opts.lang);
       if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not "${opts.format}"`);
-      const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules() });
+      const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules(io.cwd) });
       if (opts.format === 'json') {
         io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics.map((d) => toJson(d, lang)) }, null, 2)}\n`);
       } else {

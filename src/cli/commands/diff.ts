@@ -1,0 +1,153 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatDiagnostic } from '../../diagnostics/format.js';
+import type { Lang } from '../../diagnostics/types.js';
+import { diffSops, formatChanges } from '../../history/diff.js';
+import { snapshotPath } from '../../history/revisions.js';
+import { loadVersion, peekIdentity, snapshotsDirFor } from '../../history/versions.js';
+import type { Sop } from '../../model/types.js';
+import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+
+interface Options {
+  rev?: string[];
+  format: string;
+  lang: string;
+  history?: string;
+}
+
+async function readText(
+  io: CliIo,
+  path: string,
+  what: string,
+): Promise<{ file: string; abs: string; text: string }> {
+  const abs = resolve(io.cwd, path);
+  const text = await readFile(abs, 'utf8').catch(() => null);
+  if (text === null) throw new UserError(what);
+  const rel = relative(io.cwd, abs);
+  return { file: rel.startsWith('..') ? abs : rel.split('\\').join('/'), abs, text };
+}
+
+/** The other SOPs of the folder a file is in, so a manual's chapters resolve. */
+async function companions(abs: string, cwd: string): Promise<{ file: string; text: string }[]> {
+  const dir = dirname(abs);
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /\.ya?ml$/i.test(n)).sort();
+  const out: { file: string; text: string }[] = [];
+  for (const n of names) {
+    const full = resolve(dir, n);
+    if (full === abs) continue;
+    const text = await readFile(full, 'utf8').catch(() => null);
+    if (text !== null) out.push({ file: relative(cwd, full).split('\\').join('/'), text });
+  }
+  return out;
+}
+
+function loadOrFail(
+  io: CliIo,
+  lang: Lang,
+  file: string,
+  text: string,
+  others: { file: string; text: string }[],
+): Sop {
+  const { sop, diagnostics } = loadVersion(file, text, others);
+  if (!sop) {
+    for (const d of diagnostics) io.stderr(`${formatDiagnostic(d, lang, text)}\n\n`);
+    throw new UserError(lang === 'zh' ? `${file} 有错误，无法比较` : `${file} has errors; cannot compare`);
+  }
+  return sop;
+}
+
+export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('diff')
+    .description(
+      'list what changed between two versions of a SOP, as rules (two files, or a file against a stored revision)',
+    )
+    .argument('<old>', 'the earlier SOP file (or the SOP file, with --rev)')
+    .argument('[new]', 'the later SOP file')
+    .option(
+      '--rev <version...>',
+      'compare against the stored approved text of this revision (twice: two stored revisions)',
+    )
+    .option('--history <dir>', 'folder of stored approved texts (default: .history beside the file)')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--lang <lang>', 'zh or en', 'zh')
+    .action(async (oldPath: string, newPath: string | undefined, opts: Options) => {
+      const lang = parseLang(opts.lang);
+      if (opts.format !== 'text' && opts.format !== 'json')
+        throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+      const revs = opts.rev ?? [];
+      if (revs.length > 2) throw new UsageError('--rev takes one or two versions');
+      if (revs.length === 0 && newPath === undefined)
+        throw new UsageError('give two files, or one file and --rev VERSION');
+      if (revs.length > 0 && newPath !== undefined)
+        throw new UsageError('with --rev, give only the SOP file');
+
+      let before: { file: string; text: string; abs: string };
+      let after: { file: string; text: string; abs: string };
+      if (revs.length === 0) {
+        before = await readText(
+          io,
+          oldPath,
+          lang === 'zh' ? `无法读取 ${oldPath}` : `cannot read ${oldPath}`,
+        );
+        after = await readText(
+          io,
+          newPath ?? '',
+          lang === 'zh' ? `无法读取 ${newPath}` : `cannot read ${newPath}`,
+        );
+      } else {
+        const current = await readText(
+          io,
+          oldPath,
+          lang === 'zh' ? `无法读取 ${oldPath}` : `cannot read ${oldPath}`,
+        );
+        const id = peekIdentity(current.text).id ?? '';
+        const dir = opts.history ? resolve(io.cwd, opts.history) : snapshotsDirFor(dirname(current.abs));
+        const stored = async (v: string) => {
+          const path = snapshotPath(dir, id, v);
+          if (
+            peekIdentity(current.text).version === v &&
+            !(await readFile(path).then(
+              () => true,
+              () => false,
+            ))
+          )
+            return current;
+          return readText(
+            io,
+            path,
+            lang === 'zh'
+              ? `没有保存修订 ${v} 的批准文本（${relative(io.cwd, path)}）`
+              : `no approved text of revision ${v} is stored (${relative(io.cwd, path)})`,
+          );
+        };
+        before = await stored(revs[0] ?? '');
+        after = revs[1] !== undefined ? await stored(revs[1]) : current;
+      }
+      const others = await companions(after.abs, io.cwd);
+      const a = loadOrFail(io, lang, before.file, before.text, others);
+      const b = loadOrFail(io, lang, after.file, after.text, others);
+      if (a.id !== b.id) {
+        io.stderr(
+          lang === 'zh'
+            ? `注意：比较的是两份不同的规程（${a.id} 与 ${b.id}）\n`
+            : `note: comparing two different SOPs (${a.id} and ${b.id})\n`,
+        );
+      }
+      const changes = diffSops(a, b);
+      if (opts.format === 'json') {
+        const side = (s: Sop, file: string) => ({ id: s.id, version: s.version, file });
+        io.stdout(
+          `${JSON.stringify({ from: side(a, before.file), to: side(b, after.file), changes }, null, 2)}\n`,
+        );
+      } else {
+        const head =
+          lang === 'zh'
+            ? `${a.title}：${a.version} → ${b.version}\n`
+            : `${a.title}: ${a.version} → ${b.version}\n`;
+        io.stdout(head + formatChanges(changes, lang));
+      }
+      setExit(0);
+    });
+}

@@ -1,0 +1,141 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatDiagnostic } from '../../diagnostics/format.js';
+import type { Lang } from '../../diagnostics/types.js';
+import { parseIsoDate, todayIso } from '../../history/dates.js';
+import { diffSops } from '../../history/diff.js';
+import {
+  DUE_WITHIN_DAYS,
+  type ReviewStatus,
+  reviewSchedule,
+  type SopReviewSchedule,
+} from '../../history/schedule.js';
+import { loadVersion, readSnapshot, snapshotsDirFor } from '../../history/versions.js';
+import { loadSopSet } from '../../load/index.js';
+import type { Sop, SopSet } from '../../model/types.js';
+import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+
+interface Options {
+  today?: string;
+  format: string;
+  sops: string;
+  lang: string;
+}
+
+function stateText(r: ReviewStatus, lang: Lang): string {
+  if (lang === 'zh') {
+    if (r.state === 'overdue') return `已逾期 ${-r.daysLeft} 天`;
+    if (r.state === 'due') return r.daysLeft === 0 ? '今天到期' : `${r.daysLeft} 天内到期`;
+    return `还有 ${r.daysLeft} 天`;
+  }
+  if (r.state === 'overdue') return `OVERDUE by ${-r.daysLeft} day${r.daysLeft === -1 ? '' : 's'}`;
+  if (r.state === 'due')
+    return r.daysLeft === 0 ? 'due today' : `due in ${r.daysLeft} day${r.daysLeft === 1 ? '' : 's'}`;
+  return `in ${r.daysLeft} days`;
+}
+
+/** A schedule plus the rule changes made since the approved text of the current version (null: none stored). */
+interface Row extends SopReviewSchedule {
+  readonly pending: readonly string[] | null;
+}
+
+function pendingChanges(sop: Sop, set: SopSet, snapshotsDir: string, lang: Lang): string[] | null {
+  const text = readSnapshot(snapshotsDir, sop.id, sop.version);
+  if (text === null) return null;
+  const companions = set.sops.filter((s) => s.id !== sop.id).map((s) => ({ file: s.file, text: s.source }));
+  const approved = loadVersion(`${sop.file}@${sop.version}`, text, companions).sop;
+  return approved ? diffSops(approved, sop).map((c) => (lang === 'zh' ? c.zh : c.en)) : null;
+}
+
+function formatText(today: string, schedules: readonly Row[], lang: Lang): string {
+  const zh = lang === 'zh';
+  const lines: string[] = [
+    zh
+      ? `复审计划（${today}，${DUE_WITHIN_DAYS} 天内到期的列为到期）`
+      : `Review schedule (${today}; due = within ${DUE_WITHIN_DAYS} days)`,
+    '',
+  ];
+  for (const s of schedules) {
+    lines.push(`${s.id}  ${s.title}  ${zh ? '版本' : 'version'} ${s.version}`);
+    for (const r of s.reviews) {
+      const name =
+        r.kind === 'annual' ? (zh ? '年度复审' : 'annual review   ') : zh ? '半年调整' : 'semi-annual     ';
+      const mark = r.state === 'overdue' ? '!!' : r.state === 'due' ? ' !' : '  ';
+      const from = r.from
+        ? zh
+          ? `（自 ${r.from.date} 起每 ${r.interval}）`
+          : ` (every ${r.interval} from ${r.from.date})`
+        : '';
+      lines.push(`  ${mark} ${name}  ${r.next}  ${stateText(r, lang)}${from}`);
+    }
+    if (s.pending && s.pending.length > 0) {
+      lines.push(
+        zh
+          ? `     已修改但未记录修订（sopforge revise ${s.id}）：`
+          : `     changed since version ${s.version} was approved (run sopforge revise ${s.id}):`,
+      );
+      for (const c of s.pending) lines.push(`       - ${c}`);
+    }
+    if (s.openFeedback.length === 0) lines.push(zh ? '     待处理反馈：无' : '     open feedback: none');
+    for (const f of s.openFeedback)
+      lines.push(
+        zh
+          ? `     待处理反馈 ${f.id}（${f.date}，${f.by}）：${f.text}`
+          : `     open feedback ${f.id} (${f.date}, ${f.by}): ${f.text}`,
+      );
+    lines.push('');
+  }
+  const overdue = schedules.flatMap((s) => s.reviews.filter((r) => r.state === 'overdue')).length;
+  const due = schedules.flatMap((s) => s.reviews.filter((r) => r.state === 'due')).length;
+  const open = schedules.reduce((n, s) => n + s.openFeedback.length, 0);
+  lines.push(
+    zh
+      ? `共 ${schedules.length} 份规程：${overdue} 项逾期，${due} 项即将到期，${open} 条反馈待处理。`
+      : `${schedules.length} SOPs: ${overdue} overdue, ${due} due soon, ${open} open feedback items.`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('review')
+    .description(
+      'list the next annual and semi-annual reviews of every SOP, what is due within 30 days or overdue, and open feedback',
+    )
+    .option('--today <YYYY-MM-DD>', 'the date to count from (default: today, site time)')
+    .option('--sops <dir>', 'folder of SOP files', 'sops')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--lang <lang>', 'zh or en', 'zh')
+    .action(async (opts: Options) => {
+      const lang = parseLang(opts.lang);
+      if (opts.format !== 'text' && opts.format !== 'json')
+        throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+      if (opts.today !== undefined && !parseIsoDate(opts.today))
+        throw new UsageError(`--today must be a date written YYYY-MM-DD, not "${opts.today}"`);
+      const loaded = await loadSopSet([opts.sops], { cwd: io.cwd });
+      if (!loaded.set) {
+        for (const d of loaded.diagnostics.filter((x) => x.severity === 'error')) {
+          const src = await readFile(resolve(io.cwd, d.file), 'utf8').catch(() => null);
+          io.stderr(`${formatDiagnostic(d, lang, src)}\n\n`);
+        }
+        throw new UserError(
+          lang === 'zh'
+            ? '规程有错误，无法列出复审计划'
+            : 'the SOPs have errors; cannot list the review schedule',
+        );
+      }
+      const sops = [...loaded.set.sops].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const today = opts.today ?? todayIso(sops[0]?.site.utcOffsetMinutes ?? 480);
+      const snapshots = snapshotsDirFor(resolve(io.cwd, opts.sops));
+      const set = loaded.set;
+      const schedules: Row[] = sops.map((s) => ({
+        ...reviewSchedule(s, today),
+        pending: pendingChanges(s, set, snapshots, lang),
+      }));
+      if (opts.format === 'json')
+        io.stdout(`${JSON.stringify({ today, dueWithinDays: DUE_WITHIN_DAYS, sops: schedules }, null, 2)}\n`);
+      else io.stdout(formatText(today, schedules, lang));
+      setExit(0);
+    });
+}

@@ -1,0 +1,223 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatDiagnostic } from '../../diagnostics/format.js';
+import { hasErrors, type Lang } from '../../diagnostics/types.js';
+import { parseIsoDate, todayIso } from '../../history/dates.js';
+import { diffSops, formatChanges, type RuleChange } from '../../history/diff.js';
+import { appendRevision, decideFeedback, type FeedbackDecision } from '../../history/edit.js';
+import { bumpVersion, checkRevisionChain, compareVersions } from '../../history/revisions.js';
+import {
+  gitHeadText,
+  loadVersion,
+  readSnapshot,
+  snapshotsDirFor,
+  writeFileAtomic,
+  writeSnapshot,
+} from '../../history/versions.js';
+import { loadSopSet } from '../../load/index.js';
+import { reviewTypeText } from '../../render/doc/words.js';
+import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+
+const TYPES = ['annual', 'semiannual', 'feedback', 'expert'] as const;
+type ReviseType = (typeof TYPES)[number];
+
+interface Options {
+  type: string;
+  by: string[];
+  summary: string;
+  date?: string;
+  sops: string;
+  version?: string;
+  accept: string[];
+  reject: string[];
+  lang: string;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(/[,，、]/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+}
+
+function t(lang: Lang, zh: string, en: string): string {
+  return lang === 'zh' ? zh : en;
+}
+
+export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('revise')
+    .description(
+      'record a review as a new revision: bump the version, append date, reviewers, type, summary, rule changes and hash',
+    )
+    .argument('<sop-id>', 'id of the SOP to revise')
+    .requiredOption('--type <type>', 'annual, semiannual, feedback or expert')
+    .requiredOption('--by <name>', 'reviewer (repeat, or separate with commas)', collect, [])
+    .requiredOption('--summary <text>', 'what the review decided')
+    .option('--date <YYYY-MM-DD>', 'date of the revision (default: today, site time)')
+    .option('--version <version>', 'the new version (default: the last number plus one)')
+    .option(
+      '--accept <id>',
+      'mark this staff feedback item accepted (repeat, or separate with commas)',
+      collect,
+      [],
+    )
+    .option(
+      '--reject <id>',
+      'mark this staff feedback item rejected (repeat, or separate with commas)',
+      collect,
+      [],
+    )
+    .option('--sops <dir>', 'folder of SOP files', 'sops')
+    .option('--lang <lang>', 'zh or en', 'zh')
+    .action(async (id: string, opts: Options) => {
+      const lang = parseLang(opts.lang);
+      if (!(TYPES as readonly string[]).includes(opts.type))
+        throw new UsageError(`--type must be one of ${TYPES.join(', ')}, not "${opts.type}"`);
+      const type = opts.type as ReviseType;
+      if (opts.by.length === 0) throw new UsageError('--by needs at least one name');
+      if (!opts.summary.trim()) throw new UsageError('--summary must not be empty');
+      if (opts.date !== undefined && !parseIsoDate(opts.date))
+        throw new UsageError(`--date must be a date written YYYY-MM-DD, not "${opts.date}"`);
+
+      const sopsDir = resolve(io.cwd, opts.sops);
+      const loaded = await loadSopSet([opts.sops], { cwd: io.cwd });
+      if (!loaded.set) {
+        for (const d of loaded.diagnostics.filter((x) => x.severity === 'error')) {
+          const src = await readFile(resolve(io.cwd, d.file), 'utf8').catch(() => null);
+          io.stderr(`${formatDiagnostic(d, lang, src)}\n\n`);
+        }
+        throw new UserError(
+          t(lang, '规程有错误，修订前请先改正', 'the SOPs have errors; fix them before revising'),
+        );
+      }
+      const set = loaded.set;
+      const sop = set.sops.find((s) => s.id === id);
+      if (!sop)
+        throw new UserError(
+          t(lang, `${opts.sops} 中没有 id 为 “${id}” 的规程`, `no SOP with id "${id}" in ${opts.sops}`),
+        );
+      const abs = resolve(io.cwd, sop.file);
+      const snapshots = snapshotsDirFor(sopsDir);
+
+      const chain = checkRevisionChain(sop, snapshots);
+      if (hasErrors(chain)) {
+        for (const d of chain) io.stderr(`${formatDiagnostic(d, lang, sop.source)}\n\n`);
+        throw new UserError(
+          t(
+            lang,
+            '修订记录的哈希链已损坏，不能在其上添加新的修订',
+            'the revision hash chain is broken; a new revision cannot be added on top of it',
+          ),
+        );
+      }
+
+      const date = opts.date ?? todayIso(sop.site.utcOffsetMinutes);
+      const last = sop.revisions[sop.revisions.length - 1];
+      if (last && date < last.date)
+        throw new UsageError(
+          t(
+            lang,
+            `修订日期 ${date} 早于上一次修订 ${last.date}`,
+            `the date ${date} is before the last revision (${last.date})`,
+          ),
+        );
+      const version = opts.version ?? bumpVersion(sop.version);
+      if (!/^[0-9]+(\.[0-9]+)*$/.test(version) || compareVersions(version, sop.version) <= 0) {
+        throw new UsageError(
+          t(
+            lang,
+            `新版本号 ${version} 须大于当前版本 ${sop.version}`,
+            `the new version ${version} must come after ${sop.version}`,
+          ),
+        );
+      }
+
+      // The previous approved text: the stored snapshot, else the text committed in git.
+      const storedBefore = readSnapshot(snapshots, sop.id, sop.version);
+      const previousText = storedBefore ?? gitHeadText(abs, sop.version);
+      const companions = set.sops
+        .filter((s) => s.id !== sop.id)
+        .map((s) => ({ file: s.file, text: s.source }));
+      // Recorded in Chinese, the language of the document; printed in the user's language.
+      let ruleChanges: RuleChange[] = [];
+      if (previousText !== null) {
+        const before = loadVersion(`${sop.file}@${sop.version}`, previousText, companions);
+        if (before.sop) ruleChanges = diffSops(before.sop, sop);
+        else
+          io.stderr(
+            t(
+              lang,
+              `注意：无法读取版本 ${sop.version} 的批准文本，未计算修改内容。\n`,
+              `note: the approved text of version ${sop.version} does not load; changes were not computed.\n`,
+            ),
+          );
+      } else {
+        io.stderr(
+          t(
+            lang,
+            `注意：没有保存版本 ${sop.version} 的批准文本（也不在 git 中），未计算修改内容。\n`,
+            `note: no approved text of version ${sop.version} is stored (nor committed in git); changes were not computed.\n`,
+          ),
+        );
+      }
+
+      const decisions: FeedbackDecision[] = [
+        ...opts.accept.map((fid) => ({ id: fid, status: 'accepted' as const })),
+        ...opts.reject.map((fid) => ({ id: fid, status: 'rejected' as const })),
+      ];
+      const unknown = decisions.filter((d) => !sop.feedback.some((f) => f.id === d.id)).map((d) => d.id);
+      if (unknown.length > 0) {
+        throw new UsageError(
+          t(lang, `没有这些反馈：${unknown.join('、')}`, `no feedback item ${unknown.join(', ')}`),
+        );
+      }
+
+      const appended = appendRevision(sop.source, {
+        version,
+        date,
+        type,
+        by: opts.by,
+        summary: opts.summary.trim(),
+        changes: ruleChanges.map((c) => c.zh),
+      });
+      const next = { text: decideFeedback(appended.text, decisions).text, hash: appended.hash };
+      // Never write a file that would not load: check the result first.
+      const check = loadVersion(sop.file, next.text, companions);
+      const problems = check.sop ? checkRevisionChain(check.sop) : [];
+      if (!check.sop || hasErrors(problems)) {
+        for (const d of [...check.diagnostics, ...problems])
+          io.stderr(`${formatDiagnostic(d, lang, next.text)}\n\n`);
+        throw new UserError(
+          t(
+            lang,
+            '修订后的文件无法通过校验，未写入',
+            'the revised file does not validate; nothing was written',
+          ),
+        );
+      }
+
+      if (storedBefore === null && previousText !== null)
+        writeSnapshot(snapshots, sop.id, sop.version, previousText);
+      writeFileAtomic(abs, next.text);
+      writeSnapshot(snapshots, sop.id, version, next.text);
+
+      io.stdout(
+        t(
+          lang,
+          `${sop.title}：已记录修订 ${version}（${reviewTypeText(type)}，${date}），哈希 ${next.hash.slice(0, 12)}\n`,
+          `${sop.title}: recorded revision ${version} (${reviewTypeText(type, 'en')}, ${date}), hash ${next.hash.slice(0, 12)}\n`,
+        ),
+      );
+      for (const d of decisions) {
+        const zh = d.status === 'accepted' ? '已采纳' : '未采纳';
+        io.stdout(t(lang, `反馈 ${d.id}：${zh}\n`, `feedback ${d.id}: ${d.status}\n`));
+      }
+      io.stdout(formatChanges(ruleChanges, lang));
+      setExit(0);
+    });
+}

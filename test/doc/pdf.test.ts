@@ -1,0 +1,126 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProcedureSop, SopSet } from '../../src/model/types.js';
+import { documentTarget } from '../../src/render/doc/index.js';
+import { tempDir } from '../helpers.js';
+import { bundledSet, manual } from './helpers.js';
+
+interface Parsed {
+  pages: number;
+  text: string[];
+  fonts: Set<string>;
+  embedded: boolean;
+  creationDate: string;
+  title: string;
+}
+
+async function parse(bytes: Uint8Array): Promise<Parsed> {
+  const pdf = await getDocument({
+    data: new Uint8Array(bytes),
+    useSystemFonts: false,
+    disableFontFace: true,
+    verbosity: 0,
+  }).promise;
+  const text: string[] = [];
+  const fonts = new Set<string>();
+  let embedded = true;
+  for (let i = 1; i <= pdf.numPages; i++) {
+    const page = await pdf.getPage(i);
+    const content = await page.getTextContent();
+    text.push(content.items.map((it) => ('str' in it ? it.str : '')).join(''));
+    await page.getOperatorList();
+    for (const item of content.items) {
+      if (!('fontName' in item)) continue;
+      const font = page.commonObjs.get(item.fontName) as { name?: string; missingFile?: boolean };
+      if (font.name) fonts.add(font.name);
+      if (font.missingFile) embedded = false;
+    }
+  }
+  const meta = await pdf.getMetadata();
+  const info = meta.info as { CreationDate?: string; Title?: string };
+  await pdf.destroy();
+  return {
+    pages: pdf.numPages,
+    text,
+    fonts,
+    embedded,
+    creationDate: info.CreationDate ?? '',
+    title: info.Title ?? '',
+  };
+}
+
+function pdfOf(files: { path: string; data: string | Uint8Array }[], name: string): Uint8Array {
+  const data = files.find((f) => f.path === name)?.data;
+  if (!(data instanceof Uint8Array)) throw new Error(`no ${name}`);
+  return data;
+}
+
+describe('the SOP document as PDF', () => {
+  let set: SopSet;
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeAll(async () => {
+    set = await bundledSet();
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterAll(() => cleanup());
+
+  it('parses back with the Chinese text, the embedded Noto font and a fixed creation date', async () => {
+    const sop = set.sops.find((s) => s.id === 'duty-handover-public-affairs') as ProcedureSop;
+    const pdf = await parse(pdfOf(await documentTarget.emit(sop, { set }), 'sop.pdf'));
+    const all = pdf.text.join('\n').replace(/\s+/g, '');
+    expect(pdf.title).toBe('住户服务中心值班与交接班标准作业规程（二）');
+    expect(pdf.creationDate).toMatch(/^D:20260101000000/);
+    expect(pdf.embedded).toBe(true);
+    expect([...pdf.fonts].some((f) => /NotoSansHans-Regular$/.test(f))).toBe(true);
+    expect([...pdf.fonts].some((f) => /NotoSansHans-Bold$/.test(f))).toBe(true);
+    for (const words of [
+      '1.0目的',
+      '4.0程序要点',
+      '17:30–次日08:30',
+      '对讲机',
+      '灭火器',
+      '水瓶',
+      '保存期3年',
+      '修订记录',
+      '公共事务部主管每天检查《值班记录》',
+    ]) {
+      expect(all, words).toContain(words);
+    }
+    expect(pdf.text[0]).toContain(`第 1 页 / 共 ${pdf.pages} 页`);
+  });
+
+  it('renders the manual with a contents page whose page numbers point at the chapters', async () => {
+    const m = await manual();
+    const pdf = await parse(pdfOf(await documentTarget.emit(m, { set }), 'manual.pdf'));
+    const toc = pdf.text[1] ?? '';
+    expect(toc).toContain('目录');
+    const procedures = set.sops.filter((s): s is ProcedureSop => s.kind === 'procedure');
+    for (const id of m.chapters) {
+      const p = procedures.find((x) => x.id === id);
+      if (!p) continue;
+      const title = p.number ? `${p.title}（${p.number}）` : p.title;
+      const entry = new RegExp(`第.章\\s*${title.replace(/[()（）]/g, '.')}\\s*(\\d+)`).exec(toc);
+      expect(entry, `contents entry of ${id}`).not.toBeNull();
+      const page = Number(entry?.[1]);
+      expect(pdf.text[page - 1]?.replace(/\s+/g, ''), `page ${page} starts ${id}`).toContain(
+        title.replace(/\s+/g, ''),
+      );
+    }
+  });
+
+  it('renders pages that poppler can rasterize', async () => {
+    if (spawnSync('pdftoppm', ['-v']).error) return;
+    const sop = set.sops.find((s) => s.id === 'front-desk-reception') as ProcedureSop;
+    const file = join(dir, 'sop.pdf');
+    await writeFile(file, pdfOf(await documentTarget.emit(sop, { set }), 'sop.pdf'));
+    execFileSync('pdftoppm', ['-r', '30', '-png', file, join(dir, 'page')]);
+    expect(
+      readdirSync(dir).filter((f) => f.startsWith('page') && f.endsWith('.png')).length,
+    ).toBeGreaterThanOrEqual(2);
+  });
+});

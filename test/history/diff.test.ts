@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import { diffSops, formatChanges, type RuleChange } from '../../src/history/diff.js';
+import { loadSopTexts } from '../../src/load/index.js';
+import { bundledText, edit, loadText } from '../doc/helpers.js';
+
+const DUTY = bundledText('duty-handover-public-affairs');
+const DESK = bundledText('front-desk-reception');
+const MANUAL = bundledText('service-centre-manual');
+const CHAPTERS = [
+  'front-desk-reception',
+  'duty-handover-public-affairs',
+  'duty-handover-service-center',
+  'duty-handover-customer-service',
+];
+
+/** Diff of two manual texts, loaded with the bundled chapters so they resolve. */
+function manualChanges(before: string, after: string): string[] {
+  const load = (text: string) => {
+    const r = loadSopTexts([
+      ...CHAPTERS.map((id) => ({ file: `${id}.yaml`, text: bundledText(id) })),
+      { file: 'manual.yaml', text },
+    ]);
+    const m = r.set?.sops.find((x) => x.kind === 'manual');
+    if (!m) throw new Error(r.diagnostics.map((d) => d.code).join());
+    return m;
+  };
+  return zh(diffSops(load(before), load(after)));
+}
+
+function changes(before: string, after: string): RuleChange[] {
+  return diffSops(loadText(before, 'before.yaml'), loadText(after, 'after.yaml'));
+}
+
+function zh(list: readonly RuleChange[]): string[] {
+  return list.map((c) => c.zh);
+}
+
+describe('rule-level diff', () => {
+  it('finds nothing between a SOP and itself', () => {
+    expect(changes(DUTY, DUTY)).toEqual([]);
+    expect(formatChanges([], 'zh')).toBe('无规则变更。\n');
+  });
+
+  it('states a changed escalation threshold as a rule', () => {
+    const list = changes(
+      DESK,
+      edit(DESK, '{ after: 2d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'),
+    );
+    expect(zh(list)).toEqual(['超过 2 天未处理 → 3 天 转客服主管']);
+    expect(list[0]).toMatchObject({ area: 'escalation', op: 'changed', before: '2d', after: '3d' });
+    expect(list[0]?.en).toBe('Not resolved after 2 days → 3 days: passed to 客服主管');
+  });
+
+  it('states changed duty times', () => {
+    const after = edit(
+      DUTY,
+      'window: { start: "17:30", end: "次日08:30" }',
+      'window: { start: "18:00", end: "22:00" }',
+    );
+    expect(zh(changes(DUTY, after))).toContain('值班时间 17:30–次日08:30 → 18:00–22:00');
+    const early = edit(DUTY, 'arrive-early: 5m', 'arrive-early: 10m');
+    expect(zh(changes(DUTY, early))).toEqual(['接班人员提前到岗 5 分钟 → 10 分钟']);
+    const timer = edit(
+      DUTY,
+      '{ before-window-end: 15m, to: preparing-handover',
+      '{ before-window-end: 20m, to: preparing-handover',
+    );
+    expect(zh(changes(DUTY, timer))).toEqual(['值班结束前 15 分钟 → 20 分钟转入「准备交班」']);
+  });
+
+  it('states added and removed checklist items', () => {
+    const added = edit(
+      DUTY,
+      '      - { id: water-bottle, name: 水瓶 }\n',
+      '      - { id: water-bottle, name: 水瓶 }\n      - { id: torch, name: 手电筒 }\n',
+    );
+    expect(zh(changes(DUTY, added))).toEqual(['新增岗位公物清点物品：手电筒']);
+    expect(zh(changes(added, DUTY))).toEqual(['删除岗位公物清点物品：手电筒']);
+    expect(changes(DUTY, added)[0]?.en).toBe('Added item to 岗位公物清点: 手电筒');
+  });
+
+  it('states role changes: renamed, added, duties', () => {
+    const renamed = edit(DESK, 'name: 客服主管', 'name: 客服经理');
+    expect(zh(changes(DESK, renamed))).toEqual(['角色名称 客服主管 → 客服经理']);
+    const added = edit(DESK, '  departments:\n', '  trainer:\n    name: 培训专员\n  departments:\n');
+    expect(zh(changes(DESK, added))).toEqual(['新增角色：培训专员']);
+    expect(zh(changes(added, DESK))).toEqual(['删除角色：培训专员']);
+    const duty = edit(DESK, '      - { text: 负责对无法处理的事项进行关闭。, clause: "3.3.3" }\n', '');
+    expect(zh(changes(DESK, duty))).toEqual(['删除经理职责：负责对无法处理的事项进行关闭。']);
+  });
+
+  it('states record changes: retention, custodian, added records', () => {
+    const retention = edit(DUTY, 'retention: 3y', 'retention: 5y');
+    expect(zh(changes(DUTY, retention))).toEqual(['《值班记录》保存期 3 年 → 5 年']);
+    const custodian = edit(DUTY, 'custodian: 管理处', 'custodian: 公共事务部');
+    expect(zh(changes(DUTY, custodian))).toEqual(['《值班记录》保管 管理处 → 公共事务部']);
+    const removed = edit(DUTY, '  - { form: duty-roster, clause: "5.1" }\n', '');
+    expect(zh(changes(DUTY, removed))).toEqual(['删除记录：《住户服务中心值班安排表》']);
+    expect(zh(changes(removed, DUTY))).toEqual(['新增记录：《住户服务中心值班安排表》']);
+  });
+
+  it('states added and removed steps', () => {
+    const noComplaint = edit(
+      edit(DESK, '        COMPLAINT: { to: complaint, label: 投诉类，转投诉处理, clause: "4.4" }\n', ''),
+      '    complaint:\n      label: 按投诉处理作业规程处理\n      type: handoff\n      sop: complaint-handling\n      clause: "4.4"\n',
+      '',
+    );
+    const removed = zh(changes(DESK, noComplaint));
+    expect(removed).toContain('删除步骤：按投诉处理作业规程处理');
+    expect(removed).toContain('删除步骤「已记录」的操作：投诉类，转投诉处理（→ 按投诉处理作业规程处理）');
+    const added = zh(changes(noComplaint, DESK));
+    expect(added).toContain('新增步骤：按投诉处理作业规程处理');
+    const task = edit(
+      DUTY,
+      '        - { text: 将未完成的工作如实向接班人员交待清楚。, clause: "4.2.2" }\n',
+      '',
+    );
+    expect(zh(changes(DUTY, task))).toEqual([
+      '删除步骤「准备交班」工作要求：将未完成的工作如实向接班人员交待清楚。',
+    ]);
+  });
+
+  it('states audit changes', () => {
+    const weekday = edit(DESK, 'every: weekly, on: monday', 'every: weekly, on: friday');
+    expect(zh(changes(DESK, weekday))).toEqual(['经理检查《接待业主情况记录》 每周一 → 每周五']);
+    const removed = edit(
+      DESK,
+      '  - { id: daily-check, role: cs-supervisor, every: daily, form: reception-record, covers: 《接待业主情况记录》上记录的情况, clause: "4.3" }\n',
+      '',
+    );
+    expect(zh(changes(DESK, removed))).toEqual(['删除检查：客服主管每天审核《接待业主情况记录》']);
+  });
+
+  it('states changed schedule rules and clause lists', () => {
+    const rings = edit(DUTY, 'answer-within-rings: 3', 'answer-within-rings: 2');
+    expect(zh(changes(DUTY, rings))).toEqual(['电话铃响 3 声 → 2 声内接听']);
+    const principle = edit(
+      DUTY,
+      '  - { text: 及时汇报的原则。, clause: "4.1.4" }\n',
+      '  - { text: 及时汇报的原则；, clause: "4.1.4" }\n  - { text: 保护住户隐私的原则。, clause: "4.1.4" }\n',
+    );
+    const list = zh(changes(DUTY, principle));
+    expect(list).toContain('新增工作原则：保护住户隐私的原则。');
+    expect(list).toContain('删除工作原则：及时汇报的原则。');
+  });
+
+  it('prints sentences in English with --lang en', () => {
+    const list = changes(DUTY, edit(DUTY, 'retention: 3y', 'retention: 1y'));
+    expect(formatChanges(list, 'en')).toBe('- 《值班记录》 kept for 3 years → 1 year\n');
+  });
+
+  it('states changes of the manual: outline, chapters, review rules and intervals', () => {
+    expect(manualChanges(MANUAL, MANUAL)).toEqual([]);
+    const guide = edit(
+      MANUAL,
+      '定期进行技能提升和业务知识培训，鼓励员工持续发展。',
+      '每季度进行技能提升和业务知识培训。',
+    );
+    expect(manualChanges(MANUAL, guide)).toEqual([
+      '「员工培训与发展」编制指南改为：每季度进行技能提升和业务知识培训。',
+    ]);
+    const chapters = edit(MANUAL, ', duty-handover-customer-service]', ']');
+    expect(manualChanges(MANUAL, chapters)).toEqual(['删除收录规程：duty-handover-customer-service']);
+    const interval = edit(MANUAL, 'semiannual: 6mo', 'semiannual: 3mo');
+    expect(manualChanges(MANUAL, interval)).toEqual(['半年调整周期 6 个月 → 3 个月']);
+  });
+});
