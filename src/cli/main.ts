@@ -12,6 +12,11 @@ export interface CommandModule {
 const commands: Record<string, () => Promise<CommandModule>> = {
   validate: () => import('./commands/validate.js'),
   build: () => import('./commands/build.js'),
+  roster: () => import('./commands/roster.js'),
+  book: () => import('./commands/book.js'),
+  diff: () => import('./commands/diff.js'),
+  revise: () => import('./commands/revise.js'),
+  review: () => import('./commands/review.js'),
 };
 
 /**

@@ -9,7 +9,9 @@ const cache = new Map<FontWeight, fontkit.Font>();
 
 /** Path of a bundled Noto Sans Hans weight. The files are not in the package's `exports`, so resolve beside it. */
 export function fontPath(weight: FontWeight): string {
-  return fileURLToPath(new URL(`../fonts/NotoSansHans-${weight}.otf`, import.meta.resolve('@embedpdf/fonts-sc')));
+  return fileURLToPath(
+    new URL(`../fonts/NotoSansHans-${weight}.otf`, import.meta.resolve('@embedpdf/fonts-sc')),
+  );
 }
 
 /**

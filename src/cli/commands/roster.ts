@@ -1,0 +1,134 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { type CalendarData, createCalendar } from '../../calendar/index.js';
+import { loadCalendars } from '../../calendar/load.js';
+import { hasErrors } from '../../diagnostics/types.js';
+import { parseMonth, parseStaff, planRoster, renderRoster, rosterNotes } from '../../render/pdf/index.js';
+import { type CliIo, parseLang, UsageError } from '../io.js';
+import { loadProcedure, renderFailure, writeAtomically } from './book.js';
+import { printDiagnostics } from './validate.js';
+
+interface RosterCliOptions {
+  month?: string;
+  staff?: string;
+  form?: string;
+  out?: string;
+  sops: string;
+  calendars: string;
+  lang: string;
+}
+
+/** Reads `calendars/*.yaml` (official arrangements for years the bundled data lacks); a missing folder is fine. */
+async function readCalendars(dir: string): Promise<{ files: { file: string; text: string }[] }> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const files: { file: string; text: string }[] = [];
+  for (const name of names.filter((n) => /\.ya?ml$/.test(n)).sort()) {
+    files.push({ file: join(dir, name), text: await readFile(join(dir, name), 'utf8') });
+  }
+  return { files };
+}
+
+export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('roster')
+    .description(
+      'the duty roster (值班安排表) of a month, filled from a staff list with a fair rotation, or blank',
+    )
+    .argument('<sop-id>', 'id of the SOP')
+    .option('--month <yyyy-mm>', 'the month, e.g. 2026-12 (required)')
+    .option(
+      '--staff <file>',
+      'staff list (YAML: staff: [{ name, leave: [dates or {from, to}] }]); without it the names are left blank',
+    )
+    .option('--form <form-id>', 'roster form (default: the one the SOP schedule names)')
+    .option('--out <file>', 'output file (default: <sop-id>-<form-id>-<yyyy-mm>.pdf)')
+    .option('--sops <dir>', 'folder of SOP files', 'sops')
+    .option('--calendars <dir>', 'folder of official holiday arrangements (calendars/*.yaml)', 'calendars')
+    .option('--lang <lang>', 'zh or en', 'zh')
+    .action(async (id: string, opts: RosterCliOptions) => {
+      const lang = parseLang(opts.lang);
+      if (opts.month === undefined)
+        throw new UsageError('--month <yyyy-mm> is required, e.g. --month 2026-12');
+      const ym = parseMonth(opts.month);
+      if (!ym || ym.year < 1900)
+        throw new UsageError(`--month must be a month written YYYY-MM, e.g. 2026-12, not "${opts.month}"`);
+
+      let staffText: string | null = null;
+      if (opts.staff !== undefined) {
+        staffText = await readFile(resolve(io.cwd, opts.staff), 'utf8').catch(() => null);
+        if (staffText === null) throw new UsageError(`cannot read the staff list ${opts.staff}`);
+      }
+      const sop = await loadProcedure(io, opts.sops, id, lang);
+      if (!sop) {
+        setExit(1);
+        return;
+      }
+      if (!sop.schedule) throw new UsageError(`${id} has no duty schedule, so it has no roster`);
+      const rosters = sop.forms.filter((f) => f.kind === 'roster');
+      const formId = opts.form ?? sop.schedule.roster?.form ?? rosters[0]?.id;
+      const form = rosters.find((f) => f.id === formId);
+      if (!form) {
+        throw new UsageError(
+          opts.form === undefined
+            ? `${id} has no roster form`
+            : `${id} has no roster form "${opts.form}" (its roster forms: ${rosters.map((f) => f.id).join(', ') || 'none'})`,
+        );
+      }
+
+      let staff = null;
+      if (staffText !== null && opts.staff !== undefined) {
+        const parsed = parseStaff(opts.staff, staffText);
+        if (!parsed.staff) {
+          await printDiagnostics(io, parsed.diagnostics, 1, lang);
+          setExit(1);
+          return;
+        }
+        staff = parsed.staff;
+      }
+
+      const calDir = resolve(io.cwd, opts.calendars);
+      const { files } = await readCalendars(calDir);
+      const loaded = loadCalendars(
+        files.map((f) => ({ file: relative(io.cwd, f.file) || f.file, text: f.text })),
+      );
+      if (hasErrors(loaded.diagnostics)) {
+        await printDiagnostics(io, loaded.diagnostics, files.length, lang);
+        setExit(1);
+        return;
+      }
+      const calendars: readonly CalendarData[] = loaded.calendars;
+      const plan = planRoster(sop, opts.month, createCalendar(sop.site, calendars), staff);
+      const notes = rosterNotes(sop, plan, form.id);
+      if (notes.warning) {
+        io.stderr(
+          lang === 'zh'
+            ? `sopforge: 警告：没有 ${ym.year} 年的法定节假日数据，值班时间只按周末区分；表上已注明，请人工核对。可在 ${opts.calendars}/ 中加入当年的安排。\n`
+            : `sopforge: warning: no statutory holiday data for ${ym.year}; duty windows only follow weekends. The sheet says so; check holidays and make-up workdays by hand, or add ${opts.calendars}/ data for ${ym.year}.\n`,
+        );
+      }
+      if (plan.uncovered.length > 0) {
+        io.stderr(
+          lang === 'zh'
+            ? `sopforge: 警告：以下日期所有人都在请假，无人可排：${plan.uncovered.join('、')}\n`
+            : `sopforge: warning: everyone is on leave on ${plan.uncovered.join(', ')}; nobody is rostered\n`,
+        );
+      }
+      const bytes = await renderRoster(sop, form.id, plan).catch(renderFailure);
+      const out = resolve(io.cwd, opts.out ?? `${id}-${form.id}-${opts.month}.pdf`);
+      writeAtomically(out, bytes);
+      const rel = relative(io.cwd, out);
+      const shown = rel === '' || rel.startsWith('..') ? out : rel;
+      const who = staff
+        ? plan.counts.map((c) => `${c.name} ${c.shifts}`).join('，')
+        : lang === 'zh'
+          ? '空白（未排人）'
+          : 'blank (no names)';
+      io.stdout(
+        lang === 'zh'
+          ? `已生成 ${opts.month}《${form.title}》→ ${shown}；班次：${who}\n`
+          : `Wrote the ${opts.month} ${form.id} → ${shown}; shifts: ${who}\n`,
+      );
+      setExit(0);
+    });
+}

@@ -1,0 +1,222 @@
+import type { Form, ProcedureSop, Sop } from '../../model/types.js';
+import {
+  layoutTablePage,
+  type PageLayout,
+  prefersLandscape,
+  type Size,
+  type Slot,
+  scaleFor,
+} from './layout.js';
+import {
+  checkCoverage,
+  type FormXObject,
+  makeXObject,
+  openDocument,
+  paint,
+  paintText,
+  placeXObject,
+  RenderError,
+  sopDate,
+} from './paint.js';
+import { drawCropMarks, makeSheet, type Sheet, type SheetOptions } from './sheet.js';
+import { Sketch } from './sketch.js';
+import type { PaperSize } from './units.js';
+import { MM } from './units.js';
+import {
+  durationZh,
+  keepUntilYear,
+  recordOf,
+  recordRuleText,
+  retentionOf,
+  sopHeading,
+  traceText,
+} from './wording.js';
+
+export interface BookOptions {
+  readonly form: string;
+  /** Numbered form pages (the cover is not counted). */
+  readonly pages: number;
+  readonly size: PaperSize;
+  readonly duplex: boolean;
+  /** Binding gutter, points. */
+  readonly gutter: number;
+  /** Bleed, points. */
+  readonly bleed: number;
+  readonly cropMarks: boolean;
+  /**
+   * Serial number of the first page; serials run on across books so every sheet of a series is unique.
+   * The book number on the cover follows from it: ⌊(firstSerial − 1) / pages⌋ + 1.
+   */
+  readonly firstSerial: number;
+  /** The year the book is used in, for "保存至"; defaults to the year of the SOP's effective date. */
+  readonly year?: number;
+}
+
+export const BOOK_MARGIN = 10 * MM;
+
+export function serialText(serial: number): string {
+  return `编号 ${String(serial).padStart(6, '0')}`;
+}
+
+export function pageText(n: number, total: number): string {
+  return `第 ${n} 页 共 ${total} 页`;
+}
+
+/** The procedure SOP and form a book is asked for, or a `RenderError` saying what is wrong. */
+export function findForm(sop: Sop, formId: string): { sop: ProcedureSop; form: Form } {
+  if (sop.kind !== 'procedure') throw new RenderError(`${sop.id} is a manual; it has no forms`);
+  const form = sop.forms.find((f) => f.id === formId);
+  if (!form) {
+    const known = sop.forms.map((f) => f.id).join(', ') || '(none)';
+    throw new RenderError(`${sop.id} has no form "${formId}"; its forms: ${known}`);
+  }
+  return { sop, form };
+}
+
+function slotText(sk: Sketch, slot: Slot, text: string): void {
+  sk.text(text, slot.x, slot.y, slot.size, { align: slot.align, width: slot.w });
+}
+
+/** The book's cover: what it is, which SOP, which book, how long to keep it. */
+function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, size: Size): Sketch {
+  const sc = scaleFor(size.w);
+  const sk = new Sketch();
+  const year = opts.year ?? Number(sop.effective.slice(0, 4));
+  const record = recordOf(sop, form);
+  const keep = retentionOf(record);
+  const bookNo = Math.floor((opts.firstSerial - 1) / opts.pages) + 1;
+  const last = opts.firstSerial + opts.pages - 1;
+  let y = size.h * 0.18;
+  sk.text(form.title, 0, y, sc.title * 2, { align: 'center', width: size.w });
+  y += sc.title * 3;
+  sk.text(sopHeading(sop), 0, y, sc.body * 1.1, { align: 'center', width: size.w });
+  y += sc.body * 2;
+  sk.text(`规程 ${sop.id}　版本 ${sop.version}`, 0, y, sc.body, { align: 'center', width: size.w });
+  y += sc.body * 5;
+  const lines: string[] = [
+    `第 ${bookNo} 本`,
+    `${serialText(opts.firstSerial)} 至 ${String(last).padStart(6, '0')}　共 ${opts.pages} 页`,
+    `使用年度：${year} 年`,
+  ];
+  if (keep) lines.push(`保存至 ${keepUntilYear(year, keep)} 年（保存期 ${durationZh(keep)}）`);
+  else lines.push('保存期限：规程未规定');
+  if (record?.custodian) lines.push(`保管：${record.custodian}`);
+  lines.push('启用日期：______年____月____日', '结束日期：______年____月____日');
+  for (const l of lines) {
+    sk.text(l, 0, y, sc.body * 1.3, { align: 'center', width: size.w });
+    y += sc.body * 2.6;
+  }
+  const rule = recordRuleText(record);
+  if (rule) {
+    y += sc.body * 2;
+    sk.paragraph(rule, size.w * 0.15, y, size.w * 0.7, sc.body);
+  }
+  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small * 0.9);
+  return sk;
+}
+
+function blankVerso(sop: ProcedureSop, size: Size): Sketch {
+  const sc = scaleFor(size.w);
+  const sk = new Sketch();
+  sk.text('本页空白', 0, size.h / 2, sc.body, { align: 'center', width: size.w });
+  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small * 0.9);
+  return sk;
+}
+
+/**
+ * A record book for a print shop: a cover, then `pages` copies of the form, each with "第 n 页 共 N 页",
+ * a serial number and the SOP trace line. The static part of a page is one form XObject per side.
+ *
+ * @example
+ * const bytes = await renderBook(sop, { form: 'duty-log', pages: 366, size: 'A4', duplex: true,
+ *   gutter: 15 * MM, bleed: 3 * MM, cropMarks: true, firstSerial: 1 });
+ */
+export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Array> {
+  const { sop, form } = findForm(input, opts.form);
+  if (form.kind === 'roster')
+    throw new RenderError(`${form.id} is a roster (one sheet a month), not a form to bind`);
+  if (!Number.isInteger(opts.pages) || opts.pages < 1)
+    throw new RenderError('a book needs at least one page');
+  if (!Number.isInteger(opts.firstSerial) || opts.firstSerial < 1)
+    throw new RenderError('the first serial must be a positive integer');
+  const sheetOptions: SheetOptions = {
+    size: opts.size,
+    orientation: prefersLandscape(form) ? 'landscape' : 'portrait',
+    bleed: opts.bleed,
+    cropMarks: opts.cropMarks,
+    gutter: opts.gutter,
+    margin: BOOK_MARGIN,
+    duplex: opts.duplex,
+  };
+  let sheet: Sheet;
+  let layout: PageLayout;
+  try {
+    sheet = makeSheet(sheetOptions);
+    layout = layoutTablePage(sop, form, sheet.content('recto'));
+  } catch (err) {
+    if (err instanceof RangeError)
+      throw new RenderError(`${form.id} does not fit on ${opts.size}: ${err.message}`);
+    throw err;
+  }
+  const box = sheet.content('recto');
+  const cover = coverSketch(sop, form, opts, box);
+  const verso = opts.duplex ? blankVerso(sop, box) : null;
+  const total = opts.pages;
+  const dynamicText = (n: number): Sketch => {
+    const sk = new Sketch();
+    slotText(sk, layout.serial, serialText(opts.firstSerial + n - 1));
+    slotText(sk, layout.pageNumber, pageText(n, total));
+    return sk;
+  };
+  checkCoverage(
+    [
+      cover.allText(),
+      verso?.allText() ?? '',
+      layout.fixed.allText(),
+      dynamicText(1).allText(),
+      '0123456789',
+    ].join(''),
+    `${sop.id} / ${form.id}`,
+  );
+
+  const { doc, addPage, finish } = openDocument({
+    title: `${form.title}（${sop.title}）`,
+    subject: `${sop.id} ${sop.version} ${form.id}`,
+    keywords: `sopforge, ${sop.id}, ${sop.sourceHash}`,
+    date: sopDate(sop),
+  });
+  const marks = new Sketch();
+  if (opts.cropMarks) drawCropMarks(marks, sheet);
+  let marksXo: FormXObject | null = null;
+  let page: FormXObject | null = null;
+  const newPage = (compress = true): void => {
+    addPage(
+      [sheet.mediaWidth, sheet.mediaHeight],
+      { trim: sheet.trimBox, bleed: sheet.bleedBox },
+      { compress },
+    );
+    if (opts.cropMarks) {
+      marksXo ??= makeXObject(doc, sheet.mediaWidth, sheet.mediaHeight, marks.ops, 'Marks');
+      placeXObject(doc, marksXo);
+    }
+  };
+
+  newPage();
+  paint(doc, cover.ops, box.x, box.y);
+  if (verso) {
+    newPage();
+    const b = sheet.content('verso');
+    paint(doc, verso.ops, b.x, b.y);
+  }
+  for (let n = 1; n <= total; n++) {
+    newPage(false);
+    // The cover (and in duplex its blank back) come first, so odd numbered form pages are rectos.
+    const side = opts.duplex && n % 2 === 0 ? 'verso' : 'recto';
+    const b = sheet.content(side);
+    // Both sides show the same form XObject; only its position moves with the gutter.
+    page ??= makeXObject(doc, b.w, b.h, layout.fixed.ops, 'Page');
+    placeXObject(doc, page, b.x, b.y);
+    paintText(doc, dynamicText(n).ops, b.x, b.y);
+  }
+  return finish();
+}

@@ -1,0 +1,10 @@
+export { type BookOptions, findForm, pageText, renderBook, serialText } from './book.js';
+export { fontPath, loadFont, missingGlyphs } from './font.js';
+export { renderBlankForm } from './forms.js';
+export { checkCoverage, MissingGlyphsError, RenderError, sopDate } from './paint.js';
+export { parseMonth, planRoster, type RosterDay, type RosterPlan } from './roster/plan.js';
+export { renderRoster, rosterNotes } from './roster/render.js';
+export { parseStaff, type StaffMember, type StaffResult } from './roster/staff.js';
+export { formGlyphsRule } from './rule.js';
+export { formsTarget } from './target.js';
+export { isPaperSize, MM, PAPER_SIZES, type PaperSize, parseLength } from './units.js';

@@ -1,0 +1,89 @@
+import type { Sketch } from './sketch.js';
+import { MM, type Orientation, type PaperSize, paperPoints } from './units.js';
+
+/** How a page is laid on the sheet a printer prints: trim size, bleed, crop marks, margins and binding gutter. */
+export interface SheetOptions {
+  readonly size: PaperSize;
+  readonly orientation: Orientation;
+  /** Bleed beyond the trim on every side, points. */
+  readonly bleed: number;
+  readonly cropMarks: boolean;
+  /** Extra margin on the binding edge, points. */
+  readonly gutter: number;
+  /** Margin inside the trim on every side (before the gutter), points. */
+  readonly margin: number;
+  /** Printed on both sides: the gutter alternates between the left (recto) and right (verso) edge. */
+  readonly duplex: boolean;
+}
+
+export interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+}
+
+/** Distance of the crop marks from the trim when there is no larger bleed, and their length. */
+const MARK_OFFSET = 3 * MM;
+const MARK_LENGTH = 5 * MM;
+
+export interface Sheet {
+  readonly options: SheetOptions;
+  readonly mediaWidth: number;
+  readonly mediaHeight: number;
+  readonly trimWidth: number;
+  readonly trimHeight: number;
+  /** Offset of the trim box inside the media box on every side. */
+  readonly inset: number;
+  /** The area pages are laid out in (same size on both sides, y down, media coordinates). */
+  content(side: 'recto' | 'verso'): Box;
+  /** TrimBox and BleedBox in PDF coordinates (origin bottom left). */
+  readonly trimBox: readonly number[];
+  readonly bleedBox: readonly number[];
+}
+
+export function makeSheet(options: SheetOptions): Sheet {
+  const { width: trimWidth, height: trimHeight } = paperPoints(options.size, options.orientation);
+  const markStart = Math.max(options.bleed, MARK_OFFSET);
+  const inset = options.cropMarks ? markStart + MARK_LENGTH + 2 * MM : options.bleed;
+  const mediaWidth = trimWidth + 2 * inset;
+  const mediaHeight = trimHeight + 2 * inset;
+  const w = trimWidth - 2 * options.margin - options.gutter;
+  const h = trimHeight - 2 * options.margin;
+  if (w < 100 || h < 100) throw new RangeError('the margins and gutter leave no room on the page');
+  return {
+    options,
+    mediaWidth,
+    mediaHeight,
+    trimWidth,
+    trimHeight,
+    inset,
+    content(side) {
+      const left = side === 'verso' && options.duplex ? 0 : options.gutter;
+      return { x: inset + options.margin + left, y: inset + options.margin, w, h };
+    },
+    trimBox: [inset, inset, inset + trimWidth, inset + trimHeight],
+    bleedBox: [
+      inset - options.bleed,
+      inset - options.bleed,
+      inset + trimWidth + options.bleed,
+      inset + trimHeight + options.bleed,
+    ],
+  };
+}
+
+/** Crop marks at the four trim corners, outside the bleed, in media coordinates. */
+export function drawCropMarks(sk: Sketch, sheet: Sheet): void {
+  const start = Math.max(sheet.options.bleed, MARK_OFFSET);
+  const { inset: i, trimWidth: tw, trimHeight: th } = sheet;
+  const xs = [i, i + tw];
+  const ys = [i, i + th];
+  for (const x of xs) {
+    const dir = x === i ? -1 : 1;
+    for (const y of ys) {
+      const dirY = y === i ? -1 : 1;
+      sk.line(x + dir * start, y, x + dir * (start + MARK_LENGTH), y, 0.25);
+      sk.line(x, y + dirY * start, x, y + dirY * (start + MARK_LENGTH), 0.25);
+    }
+  }
+}

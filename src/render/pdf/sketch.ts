@@ -1,0 +1,185 @@
+import { loadFont } from './font.js';
+
+/**
+ * A page part as plain drawing operations, in points, origin at the top left, y growing downwards
+ * (pdfkit's convention). Layouts produce sketches; `paint.ts` turns them into PDF content. Keeping the
+ * layout as data lets the font coverage be checked before anything is written, and lets a static page
+ * part be painted once into a form XObject.
+ */
+export type Op =
+  /** `y` is the top of the em box; the Chinese font's glyphs fill [y, y + size]. */
+  | {
+      readonly kind: 'text';
+      readonly x: number;
+      readonly y: number;
+      readonly size: number;
+      readonly text: string;
+    }
+  | {
+      readonly kind: 'line';
+      readonly x1: number;
+      readonly y1: number;
+      readonly x2: number;
+      readonly y2: number;
+      readonly width: number;
+    }
+  | {
+      readonly kind: 'rect';
+      readonly x: number;
+      readonly y: number;
+      readonly w: number;
+      readonly h: number;
+      readonly width: number;
+    }
+  | {
+      readonly kind: 'fill';
+      readonly x: number;
+      readonly y: number;
+      readonly w: number;
+      readonly h: number;
+      readonly gray: number;
+    };
+
+export type Align = 'left' | 'center' | 'right';
+
+const advanceCache = new Map<number, number>();
+
+/** Advance width of `text` at size 1 (multiply by the font size), using the Chinese font's metrics. */
+export function unitWidth(text: string): number {
+  let units = 0;
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i) ?? 0;
+    if (cp > 0xffff) i++;
+    let w = advanceCache.get(cp);
+    if (w === undefined) {
+      // The same plain character-map layout pdfkit is given (see paint.ts), so measured text fits.
+      const font = loadFont('Regular');
+      w = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
+      advanceCache.set(cp, w);
+    }
+    units += w;
+  }
+  return units;
+}
+
+export function textWidth(text: string, size: number): number {
+  return unitWidth(text) * size;
+}
+
+/** Splits text into pieces that must stay together: a Latin word or number, or a single other character. */
+function tokens(text: string): string[] {
+  return text.match(/[A-Za-z0-9.,:;'"%/()\-–]+|\s+|./gsu) ?? [];
+}
+
+/** Breaks `text` into lines no wider than `width` at `size`; CJK text may break between any two characters. */
+export function wrap(text: string, size: number, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line = '';
+    for (const tok of tokens(paragraph)) {
+      const next = line + tok;
+      if (line !== '' && textWidth(next, size) > width) {
+        lines.push(line.trimEnd());
+        line = /^\s+$/.test(tok) ? '' : tok;
+      } else {
+        line = next;
+      }
+    }
+    lines.push(line.trimEnd());
+  }
+  return lines;
+}
+
+/** A growing list of drawing operations with a few layout helpers. */
+export class Sketch {
+  readonly ops: Op[] = [];
+
+  text(text: string, x: number, y: number, size: number, opts: { align?: Align; width?: number } = {}): void {
+    if (text === '') return;
+    const w = textWidth(text, size);
+    const box = opts.width ?? 0;
+    const left = opts.align === 'center' ? x + (box - w) / 2 : opts.align === 'right' ? x + box - w : x;
+    this.ops.push({ kind: 'text', x: left, y, size, text });
+  }
+
+  /**
+   * Writes `text` centred vertically in the box, shrinking the size (down to 40 %) so it fits the width,
+   * and wrapping onto two lines when even that is too small and the box is tall enough.
+   */
+  fit(
+    text: string,
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    size: number,
+    align: Align = 'center',
+    pad = 2,
+  ): void {
+    const inner = Math.max(1, w - 2 * pad);
+    if (text.includes('\n')) {
+      // Explicit lines (a heading and its legend): each as large as fits, at most `size`.
+      const lines = text.split('\n');
+      const cap = Math.min(size, h / (lines.length * 1.15 + 0.2));
+      const sizes = lines.map((l) => Math.min(cap, (size * inner) / Math.max(1, textWidth(l, size))));
+      const total = sizes.reduce((a, b) => a + b * 1.15, 0) - 0.15 * (sizes[sizes.length - 1] ?? 0);
+      let top = y + (h - total) / 2;
+      lines.forEach((l, i) => {
+        const si = sizes[i] ?? cap;
+        this.text(l, x + pad, top, si, { align, width: inner });
+        top += si * 1.15;
+      });
+      return;
+    }
+    let s = size;
+    const natural = textWidth(text, size);
+    if (natural > inner) s = Math.max(size * 0.4, (size * inner) / natural);
+    if (s < size * 0.75 && h >= size * 1.6) {
+      // Two lines at a larger size read better than one squeezed line.
+      for (let s2 = Math.min(size, h / 2.3); s2 > s; s2 *= 0.93) {
+        const lines = wrap(text, s2, inner);
+        if (lines.length <= 2 && lines.every((l) => textWidth(l, s2) <= inner + 0.01)) {
+          const top = y + (h - s2 * (lines.length * 1.15 - 0.15)) / 2;
+          lines.forEach((l, i) => {
+            this.text(l, x + pad, top + i * s2 * 1.15, s2, { align, width: inner });
+          });
+          return;
+        }
+      }
+    }
+    this.text(text, x + pad, y + (h - s) / 2, s, { align, width: inner });
+  }
+
+  /** Writes wrapped text from (x, y); returns the height used. */
+  paragraph(text: string, x: number, y: number, width: number, size: number, leading = 1.35): number {
+    const lines = wrap(text, size, width);
+    lines.forEach((l, i) => {
+      this.text(l, x, y + i * size * leading, size);
+    });
+    return lines.length * size * leading;
+  }
+
+  line(x1: number, y1: number, x2: number, y2: number, width = 0.5): void {
+    this.ops.push({ kind: 'line', x1, y1, x2, y2, width });
+  }
+
+  rect(x: number, y: number, w: number, h: number, width = 0.5): void {
+    this.ops.push({ kind: 'rect', x, y, w, h, width });
+  }
+
+  fill(x: number, y: number, w: number, h: number, gray: number): void {
+    this.ops.push({ kind: 'fill', x, y, w, h, gray });
+  }
+
+  /** A tick box of side `s` with its top left at (x, y). */
+  box(x: number, y: number, s: number): void {
+    this.rect(x, y, s, s, 0.4);
+  }
+
+  /** All text of the sketch, for the font coverage check. */
+  allText(): string {
+    let out = '';
+    for (const op of this.ops) if (op.kind === 'text') out += op.text;
+    return out;
+  }
+}

@@ -1,0 +1,169 @@
+import type * as fontkit from 'fontkit';
+
+/**
+ * A faster font subset for CID-keyed CFF fonts such as Noto Sans Hans.
+ *
+ * fontkit's CFF subsetter keeps the font's subroutines: every glyph's charstring calls shared
+ * subroutines, so it writes the full subroutine index of each font dictionary used (22 293 entries
+ * for the ideographs) with only the used entries filled in. Encoding that index is most of the time
+ * a Chinese PDF spends on its font. This subsetter writes each glyph as a plain Type 2 charstring
+ * made from its outline (no subroutines, no hints — the PDF is printed, not rasterised at 9 px), so
+ * there is nothing to index and the subset is smaller as well.
+ *
+ * It replaces two methods of a fontkit `CFFSubset` instance; the rest of fontkit's encoder (top
+ * dictionary, FDSelect, charset, strings) is used as is.
+ */
+
+interface PathCommand {
+  readonly command: string;
+  readonly args: readonly number[];
+}
+
+interface CffInternals {
+  readonly isCIDFont: boolean;
+  readonly topDict: {
+    readonly FDArray?: readonly {
+      readonly Private?: { readonly nominalWidthX?: number; readonly defaultWidthX?: number } | null;
+    }[];
+  };
+  fdForGlyph(gid: number): number | null;
+}
+
+interface CffSubset {
+  readonly glyphs: readonly number[];
+  readonly cff: CffInternals;
+  charstrings: Uint8Array[];
+  gsubrs: Uint8Array[];
+  subsetCharstrings(): void;
+  subsetFontdict(topDict: Record<string, unknown>): void;
+}
+
+/** Type 2 charstring number encoding (integers in 1, 2 or 3 bytes; other values as 16.16 fixed). */
+function pushNumber(out: number[], v: number): void {
+  if (Number.isInteger(v) && v >= -107 && v <= 107) {
+    out.push(v + 139);
+  } else if (Number.isInteger(v) && v >= 108 && v <= 1131) {
+    const w = v - 108;
+    out.push((w >> 8) + 247, w & 0xff);
+  } else if (Number.isInteger(v) && v >= -1131 && v <= -108) {
+    const w = -v - 108;
+    out.push((w >> 8) + 251, w & 0xff);
+  } else if (Number.isInteger(v) && v >= -32768 && v <= 32767) {
+    out.push(28, (v >> 8) & 0xff, v & 0xff);
+  } else {
+    const fixed = Math.round(v * 65536) | 0;
+    out.push(255, (fixed >>> 24) & 0xff, (fixed >>> 16) & 0xff, (fixed >>> 8) & 0xff, fixed & 0xff);
+  }
+}
+
+const RMOVETO = 21;
+const RLINETO = 5;
+const RRCURVETO = 8;
+const ENDCHAR = 14;
+
+/**
+ * A glyph outline (absolute font units, y up) as a subroutine-free Type 2 charstring. `width` is the
+ * width operand (advance − nominalWidthX), or `null` when the advance is the dictionary's default.
+ */
+export function charstringFromPath(
+  commands: readonly PathCommand[],
+  width: number | null = null,
+): Uint8Array {
+  const out: number[] = [];
+  // The width, when given, is the first operand of the first stack-clearing operator.
+  if (width !== null) pushNumber(out, width);
+  let x = 0;
+  let y = 0;
+  const rel = (ax: number, ay: number): void => {
+    pushNumber(out, ax - x);
+    pushNumber(out, ay - y);
+    x = ax;
+    y = ay;
+  };
+  for (const { command, args } of commands) {
+    const a = args.map((n) => Math.round(n * 1000) / 1000);
+    switch (command) {
+      case 'moveTo':
+        rel(a[0] ?? 0, a[1] ?? 0);
+        out.push(RMOVETO);
+        break;
+      case 'lineTo':
+        rel(a[0] ?? 0, a[1] ?? 0);
+        out.push(RLINETO);
+        break;
+      case 'bezierCurveTo':
+        rel(a[0] ?? 0, a[1] ?? 0);
+        rel(a[2] ?? 0, a[3] ?? 0);
+        rel(a[4] ?? 0, a[5] ?? 0);
+        out.push(RRCURVETO);
+        break;
+      case 'quadraticCurveTo': {
+        // Not produced from CFF outlines; converted exactly to a cubic should it ever appear.
+        const [qx, qy, ex, ey] = [a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, a[3] ?? 0];
+        const sx = x;
+        const sy = y;
+        rel(sx + (2 / 3) * (qx - sx), sy + (2 / 3) * (qy - sy));
+        rel(ex + (2 / 3) * (qx - ex), ey + (2 / 3) * (qy - ey));
+        rel(ex, ey);
+        out.push(RRCURVETO);
+        break;
+      }
+      default:
+        // closePath: a Type 2 path closes itself at the next moveto or at endchar.
+        break;
+    }
+  }
+  out.push(ENDCHAR);
+  return Uint8Array.from(out);
+}
+
+/**
+ * Makes `subset` (a fontkit CFF subset of a CID-keyed font) write subroutine-free charstrings.
+ * Returns `false`, changing nothing, for fonts it does not handle.
+ */
+export function desubroutinize(subset: unknown, font: fontkit.Font): boolean {
+  const s = subset as Partial<CffSubset>;
+  const cff = s.cff;
+  if (!cff?.isCIDFont || typeof s.subsetCharstrings !== 'function' || typeof s.subsetFontdict !== 'function')
+    return false;
+  const target = s as CffSubset;
+  target.subsetCharstrings = function (this: CffSubset): void {
+    this.charstrings = this.glyphs.map((gid) => {
+      const glyph = font.getGlyph(gid) as unknown as {
+        path: { commands: readonly PathCommand[] };
+        advanceWidth: number;
+      };
+      // Keep the font program's widths equal to the PDF's /W widths (preflight checks compare them).
+      const fd = this.cff.fdForGlyph(gid);
+      const priv = fd === null || fd === undefined ? null : this.cff.topDict.FDArray?.[fd]?.Private;
+      const nominal = priv?.nominalWidthX ?? 0;
+      const fallback = priv?.defaultWidthX ?? 0;
+      const width = glyph.advanceWidth === fallback ? null : glyph.advanceWidth - nominal;
+      return charstringFromPath(glyph.path.commands, width);
+    });
+    this.gsubrs = [];
+  };
+  target.subsetFontdict = function (this: CffSubset, topDict: Record<string, unknown>): void {
+    const fdArray: Record<string, unknown>[] = [];
+    const fds: number[] = [];
+    const index = new Map<number, number>();
+    for (const gid of this.glyphs) {
+      const fd = this.cff.fdForGlyph(gid);
+      if (fd === null || fd === undefined) continue;
+      let i = index.get(fd);
+      if (i === undefined) {
+        const dict: Record<string, unknown> = { ...(this.cff.topDict.FDArray?.[fd] ?? {}) };
+        delete dict.FontName;
+        if (dict.Private && typeof dict.Private === 'object')
+          dict.Private = { ...(dict.Private as object), Subrs: null };
+        fdArray.push(dict);
+        i = fdArray.length - 1;
+        index.set(fd, i);
+      }
+      fds.push(i);
+    }
+    topDict.FDArray = fdArray;
+    topDict.FDSelect = { version: 0, fds };
+  };
+  return true;
+}

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { loadFont } from '../../src/render/pdf/font.js';
+import { charstringFromPath } from '../../src/render/pdf/subset.js';
+
+/** Reads back the charstrings `charstringFromPath` writes: numbers and rmoveto/rlineto/rrcurveto/endchar. */
+function decode(bytes: Uint8Array): {
+  width: number | null;
+  commands: { command: string; args: number[] }[];
+} {
+  const commands: { command: string; args: number[] }[] = [];
+  let stack: number[] = [];
+  let width: number | null = null;
+  let first = true;
+  let x = 0;
+  let y = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] ?? 0;
+    if (b >= 32 && b <= 246) {
+      stack.push(b - 139);
+      i += 1;
+    } else if (b >= 247 && b <= 250) {
+      stack.push((b - 247) * 256 + (bytes[i + 1] ?? 0) + 108);
+      i += 2;
+    } else if (b >= 251 && b <= 254) {
+      stack.push(-(b - 251) * 256 - (bytes[i + 1] ?? 0) - 108);
+      i += 2;
+    } else if (b === 28) {
+      stack.push(((((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0)) << 16) >> 16);
+      i += 3;
+    } else if (b === 255) {
+      stack.push(new DataView(bytes.buffer, bytes.byteOffset + i + 1, 4).getInt32(0) / 65536);
+      i += 5;
+    } else {
+      const arity = b === 21 ? 2 : b === 5 ? 2 : b === 8 ? 6 : 0;
+      if (first && stack.length > arity) width = stack.shift() ?? null;
+      first = false;
+      const abs: number[] = [];
+      for (let k = 0; k < stack.length; k += 2) {
+        x += stack[k] ?? 0;
+        y += stack[k + 1] ?? 0;
+        abs.push(x, y);
+      }
+      if (b === 21) commands.push({ command: 'moveTo', args: abs });
+      else if (b === 5) commands.push({ command: 'lineTo', args: abs });
+      else if (b === 8) commands.push({ command: 'bezierCurveTo', args: abs });
+      else if (b !== 14) throw new Error(`unexpected operator ${b}`);
+      stack = [];
+      i += 1;
+    }
+  }
+  return { width, commands };
+}
+
+describe('subroutine-free charstrings', () => {
+  it('encode numbers of every size and the width operand', () => {
+    const cs = charstringFromPath(
+      [
+        { command: 'moveTo', args: [10, -20] },
+        { command: 'lineTo', args: [500, 1200] },
+        { command: 'lineTo', args: [-40000 / 2, 0.5] },
+        { command: 'closePath', args: [] },
+      ],
+      -71,
+    );
+    const back = decode(cs);
+    expect(back.width).toBe(-71);
+    expect(back.commands).toEqual([
+      { command: 'moveTo', args: [10, -20] },
+      { command: 'lineTo', args: [500, 1200] },
+      { command: 'lineTo', args: [-20000, 0.5] },
+    ]);
+    expect(cs[cs.length - 1]).toBe(14);
+  });
+
+  it('reproduce the outlines of real glyphs, Chinese and Latin', () => {
+    const font = loadFont('Regular');
+    for (const ch of ['值', '灭', '録', '0', 'a', 'W', '（', '：']) {
+      const glyph = font.glyphForCodePoint(ch.codePointAt(0) ?? 0);
+      const original = glyph.path.commands.filter((c) => c.command !== 'closePath');
+      const back = decode(charstringFromPath(glyph.path.commands, 123));
+      expect(back.width, ch).toBe(123);
+      expect(back.commands.length, ch).toBe(original.length);
+      back.commands.forEach((c, i) => {
+        expect(c.command, ch).toBe(original[i]?.command);
+        c.args.forEach((v, k) => {
+          expect(v, ch).toBeCloseTo(original[i]?.args[k] ?? Number.NaN, 2);
+        });
+      });
+    }
+  });
+});
