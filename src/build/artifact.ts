@@ -18,4 +18,10 @@ export interface EmitContext {
 export interface Target {
   readonly name: string;
   emit(sop: Sop, ctx: EmitContext): Artifact[] | Promise<Artifact[]>;
+  /**
+   * Ids of the other SOPs of `ctx.set` whose content this target reads for `sop`, so an incremental build
+   * rebuilds `sop` when one of them changes. Already assumed without saying: a manual reads every SOP of the
+   * set (its chapters), a procedure reads the SOPs it references.
+   */
+  dependsOn?(sop: Sop, ctx: EmitContext): readonly string[];
 }

@@ -8,7 +8,7 @@
  * A year none of the first two covers is *unknown*: only weekends are rest days there and every
  * `DayInfo` of it says `known: false`, so callers can flag results that depend on it.
  */
-import chineseDays from 'chinese-days';
+import { createRequire } from 'node:module';
 import type { SiteSettings } from '../model/types.js';
 
 export interface DayInfo {
@@ -84,31 +84,29 @@ function chineseName(raw: string): string {
 const bundledCache = new Map<number, YearTable | null>();
 
 /**
- * The bundled data for one year, or `null` when `chinese-days` has none. A year counts as covered
- * when at least one statutory holiday of it is listed (the package answers every date, falling
- * back to weekends, so coverage has to be detected).
+ * The package's own data file: date strings mapped to `English,中文,days`. Read directly because the
+ * package's date functions parse `YYYY-MM-DD` as UTC midnight and read it back in local time, so west of
+ * UTC every answer is a day early.
  */
+const bundled = createRequire(import.meta.url)('chinese-days/dist/chinese-days.json') as {
+  readonly holidays: Readonly<Record<string, string>>;
+  readonly workdays: Readonly<Record<string, string>>;
+};
+
+/** The bundled data for one year, or `null` when `chinese-days` has none (it ends with 2026). */
 function bundledYear(year: number): YearTable | null {
   const cached = bundledCache.get(year);
   if (cached !== undefined) return cached;
-  // 1 January (元旦) is a statutory holiday every year: a cheap test of coverage before the scan.
-  if (!chineseDays.getDayDetail(`${year}-01-01`).name.includes(',')) {
-    bundledCache.set(year, null);
-    return null;
-  }
-  const holidays = new Map<string, string>();
-  const workdays = new Map<string, string>();
-  const first = Date.UTC(year, 0, 1) / 86_400_000;
-  const last = Date.UTC(year, 11, 31) / 86_400_000;
-  for (let d = first; d <= last; d++) {
-    const iso = isoFromDayNumber(d);
-    const detail = chineseDays.getDayDetail(iso);
-    const statutory = detail.name.includes(',');
-    const weekend = weekdayOf(d) === 0 || weekdayOf(d) === 6;
-    if (!detail.work && statutory) holidays.set(iso, chineseName(detail.name));
-    if (detail.work && weekend) workdays.set(iso, chineseName(detail.name));
-  }
-  const table = holidays.size > 0 ? { holidays, workdays } : null;
+  const prefix = `${year}-`;
+  const pick = (table: Readonly<Record<string, string>>) =>
+    new Map(
+      Object.keys(table)
+        .filter((d) => d.startsWith(prefix))
+        .sort()
+        .map((d) => [d, chineseName(table[d] ?? '')] as const),
+    );
+  const holidays = pick(bundled.holidays);
+  const table = holidays.size > 0 ? { holidays, workdays: pick(bundled.workdays) } : null;
   bundledCache.set(year, table);
   return table;
 }

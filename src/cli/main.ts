@@ -12,6 +12,7 @@ export interface CommandModule {
 const commands: Record<string, () => Promise<CommandModule>> = {
   validate: () => import('./commands/validate.js'),
   build: () => import('./commands/build.js'),
+  verify: () => import('./commands/verify.js'),
   roster: () => import('./commands/roster.js'),
   book: () => import('./commands/book.js'),
   diff: () => import('./commands/diff.js'),

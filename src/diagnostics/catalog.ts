@@ -106,6 +106,16 @@ export const catalog = {
         'Use fewer aliases and write the content out.',
       ),
   },
+  YAML_ALIAS_RECURSIVE: {
+    severity: 'error',
+    message: () =>
+      m(
+        '别名（*引用）指向了包含它自身的节点，内容会无限循环',
+        'This alias (*reference) points to a node that contains it, so the value would never end',
+        '别名只能引用别处已写完的内容；把这里改为直接写出内容。',
+        'An alias may only refer to content written elsewhere; write the content out here.',
+      ),
+  },
   YAML_UNKNOWN_TAG: {
     severity: 'error',
     message: (p) =>
@@ -185,6 +195,16 @@ export const catalog = {
         `The id "${p.value}" is malformed`,
         '编号用小写英文字母开头，只含小写字母、数字和连字符，如 cs-supervisor。',
         'Ids start with a lowercase letter and use lowercase letters, digits and hyphens, e.g. cs-supervisor.',
+      ),
+  },
+  ID_RESERVED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `编号 “${p.id}” 是 Windows 的保留设备名，不能用作文件或文件夹名`,
+        `The id "${p.id}" is a device name Windows reserves; it cannot name a file or folder`,
+        '换一个编号，如在后面加上用途：con → con-room（con、prn、aux、nul、com0–com9、lpt0–lpt9 都不能用）。',
+        'Choose another id, e.g. add what it is for: con → con-room (con, prn, aux, nul, com0–com9, lpt0–lpt9 are reserved).',
       ),
   },
   SCHEMA_EVENT: {

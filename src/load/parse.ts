@@ -1,4 +1,4 @@
-import { type Document, isMap, LineCounter, parseAllDocuments } from 'yaml';
+import { type Document, isMap, LineCounter, parseAllDocuments, visit } from 'yaml';
 import { FileReporter, makeDiagnostic, spanOfRange } from '../diagnostics/report.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { SourceText } from './read.js';
@@ -21,7 +21,14 @@ const MAX_ALIAS_COUNT = 200;
  */
 export function parseSource(source: SourceText): { parsed: ParsedFile | null; diagnostics: Diagnostic[] } {
   const lc = new LineCounter();
-  const docs = parseAllDocuments(source.text, { lineCounter: lc, merge: true, uniqueKeys: true, prettyErrors: false });
+  // logLevel 'error': yaml would print a process warning for a mapping used as a key; the schema reports that key.
+  const docs = parseAllDocuments(source.text, {
+    lineCounter: lc,
+    merge: true,
+    uniqueKeys: true,
+    prettyErrors: false,
+    logLevel: 'error',
+  });
   const diagnostics: Diagnostic[] = [];
   const at = (start: number, end: number) => spanOfRange(source.file, lc, start, end);
   const [doc, second] = docs;
@@ -62,6 +69,10 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
     const r = doc.contents?.range ?? [0, 0];
     return { parsed: null, diagnostics: [makeDiagnostic('YAML_NOT_MAPPING', at(r[0], r[1]), [])] };
   }
+  const cycle = source.text.includes('*') ? recursiveAlias(doc) : null;
+  if (cycle) {
+    return { parsed: null, diagnostics: [makeDiagnostic('YAML_ALIAS_RECURSIVE', at(cycle[0], cycle[1]), [])] };
+  }
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
@@ -74,6 +85,21 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
   }
   const reporter = new FileReporter(source.file, doc, lc);
   return { parsed: { source, doc, lc, value: value as Record<string, unknown>, reporter }, diagnostics: [] };
+}
+
+/** Range of the first alias that refers to a node containing it (`a: &a { b: *a }`): its value would be circular. */
+function recursiveAlias(doc: Document): [number, number] | null {
+  let found: [number, number] | null = null;
+  visit(doc, {
+    Alias(_key, node, path) {
+      const target = node.resolve(doc);
+      if (!target || !path.includes(target)) return undefined;
+      const r = node.range ?? [0, 0];
+      found = [r[0], r[1]];
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function firstLine(s: string): string {

@@ -83,6 +83,12 @@ export function decodeSource(
     source: null,
     diagnostics: [makeDiagnostic(code, byteSpan(file, bytes, offset), [])],
   });
+  if (bytes.byteLength > MAX_FILE_BYTES) {
+    return {
+      source: null,
+      diagnostics: [makeDiagnostic('FILE_TOO_LARGE', fileStart(file), [], { size: bytes.byteLength, limit: MAX_FILE_BYTES })],
+    };
+  }
   const nul = bytes.indexOf(0);
   if (nul >= 0) return fail('FILE_BINARY', nul);
   const bad = firstInvalidUtf8(bytes);

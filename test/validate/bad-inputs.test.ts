@@ -34,6 +34,7 @@ const table: Record<string, { code: string; line: number; column: number }> = {
   'bad-duration.yaml': { code: 'DURATION_INVALID', line: 17, column: 18 },
   'bad-date.yaml': { code: 'DATE_INVALID', line: 7, column: 12 },
   'bad-id.yaml': { code: 'SCHEMA_ID', line: 4, column: 5 },
+  'reserved-id.yaml': { code: 'ID_RESERVED', line: 4, column: 5 },
   'bad-event-name.yaml': { code: 'SCHEMA_EVENT', line: 50, column: 9 },
   'version-number.yaml': { code: 'VERSION_INVALID', line: 6, column: 10 },
   // semantics

@@ -1,38 +1,94 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { buildSet } from '../../build/build.js';
-import { writeOutput } from '../../build/write.js';
+import { buildToFolder, type Progress } from '../../build/output.js';
+import { recoverOutput } from '../../build/write.js';
+import type { Lang } from '../../diagnostics/types.js';
 import { hasErrors } from '../../diagnostics/types.js';
 import { loadSopSet } from '../../load/index.js';
 import { extraRules } from '../../validate/extra.js';
-import { type CliIo, parseLang } from '../io.js';
+import { type CliIo, parseLang, UsageError } from '../io.js';
 import { printDiagnostics } from './validate.js';
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('build')
-    .description('validate the SOPs and write everything generated from them to out/ (atomically)')
+    .description(
+      'validate the SOPs and write everything generated from them to out/ (atomically, rebuilding only what changed)',
+    )
     .argument('[paths...]', 'SOP files or folders', ['sops'])
     .option('--out <dir>', 'output folder', 'out')
     .option('--lang <lang>', 'zh or en', 'zh')
-    .action(async (paths: string[], opts: { out: string; lang: string }) => {
-      const lang = parseLang(opts.lang);
-      const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules() });
-      if (!result.set || hasErrors(result.diagnostics)) {
-        await printDiagnostics(io, result.diagnostics, result.files.length, lang);
-        io.stderr(lang === 'zh' ? '校验未通过，未生成任何文件；out/ 保持不变。\n' : 'Validation failed: nothing was built and out/ is unchanged.\n');
-        setExit(1);
-        return;
-      }
-      if (result.diagnostics.length > 0) await printDiagnostics(io, result.diagnostics, result.files.length, lang);
-      const { files, manifest } = await buildSet(result.set);
-      const out = resolve(io.cwd, opts.out);
-      await writeOutput(out, files, manifest);
-      io.stdout(
-        lang === 'zh'
-          ? `已生成 ${result.set.sops.length} 个规程的 ${files.length} 个文件 → ${opts.out}/\n`
-          : `Built ${files.length} files for ${result.set.sops.length} SOPs → ${opts.out}/\n`,
+    .option('--jobs <n>', 'worker threads for large sets: a number, or auto (one per core)', 'auto')
+    .option('--no-incremental', 'rebuild every SOP instead of reusing unchanged ones from the previous build')
+    .action(
+      async (paths: string[], opts: { out: string; lang: string; jobs: string; incremental: boolean }) => {
+        const lang = parseLang(opts.lang);
+        const workers = parseJobs(opts.jobs);
+        const out = resolve(io.cwd, opts.out);
+        await recoverOutput(out);
+        const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules(io.cwd) });
+        if (!result.set || hasErrors(result.diagnostics)) {
+          await printDiagnostics(io, result.diagnostics, result.files.length, lang);
+          io.stderr(
+            lang === 'zh'
+              ? '校验未通过，未生成任何文件；out/ 保持不变。\n'
+              : 'Validation failed: nothing was built and out/ is unchanged.\n',
+          );
+          setExit(1);
+          return;
+        }
+        if (result.diagnostics.length > 0)
+          await printDiagnostics(io, result.diagnostics, result.files.length, lang);
+        const bar = progressBar(io, lang);
+        const built = await buildToFolder(result.set, out, {
+          workers,
+          incremental: opts.incremental,
+          onProgress: bar.update,
+        }).finally(bar.clear);
+        const files = built.manifest.files.length;
+        const sops = result.set.sops.length;
+        io.stdout(
+          lang === 'zh'
+            ? `已生成 ${sops} 个规程的 ${files} 个文件 → ${opts.out}/（重新生成 ${built.rebuilt.length} 个，沿用 ${built.reused.length} 个未改动的）\n`
+            : `Built ${files} files for ${sops} SOPs → ${opts.out}/ (${built.rebuilt.length} rebuilt, ${built.reused.length} unchanged)\n`,
+        );
+        setExit(0);
+      },
+    );
+}
+
+function parseJobs(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--jobs must be a whole number ≥ 1 or auto, not "${value}"`);
+  return n;
+}
+
+/**
+ * A progress bar on stderr when it is a terminal and not in CI; otherwise nothing (the summary line says
+ * what was done), so CI logs stay short and line-based.
+ */
+function progressBar(io: CliIo, lang: Lang): { update: (p: Progress) => void; clear: () => void } {
+  const ci = io.env.CI !== undefined && io.env.CI !== '' && io.env.CI !== 'false' && io.env.CI !== '0';
+  if (!io.isTTY || ci) return { update: () => undefined, clear: () => undefined };
+  let last = 0;
+  let shown = false;
+  const width = 30;
+  return {
+    update: (p) => {
+      const now = Date.now();
+      if (p.done !== p.total && now - last < 80) return;
+      last = now;
+      const filled = Math.round((p.done / p.total) * width);
+      const label = lang === 'zh' ? '生成' : 'building';
+      io.stderr(
+        `\r\x1b[K${label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${p.done}/${p.total} ${p.id.slice(0, 40)}`,
       );
-      setExit(0);
-    });
+      shown = true;
+    },
+    clear: () => {
+      if (shown) io.stderr('\r\x1b[K');
+    },
+  };
 }

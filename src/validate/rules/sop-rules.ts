@@ -105,7 +105,8 @@ export const conditionsAndEffectsResolve: SopRule = ({ written: w, report }) => 
   if (!wf) return;
   const ctx = wf.context ?? {};
   const kindOf = (id: string) => {
-    const c = ctx[id];
+    // Own keys only: `constructor` is a valid id and must not find Object.prototype.constructor.
+    const c = Object.hasOwn(ctx, id) ? ctx[id] : undefined;
     if (c === undefined) return null;
     if (c === 'value') return 'value';
     if (c === 'list' || (typeof c === 'object' && 'list' in c)) return 'list';

@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { isClean, type VerifyReport, verifyOutput } from '../../build/verify.js';
+import type { Lang } from '../../diagnostics/types.js';
+import { type CliIo, parseLang, UsageError } from '../io.js';
+
+export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('verify')
+    .description(
+      're-hash out/ against manifest.json and the SOP sources (default: sops/); exit 1 on any difference',
+    )
+    .argument('[paths...]', 'SOP files or folders the build was made from', ['sops'])
+    .option('--out <dir>', 'output folder', 'out')
+    .option('--format <format>', 'text or json', 'text')
+    .option('--lang <lang>', 'zh or en', 'zh')
+    .action(async (paths: string[], opts: { out: string; format: string; lang: string }) => {
+      const lang = parseLang(opts.lang);
+      if (opts.format !== 'text' && opts.format !== 'json')
+        throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+      const report = await verifyOutput(resolve(io.cwd, opts.out), paths, io.cwd);
+      if (opts.format === 'json')
+        io.stdout(`${JSON.stringify({ clean: isClean(report), ...report }, null, 2)}\n`);
+      else printReport(io, report, opts.out, lang);
+      setExit(isClean(report) ? 0 : 1);
+    });
+}
+
+function printReport(io: CliIo, r: VerifyReport, out: string, lang: Lang): void {
+  const zh = lang === 'zh';
+  const lines: string[] = [];
+  if (r.manifest === 'missing')
+    lines.push(
+      zh
+        ? `${out}/manifest.json 不存在：先运行 sopforge build`
+        : `${out}/manifest.json is missing: run sopforge build first`,
+    );
+  if (r.manifest === 'invalid')
+    lines.push(zh ? `${out}/manifest.json 已损坏或被改动` : `${out}/manifest.json is damaged or was edited`);
+  for (const f of r.changed)
+    lines.push(
+      zh
+        ? `已改动：${out}/${f}（与 manifest.json 中的校验值不符）`
+        : `changed: ${out}/${f} (does not match its sha256 in manifest.json)`,
+    );
+  for (const f of r.missing) lines.push(zh ? `缺失：${out}/${f}` : `missing: ${out}/${f}`);
+  for (const f of r.extra)
+    lines.push(
+      zh ? `多余：${out}/${f}（manifest.json 中没有）` : `extra: ${out}/${f} (not in manifest.json)`,
+    );
+  for (const s of r.sources) {
+    if (s.problem === 'changed')
+      lines.push(
+        zh
+          ? `规程已改动：${s.file}（${s.id}）与生成时的版本 ${s.version} 不一致，需重新生成`
+          : `source changed: ${s.file} (${s.id}) differs from the built version ${s.version}; rebuild`,
+      );
+    else if (s.problem === 'missing')
+      lines.push(
+        zh ? `规程缺失：${s.file}（${s.id}）已不存在` : `source missing: ${s.file} (${s.id}) is gone`,
+      );
+    else
+      lines.push(
+        zh ? `未生成：${s.file} 不在这次生成的结果中` : `not built: ${s.file} is not part of this build`,
+      );
+  }
+  if (isClean(r)) {
+    io.stdout(
+      zh
+        ? `${out}/ 与 manifest.json 及规程源文件一致。\n`
+        : `${out}/ matches manifest.json and the SOP sources.\n`,
+    );
+  } else {
+    io.stderr(`${lines.join('\n')}\n`);
+    io.stderr(
+      zh
+        ? `发现 ${lines.length} 处问题。\n`
+        : `${lines.length} problem${lines.length === 1 ? '' : 's'} found.\n`,
+    );
+  }
+}
