@@ -7,7 +7,7 @@ import type { OutputFile } from './write.js';
 export type ToWorker = { readonly index: number };
 export type FromWorker =
   | { readonly index: number; readonly files: OutputFile[] }
-  | { readonly index: number; readonly error: string };
+  | { readonly index: number; readonly error: string; readonly name: string; readonly message: string };
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -65,11 +65,12 @@ export function emitInWorkers(
       w.on('message', (msg: FromWorker) => {
         if (failed) return;
         if ('error' in msg) {
-          fail(
-            new Error(
-              `internal: building ${set.sops[msg.index]?.id ?? msg.index} failed in a worker:\n${msg.error}`,
-            ),
-          );
+          // Keep the error's name and message: the CLI reports user-fixable errors (a glyph the font lacks,
+          // a template mistake) by name, whichever thread raised them.
+          const err = new Error(msg.message);
+          err.name = msg.name;
+          err.stack = `${msg.error}\n    (in a build worker, building ${set.sops[msg.index]?.id ?? msg.index})`;
+          fail(err);
           return;
         }
         done(msg.index, msg.files);

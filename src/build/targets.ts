@@ -1,6 +1,6 @@
 import { machineTarget } from '../compile/machine/index.js';
 import { historyTarget } from '../history/index.js';
-import { documentTarget } from '../render/doc/index.js';
+import { createDocumentTarget, documentTarget } from '../render/doc/index.js';
 import { formsTarget } from '../render/pdf/target.js';
 import type { Target } from './artifact.js';
 import { modelTarget } from './model-target.js';
@@ -13,3 +13,15 @@ export const targets: readonly Target[] = [
   documentTarget,
   historyTarget,
 ];
+
+export interface TargetOptions {
+  /** A site's template folder: its files replace the built-in templates of the same name. */
+  readonly templatesDir?: string;
+}
+
+/** The build's targets, with site options applied (the default list when there are none). */
+export function createTargets(options: TargetOptions = {}): readonly Target[] {
+  if (!options.templatesDir) return targets;
+  const document = createDocumentTarget({ templatesDir: options.templatesDir });
+  return targets.map((t) => (t === documentTarget ? document : t));
+}

@@ -16,6 +16,8 @@ port.on('message', (msg: ToWorker) => {
       port.postMessage({
         index: msg.index,
         error: String((err as Error)?.stack ?? err),
+        name: String((err as Error)?.name ?? 'Error'),
+        message: String((err as Error)?.message ?? err),
       } satisfies FromWorker),
   );
 });

@@ -292,21 +292,21 @@ describe('record book: duty log', () => {
   });
 });
 
-describe('formGlyphsRule', () => {
+describe('printableTextRule', () => {
   it('reports the YAML position of a form text the font cannot draw', async () => {
     const { loadSopTexts } = await import('../../src/load/index.js');
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { ROOT } = await import('../helpers.js');
-    const { formGlyphsRule } = await import('../../src/render/pdf/index.js');
+    const { printableTextRule } = await import('../../src/render/pdf/index.js');
     const file = join('sops', `${SOP}.yaml`);
     const text = readFileSync(join(ROOT, file), 'utf8').replace(
       '{ id: water-bottle, name: 水瓶 }',
       '{ id: water-bottle, name: 水瓶𪚥 }',
     );
     const line = text.split('\n').findIndex((l) => l.includes('水瓶𪚥')) + 1;
-    const r = loadSopTexts([{ file, text }], { sopRules: [formGlyphsRule] });
-    const d = r.diagnostics.filter((x) => x.code === 'FORM_GLYPH_MISSING');
+    const r = loadSopTexts([{ file, text }], { sopRules: [printableTextRule] });
+    const d = r.diagnostics.filter((x) => x.code === 'GLYPH_MISSING');
     expect(d).toHaveLength(1);
     expect(d[0]).toMatchObject({
       file,
@@ -317,8 +317,8 @@ describe('formGlyphsRule', () => {
     expect(d[0]?.message.zh).toContain('𪚥');
     expect(r.set).toBeNull();
     const clean = loadSopTexts([{ file, text: readFileSync(join(ROOT, file), 'utf8') }], {
-      sopRules: [formGlyphsRule],
+      sopRules: [printableTextRule],
     });
-    expect(clean.diagnostics.filter((x) => x.code === 'FORM_GLYPH_MISSING')).toEqual([]);
+    expect(clean.diagnostics.filter((x) => x.code === 'GLYPH_MISSING')).toEqual([]);
   });
 });

@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { buildToFolder, type Progress } from '../../build/output.js';
+import { createTargets } from '../../build/targets.js';
 import { recoverOutput } from '../../build/write.js';
+import { formatDiagnostic } from '../../diagnostics/format.js';
 import type { Lang } from '../../diagnostics/types.js';
 import { hasErrors } from '../../diagnostics/types.js';
 import { loadSopSet } from '../../load/index.js';
 import { extraRules } from '../../validate/extra.js';
-import { type CliIo, parseLang, UsageError } from '../io.js';
+import { printableTextRule } from '../../render/pdf/rule.js';
+import { checkTemplates, TemplateError, templateDiagnostic } from '../../render/doc/index.js';
+import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
 import { printDiagnostics } from './validate.js';
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -20,13 +24,28 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option('--lang <lang>', 'zh or en', 'zh')
     .option('--jobs <n>', 'worker threads for large sets: a number, or auto (one per core)', 'auto')
     .option('--no-incremental', 'rebuild every SOP instead of reusing unchanged ones from the previous build')
+    .option('--templates <dir>', "a site's template folder: its files replace the built-in templates of the same name")
     .action(
-      async (paths: string[], opts: { out: string; lang: string; jobs: string; incremental: boolean }) => {
+      async (
+        paths: string[],
+        opts: { out: string; lang: string; jobs: string; incremental: boolean; templates?: string },
+      ) => {
         const lang = parseLang(opts.lang);
         const workers = parseJobs(opts.jobs);
         const out = resolve(io.cwd, opts.out);
+        const templatesDir = opts.templates === undefined ? undefined : resolve(io.cwd, opts.templates);
         await recoverOutput(out);
-        const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules(io.cwd) });
+        const rules = extraRules(io.cwd);
+        const loaded = await loadSopSet(paths, {
+          cwd: io.cwd,
+          ...rules,
+          // Builds print every text of the SOP: check the font has each character, with its position.
+          sopRules: [...(rules.sopRules ?? []), printableTextRule],
+        });
+        const result =
+          loaded.set && templatesDir
+            ? { ...loaded, diagnostics: [...loaded.diagnostics, ...checkTemplates(loaded.set, templatesDir)] }
+            : loaded;
         if (!result.set || hasErrors(result.diagnostics)) {
           await printDiagnostics(io, result.diagnostics, result.files.length, lang);
           io.stderr(
@@ -40,11 +59,16 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         if (result.diagnostics.length > 0)
           await printDiagnostics(io, result.diagnostics, result.files.length, lang);
         const bar = progressBar(io, lang);
-        const built = await buildToFolder(result.set, out, {
-          workers,
-          incremental: opts.incremental,
-          onProgress: bar.update,
-        }).finally(bar.clear);
+        const built = await buildToFolder(
+          result.set,
+          out,
+          { workers, incremental: opts.incremental, onProgress: bar.update },
+          createTargets(templatesDir ? { templatesDir } : {}),
+        )
+          .catch((err: unknown) => {
+            throw userError(err, lang);
+          })
+          .finally(bar.clear);
         const files = built.manifest.files.length;
         const sops = result.set.sops.length;
         io.stdout(
@@ -91,4 +115,19 @@ function progressBar(io: CliIo, lang: Lang): { update: (p: Progress) => void; cl
       if (shown) io.stderr('\r\x1b[K');
     },
   };
+}
+
+/**
+ * Errors a target raises for something the user can fix (a template mistake, a character the font lacks)
+ * become a plain message and exit code 1; anything else is a bug and keeps its stack. Matched by name, so
+ * errors from worker threads are recognised too.
+ */
+function userError(err: unknown, lang: Lang): unknown {
+  if (err instanceof TemplateError) return new UserError(formatDiagnostic(templateDiagnostic(err), lang, null));
+  const name = (err as Error)?.name;
+  if (name === 'TemplateError' || name === 'RenderError' || name === 'MissingGlyphsError') {
+    const note = lang === 'zh' ? '未生成任何文件；out/ 保持不变。' : 'Nothing was built and out/ is unchanged.';
+    return new UserError(`${(err as Error).message}\n${note}`);
+  }
+  return err;
 }

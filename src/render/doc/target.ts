@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Artifact, Target } from '../../build/artifact.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { Sop, SopSet } from '../../model/types.js';
@@ -35,7 +38,8 @@ export async function renderDocumentPdf(sop: Sop, set: SopSet): Promise<Uint8Arr
 export function createDocumentTarget(options: DocumentOptions = {}): Target {
   let templates: { md: DocTemplates; html: DocTemplates } | null = null;
   return {
-    name: 'document',
+    // The name enters the incremental-build key: site templates change it when their files change.
+    name: options.templatesDir ? `document+${folderHash(options.templatesDir)}` : 'document',
     async emit(sop, ctx): Promise<Artifact[]> {
       templates ??= {
         md: DocTemplates.load('md', options.templatesDir),
@@ -92,4 +96,19 @@ export function checkTemplates(set: SopSet, templatesDir?: string): Diagnostic[]
     if (err instanceof TemplateError) return [templateDiagnostic(err)];
     throw err;
   }
+}
+
+/** sha256 over the relative paths and contents of every file below `dir` (empty folder: hash of nothing). */
+function folderHash(dir: string): string {
+  const h = createHash('sha256');
+  const walk = (sub: string): void => {
+    const entries = readdirSync(join(dir, sub), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      const rel = sub ? `${sub}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(rel);
+      else if (e.isFile()) h.update(`${rel}\0`).update(readFileSync(join(dir, rel))).update('\0');
+    }
+  };
+  if (existsSync(dir)) walk('');
+  return h.digest('hex').slice(0, 16);
 }

@@ -5,6 +5,6 @@ export { checkCoverage, MissingGlyphsError, RenderError, sopDate } from './paint
 export { parseMonth, planRoster, type RosterDay, type RosterPlan } from './roster/plan.js';
 export { renderRoster, rosterNotes } from './roster/render.js';
 export { parseStaff, type StaffMember, type StaffResult } from './roster/staff.js';
-export { formGlyphsRule } from './rule.js';
+export { printableTextRule } from './rule.js';
 export { formsTarget } from './target.js';
 export { isPaperSize, MM, PAPER_SIZES, type PaperSize, parseLength } from './units.js';

@@ -1,76 +1,49 @@
+import { isPair, isScalar, isSeq, visit } from 'yaml';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
 import { missingGlyphs } from './font.js';
 
 /**
- * A validation rule for builds that print forms: every text a form prints is drawable with the
- * embedded Chinese font. It reports the YAML node the text comes from (file:line:column) with code
- * `FORM_GLYPH_MISSING`, instead of the renderer failing later without a position.
+ * A validation rule for builds, which print the SOP's text in its forms and documents: every text value of
+ * the YAML is drawable with the embedded Chinese font. A character the font lacks is reported at the YAML
+ * node it is in (file:line:column, code `GLYPH_MISSING`), before any PDF is written.
  *
- * It loads the font (fontkit and an 8 MB file), so register it where PDFs are built anyway, e.g.
- * `loadSopSet(paths, { sopRules: [formGlyphsRule] })` in `build`, not in `validate`.
+ * It loads the font (fontkit and an 8 MB file), so `build` registers it, not `validate`.
  */
-export const formGlyphsRule: SopRule = ({ sop, report }) => {
-  if (sop.kind !== 'procedure' || sop.forms.length === 0) return;
-  const texts: { path: (string | number)[]; text: string }[] = [];
-  const add = (path: (string | number)[], text: string | null | undefined): void => {
-    if (text) texts.push({ path, text });
-  };
-  add(['title'], sop.title);
-  add(['department'], sop.department);
-  add(['number'], sop.number);
-  for (const role of sop.roles) add(['roles', role.id, 'name'], role.name);
-  for (const form of sop.forms) {
-    const at = ['forms', form.id];
-    add([...at, 'title'], form.title);
-    form.fields.forEach((f, i) => {
-      add([...at, 'fields', i, 'label'], f.label);
-      for (const o of f.options) add([...at, 'fields', i, 'options', o.value], o.label);
-    });
-    form.columns.forEach((f, i) => {
-      add([...at, 'columns', i, 'label'], f.label);
-      for (const o of f.options) add([...at, 'columns', i, 'options', o.value], o.label);
-    });
-    for (const [i, s] of form.signatures.entries()) add([...at, 'signatures', i, 'label'], s.label);
-  }
-  for (const c of sop.checklists) {
-    add(['checklists', c.id, 'title'], c.title);
-    for (const [i, item] of c.items.entries()) add(['checklists', c.id, 'items', i, 'name'], item.name);
-    add(['checklists', c.id, 'on-problem'], c.onProblem);
-  }
-  for (const [i, r] of sop.records.entries()) add(['records', i, 'custodian'], r.custodian);
-  for (const [i, a] of sop.audits.entries()) add(['audits', i, 'covers'], a.covers);
-  // Log pages print the labels of the events that fill their lists, and those events' fields.
-  for (const step of sop.workflow?.steps ?? []) {
-    for (const t of step.transitions) {
-      if (!t.effects.some((e) => e.kind === 'append' || e.kind === 'check')) continue;
-      const at = ['workflow', 'steps', step.id, 'on', t.event];
-      add([...at, 'label'], t.label);
-      t.payload.forEach((f, i) => {
-        add([...at, 'payload', i, 'label'], f.label);
-        for (const o of f.options) add([...at, 'payload', i, 'options', o.value], o.label);
+export const printableTextRule: SopRule = ({ report }) => {
+  visit(report.doc, {
+    Scalar(key, node, ancestors) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.range) return;
+      const missing = missingGlyphs(node.value);
+      if (missing.length === 0) return;
+      const chars = missing.map((c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()})`).join(', ');
+      const chain: unknown[] = [...ancestors, node];
+      const path: (string | number)[] = [];
+      chain.forEach((a, i) => {
+        if (isPair(a) && isScalar(a.key)) path.push(String(a.key.value));
+        if (isSeq(a)) path.push(a.items.indexOf(chain[i + 1] as never));
       });
-    }
-  }
-  for (const { path, text } of texts) {
-    const missing = missingGlyphs(text);
-    if (missing.length === 0) continue;
-    const span = report.span(path);
-    const chars = missing
-      .map((c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()})`)
-      .join(', ');
-    const d: Diagnostic = {
-      code: 'FORM_GLYPH_MISSING',
-      severity: 'error',
-      ...span,
-      path,
-      message: {
-        zh: `表格所用字体（Noto Sans Hans）中没有这些字符：${chars}`,
-        en: `The form font (Noto Sans Hans) has no glyph for: ${chars}`,
-        hintZh: '换用常用字，或改写这段文字；打印的表格无法显示这些字符。',
-        hintEn: 'Use a common character or reword the text: printed forms cannot show these characters.',
-      },
-    };
-    report.diagnostics.push(d);
-  }
+      const [start, end] = node.range;
+      const at = { file: report.file, ...lineCol(report, start, end) };
+      const d: Diagnostic = {
+        code: 'GLYPH_MISSING',
+        severity: 'error',
+        ...at,
+        path,
+        message: {
+          zh: `打印所用字体（Noto Sans Hans）中没有这些字符：${chars}`,
+          en: `The print font (Noto Sans Hans) has no glyph for: ${chars}`,
+          hintZh: '换用常用字，或改写这段文字；打印的表格和文件无法显示这些字符。',
+          hintEn: 'Use a common character or reword the text: printed forms and documents cannot show these characters.',
+        },
+      };
+      report.diagnostics.push(d);
+    },
+  });
 };
+
+function lineCol(report: Parameters<SopRule>[0]['report'], start: number, end: number) {
+  const a = report.lc.linePos(start);
+  const b = report.lc.linePos(end);
+  return { line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
+}
