@@ -2,13 +2,11 @@
  * sopforge as a library: load and validate SOPs, compile their workflows to XState machines, render their
  * forms and documents. The CLI (`sopforge`) is a thin layer over these functions.
  */
-export { type LoadOptions, type LoadResult, loadSopSet, loadSopTexts } from './load/index.js';
-export { codeFrame, formatDiagnostic } from './diagnostics/format.js';
-export type { Code } from './diagnostics/catalog.js';
-export { type Diagnostic, type DiagnosticJson, type Lang, toJson } from './diagnostics/types.js';
-export { buildSet } from './build/build.js';
+
 export type { Artifact, EmitContext, Target } from './build/artifact.js';
-export type * from './model/types.js';
+export { buildSet } from './build/build.js';
+export { type Calendar, type CalendarData, createCalendar, type DayInfo } from './calendar/index.js';
+export { loadCalendars } from './calendar/load.js';
 export {
   type CompileMachineOptions,
   compileMachine,
@@ -17,5 +15,8 @@ export {
   HANDOFF_EVENT,
   RESUME_EVENT,
 } from './compile/machine/index.js';
-export { type Calendar, type CalendarData, createCalendar, type DayInfo } from './calendar/index.js';
-export { loadCalendars } from './calendar/load.js';
+export type { Code } from './diagnostics/catalog.js';
+export { codeFrame, formatDiagnostic } from './diagnostics/format.js';
+export { type Diagnostic, type DiagnosticJson, type Lang, toJson } from './diagnostics/types.js';
+export { type LoadOptions, type LoadResult, loadSopSet, loadSopTexts } from './load/index.js';
+export type * from './model/types.js';

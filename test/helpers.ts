@@ -8,7 +8,10 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BIN = join(ROOT, 'dist/cli/bin.js');
 
 /** Runs the CLI in-process and captures its output. */
-export async function runCli(argv: string[], cwd = ROOT): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function runCli(
+  argv: string[],
+  cwd = ROOT,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await cli(argv, {

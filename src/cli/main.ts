@@ -31,7 +31,9 @@ const commands: Record<string, () => Promise<CommandModule>> = {
 export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
   const program = new Command('sopforge')
-    .description('SOPs in YAML → validated models, XState machines, PDF forms and books, documents, review history')
+    .description(
+      'SOPs in YAML → validated models, XState machines, PDF forms and books, documents, review history',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError();

@@ -18,7 +18,12 @@ export const catalog = {
   FILE_NOT_FOUND: {
     severity: 'error',
     message: (p) =>
-      m(`找不到文件或文件夹：${p.path}`, `No such file or folder: ${p.path}`, '检查路径是否写对。', 'Check the path.'),
+      m(
+        `找不到文件或文件夹：${p.path}`,
+        `No such file or folder: ${p.path}`,
+        '检查路径是否写对。',
+        'Check the path.',
+      ),
   },
   FILE_NO_SOPS: {
     severity: 'error',
@@ -33,7 +38,12 @@ export const catalog = {
   FILE_EMPTY: {
     severity: 'error',
     message: () =>
-      m('文件是空的', 'The file is empty', '写入规程内容，或删除此文件。', 'Write the SOP into it, or delete the file.'),
+      m(
+        '文件是空的',
+        'The file is empty',
+        '写入规程内容，或删除此文件。',
+        'Write the SOP into it, or delete the file.',
+      ),
   },
   FILE_BINARY: {
     severity: 'error',
@@ -164,7 +174,9 @@ export const catalog = {
         `未知的键 “${p.key}”`,
         `Unknown key "${p.key}"`,
         p.suggestion ? `是否想写 “${p.suggestion}”？` : `删除它，或检查拼写（可用的键：${p.allowed}）。`,
-        p.suggestion ? `Did you mean "${p.suggestion}"?` : `Remove it or check the spelling (allowed: ${p.allowed}).`,
+        p.suggestion
+          ? `Did you mean "${p.suggestion}"?`
+          : `Remove it or check the spelling (allowed: ${p.allowed}).`,
       ),
   },
   SCHEMA_TYPE: {
@@ -396,12 +408,7 @@ export const catalog = {
   DURATION_UNIT: {
     severity: 'error',
     message: (p) =>
-      m(
-        `${p.value} 在此处单位不合适`,
-        `${p.value} has the wrong unit here`,
-        `${p.hintZh}`,
-        `${p.hintEn}`,
-      ),
+      m(`${p.value} 在此处单位不合适`, `${p.value} has the wrong unit here`, `${p.hintZh}`, `${p.hintEn}`),
   },
   DUPLICATE_ID: {
     severity: 'error',

@@ -35,7 +35,10 @@ export function codeFrame(source: string, d: Diagnostic): string {
   return out.join('\n');
 }
 
-const label = { zh: { error: '错误', warning: '警告', hint: '修改建议' }, en: { error: 'error', warning: 'warning', hint: 'fix' } };
+const label = {
+  zh: { error: '错误', warning: '警告', hint: '修改建议' },
+  en: { error: 'error', warning: 'warning', hint: 'fix' },
+};
 
 /** A diagnostic for the terminal: `file:line:col  error CODE  message`, the code frame, and the fix. */
 export function formatDiagnostic(d: Diagnostic, lang: Lang, source: string | null): string {

@@ -26,10 +26,15 @@ export function nodeAt(
   return { node: (node as Node) ?? null, exact: true };
 }
 
-function child(doc: Document, node: unknown, seg: string | number | undefined): { key: unknown; value: unknown } | null {
+function child(
+  doc: Document,
+  node: unknown,
+  seg: string | number | undefined,
+): { key: unknown; value: unknown } | null {
   if (isMap(node)) {
     for (const pair of node.items) {
-      if (isScalar(pair.key) && String(pair.key.value) === String(seg)) return { key: pair.key, value: pair.value };
+      if (isScalar(pair.key) && String(pair.key.value) === String(seg))
+        return { key: pair.key, value: pair.value };
     }
     // `<<: *anchor` merges keys that are not physically in this map.
     for (const pair of node.items) {

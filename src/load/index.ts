@@ -6,9 +6,9 @@ import { type Diagnostic, hasErrors, sortDiagnostics } from '../diagnostics/type
 import type { SopSet } from '../model/types.js';
 import { normalize } from '../normalize/index.js';
 import type { WrittenSop } from '../normalize/written.js';
-import { validateSchema } from '../validate/schema.js';
 import { type SetRule, setRules } from '../validate/rules/set-rules.js';
 import { type SopRule, type SopRuleContext, sopRules } from '../validate/rules/sop-rules.js';
+import { validateSchema } from '../validate/schema.js';
 import { parseSource } from './parse.js';
 import { decodeSource, display, findSopFiles, readSource, type SourceText } from './read.js';
 
@@ -53,7 +53,11 @@ export async function loadSopSet(paths: readonly string[], options: LoadOptions 
   const calendarFiles = await readCalendarFiles(resolve(cwd, options.calendarsDir ?? 'calendars'), cwd);
   const checked = checkSources(sources, { ...options, calendarFiles });
   const all = sortDiagnostics([...diagnostics, ...checked.diagnostics]);
-  return { set: hasErrors(all) ? null : checked.set, diagnostics: all, files: found.files.map((f) => display(cwd, f)) };
+  return {
+    set: hasErrors(all) ? null : checked.set,
+    diagnostics: all,
+    files: found.files.map((f) => display(cwd, f)),
+  };
 }
 
 async function readCalendarFiles(dir: string, cwd: string): Promise<CalendarFile[]> {
@@ -66,7 +70,10 @@ async function readCalendarFiles(dir: string, cwd: string): Promise<CalendarFile
 }
 
 /** Validates SOP texts held in memory (as if they were files of one set). */
-export function loadSopTexts(files: readonly { file: string; text: string | Uint8Array }[], options: LoadOptions = {}): LoadResult {
+export function loadSopTexts(
+  files: readonly { file: string; text: string | Uint8Array }[],
+  options: LoadOptions = {},
+): LoadResult {
   const sources: SourceText[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const f of files) {
@@ -81,7 +88,10 @@ export function loadSopTexts(files: readonly { file: string; text: string | Uint
 }
 
 /** parse → schema → normalize → rules, for each file; then the rules over the whole set. */
-function checkSources(sources: readonly SourceText[], options: LoadOptions): { set: SopSet; diagnostics: Diagnostic[] } {
+function checkSources(
+  sources: readonly SourceText[],
+  options: LoadOptions,
+): { set: SopSet; diagnostics: Diagnostic[] } {
   const cal = loadCalendars(options.calendarFiles ?? []);
   const calendars: readonly CalendarData[] = cal.calendars;
   const diagnostics: Diagnostic[] = [...cal.diagnostics];
@@ -95,7 +105,11 @@ function checkSources(sources: readonly SourceText[], options: LoadOptions): { s
     if (hasErrors(schemaDiags)) continue;
     const { sop, diagnostics: normDiags } = normalize(parsed);
     diagnostics.push(...normDiags);
-    const ctx: SopRuleContext = { written: parsed.value as unknown as WrittenSop, sop, report: parsed.reporter };
+    const ctx: SopRuleContext = {
+      written: parsed.value as unknown as WrittenSop,
+      sop,
+      report: parsed.reporter,
+    };
     for (const rule of [...sopRules, ...(options.sopRules ?? [])]) rule(ctx);
     entries.push(ctx);
   }

@@ -43,8 +43,13 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
   for (const e of doc.errors) {
     const span = at(e.pos[0], e.pos[1]);
     if (e.code === 'DUPLICATE_KEY') {
-      diagnostics.push(makeDiagnostic('YAML_DUPLICATE_KEY', span, [], { key: source.text.slice(e.pos[0], e.pos[1]) }));
-    } else if (e.code === 'TAB_AS_INDENT' || (e.code === 'UNEXPECTED_TOKEN' && source.text[e.pos[0]] === '\t')) {
+      diagnostics.push(
+        makeDiagnostic('YAML_DUPLICATE_KEY', span, [], { key: source.text.slice(e.pos[0], e.pos[1]) }),
+      );
+    } else if (
+      e.code === 'TAB_AS_INDENT' ||
+      (e.code === 'UNEXPECTED_TOKEN' && source.text[e.pos[0]] === '\t')
+    ) {
       diagnostics.push(makeDiagnostic('YAML_TAB', span, []));
     } else {
       diagnostics.push(makeDiagnostic('YAML_SYNTAX', span, [], { detail: firstLine(e.message) }));
@@ -71,7 +76,10 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
   }
   const cycle = source.text.includes('*') ? recursiveAlias(doc) : null;
   if (cycle) {
-    return { parsed: null, diagnostics: [makeDiagnostic('YAML_ALIAS_RECURSIVE', at(cycle[0], cycle[1]), [])] };
+    return {
+      parsed: null,
+      diagnostics: [makeDiagnostic('YAML_ALIAS_RECURSIVE', at(cycle[0], cycle[1]), [])],
+    };
   }
   let value: unknown;
   try {
@@ -79,9 +87,17 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
   } catch (err) {
     if (err instanceof ReferenceError && /alias/i.test(err.message)) {
       const alias = source.text.indexOf('*');
-      return { parsed: null, diagnostics: [makeDiagnostic('YAML_ALIAS_LIMIT', at(Math.max(0, alias), Math.max(0, alias) + 1), [])] };
+      return {
+        parsed: null,
+        diagnostics: [makeDiagnostic('YAML_ALIAS_LIMIT', at(Math.max(0, alias), Math.max(0, alias) + 1), [])],
+      };
     }
-    return { parsed: null, diagnostics: [makeDiagnostic('YAML_SYNTAX', at(0, 0), [], { detail: firstLine(String((err as Error).message)) })] };
+    return {
+      parsed: null,
+      diagnostics: [
+        makeDiagnostic('YAML_SYNTAX', at(0, 0), [], { detail: firstLine(String((err as Error).message)) }),
+      ],
+    };
   }
   const reporter = new FileReporter(source.file, doc, lc);
   return { parsed: { source, doc, lc, value: value as Record<string, unknown>, reporter }, diagnostics: [] };

@@ -30,7 +30,8 @@ export async function findSopFiles(
       diagnostics.push(makeDiagnostic('FILE_NOT_FOUND', fileStart(display(cwd, abs)), [], { path: p }));
     } else if (info.isDirectory()) {
       const found = await walk(abs);
-      if (found.length === 0) diagnostics.push(makeDiagnostic('FILE_NO_SOPS', fileStart(display(cwd, abs)), [], { path: p }));
+      if (found.length === 0)
+        diagnostics.push(makeDiagnostic('FILE_NO_SOPS', fileStart(display(cwd, abs)), [], { path: p }));
       for (const f of found) files.add(f);
     } else {
       files.add(abs);
@@ -61,13 +62,18 @@ export function fileStart(file: string): SourceSpan {
 }
 
 /** Reads a file and checks that it is non-empty UTF-8 text. */
-export async function readSource(abs: string, cwd: string): Promise<{ source: SourceText | null; diagnostics: Diagnostic[] }> {
+export async function readSource(
+  abs: string,
+  cwd: string,
+): Promise<{ source: SourceText | null; diagnostics: Diagnostic[] }> {
   const file = display(cwd, abs);
   const info = await stat(abs);
   if (info.size > MAX_FILE_BYTES) {
     return {
       source: null,
-      diagnostics: [makeDiagnostic('FILE_TOO_LARGE', fileStart(file), [], { size: info.size, limit: MAX_FILE_BYTES })],
+      diagnostics: [
+        makeDiagnostic('FILE_TOO_LARGE', fileStart(file), [], { size: info.size, limit: MAX_FILE_BYTES }),
+      ],
     };
   }
   const bytes = await readFile(abs);
@@ -86,7 +92,12 @@ export function decodeSource(
   if (bytes.byteLength > MAX_FILE_BYTES) {
     return {
       source: null,
-      diagnostics: [makeDiagnostic('FILE_TOO_LARGE', fileStart(file), [], { size: bytes.byteLength, limit: MAX_FILE_BYTES })],
+      diagnostics: [
+        makeDiagnostic('FILE_TOO_LARGE', fileStart(file), [], {
+          size: bytes.byteLength,
+          limit: MAX_FILE_BYTES,
+        }),
+      ],
     };
   }
   const nul = bytes.indexOf(0);
@@ -95,7 +106,8 @@ export function decodeSource(
   if (bad >= 0) return fail('FILE_ENCODING', bad);
   let text = new TextDecoder('utf-8').decode(bytes);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.split('\n').every((line) => line.trim() === '' || line.trimStart().startsWith('#'))) return fail('FILE_EMPTY', 0);
+  if (text.split('\n').every((line) => line.trim() === '' || line.trimStart().startsWith('#')))
+    return fail('FILE_EMPTY', 0);
   return { source: { file, absolute, text }, diagnostics: [] };
 }
 

@@ -122,7 +122,16 @@ export interface Field {
   readonly width: number;
 }
 
-export type FieldType = 'text' | 'date' | 'time' | 'datetime' | 'phone' | 'enum' | 'boolean' | 'signature' | 'number';
+export type FieldType =
+  | 'text'
+  | 'date'
+  | 'time'
+  | 'datetime'
+  | 'phone'
+  | 'enum'
+  | 'boolean'
+  | 'signature'
+  | 'number';
 
 /** A guard condition, declarative so that it can be compiled, serialized and documented. */
 export type Condition =

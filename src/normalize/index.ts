@@ -9,8 +9,8 @@ import type {
   Form,
   ManualSop,
   ProcedureSop,
-  Reference,
   RecordSpec,
+  Reference,
   Role,
   SiteSettings,
   Sop,
@@ -151,7 +151,8 @@ function procedure(w: WrittenSop, parsed: ParsedFile): ProcedureSop {
 }
 
 function frequency(every: 'daily' | 'weekly' | 'monthly', on: string | number | undefined): AuditFrequency {
-  if (every === 'weekly') return { kind: 'weekly', weekday: (typeof on === 'string' ? on : 'monday') as Weekday };
+  if (every === 'weekly')
+    return { kind: 'weekly', weekday: (typeof on === 'string' ? on : 'monday') as Weekday };
   if (every === 'monthly') return { kind: 'monthly', day: typeof on === 'number' ? on : 1 };
   return { kind: 'daily' };
 }

@@ -7,7 +7,11 @@ import type { WrittenSop, WrittenWindow } from './written.js';
  * A duty window. The end is on the same day unless written with 次日; a 24-hour window is
  * `08:30`–`次日08:30`. Zero-length, backwards and over-24-hour windows are reported.
  */
-export function normalizeWindow(w: WrittenWindow, path: Path, r: FileReporter): DutyWindow & { valid: boolean } {
+export function normalizeWindow(
+  w: WrittenWindow,
+  path: Path,
+  r: FileReporter,
+): DutyWindow & { valid: boolean } {
   const start = parseTime(w.start);
   const end = parseTime(w.end);
   if (start.nextDay) r.at([...path, 'start'], 'START_NEXT_DAY');
@@ -39,7 +43,12 @@ function lead(
       hintEn: 'Lead times are in m or h, e.g. 15m.',
     });
   } else if (window.valid && d.minutes >= window.lengthMinutes) {
-    r.at(['schedule', key], 'LEAD_TOO_LONG', { what: what[0], whatEn: what[1], lead: text, window: window.label });
+    r.at(['schedule', key], 'LEAD_TOO_LONG', {
+      what: what[0],
+      whatEn: what[1],
+      lead: text,
+      window: window.label,
+    });
   }
   return d;
 }
@@ -48,7 +57,9 @@ export function normalizeSchedule(w: WrittenSop, r: FileReporter): Schedule | nu
   const s = w.schedule;
   if (!s) return null;
   const { valid, ...window } = normalizeWindow(s.window, ['schedule', 'window'], r);
-  const holiday = s['holiday-window'] ? normalizeWindow(s['holiday-window'], ['schedule', 'holiday-window'], r) : null;
+  const holiday = s['holiday-window']
+    ? normalizeWindow(s['holiday-window'], ['schedule', 'holiday-window'], r)
+    : null;
   const holidayWindow = holiday ? (({ valid: _v, ...rest }) => rest)(holiday) : null;
   const checked = { ...window, valid };
   const roster = s.roster;
@@ -67,7 +78,13 @@ export function normalizeSchedule(w: WrittenSop, r: FileReporter): Schedule | nu
     window,
     holidayWindow,
     arriveEarly: lead(s['arrive-early'], 'arrive-early', ['提前到岗时间', 'The early arrival'], checked, r),
-    handoverPrep: lead(s['handover-prep'], 'handover-prep', ['交班准备时间', 'The handover preparation'], checked, r),
+    handoverPrep: lead(
+      s['handover-prep'],
+      'handover-prep',
+      ['交班准备时间', 'The handover preparation'],
+      checked,
+      r,
+    ),
     answerWithinRings: s['answer-within-rings'] ?? null,
     hotlineAnswerOnly: s['hotline-answer-only'] ?? false,
     clause: s.clause ?? null,

@@ -27,8 +27,10 @@ export function normalizeField(f: WrittenField): Field {
 }
 
 function condition(c: Record<string, unknown>): Condition {
-  if (typeof c['checklist-complete'] === 'string') return { kind: 'checklist-complete', field: c['checklist-complete'] };
-  if (typeof c.none === 'string') return { kind: 'none', field: c.none, flag: typeof c.flag === 'string' ? c.flag : null };
+  if (typeof c['checklist-complete'] === 'string')
+    return { kind: 'checklist-complete', field: c['checklist-complete'] };
+  if (typeof c.none === 'string')
+    return { kind: 'none', field: c.none, flag: typeof c.flag === 'string' ? c.flag : null };
   if (Array.isArray(c['payload-has'])) return { kind: 'payload-has', fields: c['payload-has'] as string[] };
   const [field, value] = Object.entries((c['payload-equals'] ?? {}) as Record<string, string>)[0] ?? ['', ''];
   return { kind: 'payload-equals', field, value };
@@ -41,7 +43,12 @@ function effect(e: Record<string, unknown>): Effect {
   return { kind: 'set', fields: (e.set ?? []) as string[] };
 }
 
-function transition(event: string, t: WrittenTransition, path: (string | number)[], r: FileReporter): Transition {
+function transition(
+  event: string,
+  t: WrittenTransition,
+  path: (string | number)[],
+  r: FileReporter,
+): Transition {
   return {
     event,
     label: t.label,
@@ -78,7 +85,11 @@ export function normalizeEscalations(w: WrittenSop, r: FileReporter): Escalation
  * The workflow with escalation ladders folded in: a step watched by a ladder before level 1 gets a timer to
  * level 1's step; level k's step gets a timer to level k+1's. Steps that start a ladder's clock say so.
  */
-export function normalizeWorkflow(w: WrittenSop, ladders: readonly EscalationLadder[], r: FileReporter): Workflow | null {
+export function normalizeWorkflow(
+  w: WrittenSop,
+  ladders: readonly EscalationLadder[],
+  r: FileReporter,
+): Workflow | null {
   const wf = w.workflow;
   if (!wf) return null;
   const context: ContextField[] = Object.entries(wf.context ?? {}).map(([id, v]) => {
@@ -109,7 +120,9 @@ export function normalizeWorkflow(w: WrittenSop, ladders: readonly EscalationLad
   }
   const steps: Step[] = Object.entries(wf.steps).map(([id, s]) => {
     const path = ['workflow', 'steps', id];
-    const transitions = Object.entries(s.on ?? {}).map(([event, t]) => transition(event, t, [...path, 'on', event], r));
+    const transitions = Object.entries(s.on ?? {}).map(([event, t]) =>
+      transition(event, t, [...path, 'on', event], r),
+    );
     const timers: Timer[] = (s.timers ?? []).map((t, i) => ({
       kind: 'before-window-end',
       before: parseDuration(t['before-window-end']),

@@ -77,7 +77,10 @@ export interface WrittenSop {
   rights?: WrittenClause[];
   notes?: WrittenClause[];
   'on-call'?: { roles: string[]; devices?: string[]; rule: WrittenClause };
-  checklists?: Record<string, { title: string; clause?: string; items: { id: string; name: string }[]; 'on-problem'?: string }>;
+  checklists?: Record<
+    string,
+    { title: string; clause?: string; items: { id: string; name: string }[]; 'on-problem'?: string }
+  >;
   forms?: Record<
     string,
     {
@@ -146,6 +149,12 @@ export interface WrittenSop {
       changes?: string[];
       hash?: string;
     }[];
-    feedback?: { id: string; date: string; by: string; text: string; status?: 'open' | 'accepted' | 'rejected' }[];
+    feedback?: {
+      id: string;
+      date: string;
+      by: string;
+      text: string;
+      status?: 'open' | 'accepted' | 'rejected';
+    }[];
   };
 }

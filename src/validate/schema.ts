@@ -7,7 +7,6 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { ParsedFile } from '../load/parse.js';
 import { createAjv } from './ajv.js';
 
-
 /** Location of the SOP JSON Schema shipped with the package. */
 export const SCHEMA_URL = new URL('../../schemas/sop.schema.json', import.meta.url);
 
@@ -22,7 +21,9 @@ function validator(): ValidateFunction {
   const text = readFileSync(SCHEMA_URL, 'utf8');
   const hash = createHash('sha256').update(text).digest('hex');
   try {
-    const pre = createRequire(import.meta.url)('./schema.generated.cjs') as ValidateFunction & { schemaSha256?: string };
+    const pre = createRequire(import.meta.url)('./schema.generated.cjs') as ValidateFunction & {
+      schemaSha256?: string;
+    };
     if (pre.schemaSha256 === hash) compiled = pre;
   } catch {
     // not generated (running from source): compile below
@@ -71,7 +72,10 @@ export function validateSchema(parsed: ParsedFile): Diagnostic[] {
   const validate = validator();
   if (validate(parsed.value)) return [];
   const r = parsed.reporter;
-  const best = new Map<string, { code: Code; path: (string | number)[]; params: Record<string, string | number>; key: boolean }>();
+  const best = new Map<
+    string,
+    { code: Code; path: (string | number)[]; params: Record<string, string | number>; key: boolean }
+  >();
   const errors = validate.errors ?? [];
   for (const e of errors) {
     const mapped = mapError(e, errors);
@@ -137,10 +141,20 @@ function mapError(
         return { code: 'VERSION_INVALID', path, params: { value }, key: false };
       }
       // In a oneOf, a type mismatch of one branch is noise when another branch matched the type.
-      if (all.some((o) => o !== e && o.keyword !== 'type' && o.keyword !== 'oneOf' && o.instancePath.startsWith(e.instancePath)))
+      if (
+        all.some(
+          (o) =>
+            o !== e &&
+            o.keyword !== 'type' &&
+            o.keyword !== 'oneOf' &&
+            o.instancePath.startsWith(e.instancePath),
+        )
+      )
         return null;
       const expected = ([] as string[]).concat(
-        ...all.filter((o) => o.keyword === 'type' && o.instancePath === e.instancePath).map((o) => String((o.params as { type: string }).type).split(',')),
+        ...all
+          .filter((o) => o.keyword === 'type' && o.instancePath === e.instancePath)
+          .map((o) => String((o.params as { type: string }).type).split(',')),
       );
       const uniq = [...new Set(expected)];
       return {
@@ -152,11 +166,21 @@ function mapError(
     }
     case 'enum':
     case 'const': {
-      if (e.schemaPath.includes('/oneOf/') && all.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword === 'pattern'))
+      if (
+        e.schemaPath.includes('/oneOf/') &&
+        all.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword === 'pattern')
+      )
         return null;
       const allowed =
-        e.keyword === 'enum' ? (e.params as { allowedValues: unknown[] }).allowedValues : [(e.params as { allowedValue: unknown }).allowedValue];
-      return { code: 'SCHEMA_ENUM', path, params: { value, allowed: allowed.map(String).join(', ') }, key: false };
+        e.keyword === 'enum'
+          ? (e.params as { allowedValues: unknown[] }).allowedValues
+          : [(e.params as { allowedValue: unknown }).allowedValue];
+      return {
+        code: 'SCHEMA_ENUM',
+        path,
+        params: { value, allowed: allowed.map(String).join(', ') },
+        key: false,
+      };
     }
     case 'pattern':
     case 'format': {
@@ -166,8 +190,10 @@ function mapError(
         return { code: 'SCHEMA_EVENT', path: keyPath, params: { value }, key: true };
       }
       const def = defOf(e.schemaPath);
-      if (def && defCodes[def]) return { code: defCodes[def] as Code, path: keyPath, params: { value }, key: inName };
-      if (path[path.length - 1] === 'version') return { code: 'VERSION_INVALID', path, params: { value }, key: false };
+      if (def && defCodes[def])
+        return { code: defCodes[def] as Code, path: keyPath, params: { value }, key: inName };
+      if (path[path.length - 1] === 'version')
+        return { code: 'VERSION_INVALID', path, params: { value }, key: false };
       return {
         code: 'SCHEMA_VALUE',
         path: keyPath,
@@ -178,8 +204,14 @@ function mapError(
     case 'oneOf':
     case 'if':
     case 'anyOf':
-      if (all.some((o) => o !== e && o.keyword !== 'oneOf' && o.instancePath.startsWith(e.instancePath))) return null;
-      return { code: 'SCHEMA_VALUE', path, params: { detail: value, hintZh: '检查此处的写法。', hintEn: 'Check how this value is written.' }, key: false };
+      if (all.some((o) => o !== e && o.keyword !== 'oneOf' && o.instancePath.startsWith(e.instancePath)))
+        return null;
+      return {
+        code: 'SCHEMA_VALUE',
+        path,
+        params: { detail: value, hintZh: '检查此处的写法。', hintEn: 'Check how this value is written.' },
+        key: false,
+      };
     default:
       return { code: 'SCHEMA_VALUE', path, params: limitDetail(e, value), key: false };
   }
@@ -189,23 +221,47 @@ function limitDetail(e: ErrorObject, value: string): Record<string, string> {
   const p = e.params as { limit?: number };
   switch (e.keyword) {
     case 'minItems':
-      return { detail: `至少 ${p.limit} 项 / at least ${p.limit} items`, hintZh: `至少写 ${p.limit} 项。`, hintEn: `Write at least ${p.limit} items.` };
+      return {
+        detail: `至少 ${p.limit} 项 / at least ${p.limit} items`,
+        hintZh: `至少写 ${p.limit} 项。`,
+        hintEn: `Write at least ${p.limit} items.`,
+      };
     case 'maxItems':
     case 'maxProperties':
-      return { detail: `最多 ${p.limit} 项 / at most ${p.limit} entries`, hintZh: `最多写 ${p.limit} 项。`, hintEn: `Write at most ${p.limit}.` };
+      return {
+        detail: `最多 ${p.limit} 项 / at most ${p.limit} entries`,
+        hintZh: `最多写 ${p.limit} 项。`,
+        hintEn: `Write at most ${p.limit}.`,
+      };
     case 'minProperties':
-      return { detail: `至少 ${p.limit} 项 / at least ${p.limit} entries`, hintZh: `至少写 ${p.limit} 项。`, hintEn: `Write at least ${p.limit}.` };
+      return {
+        detail: `至少 ${p.limit} 项 / at least ${p.limit} entries`,
+        hintZh: `至少写 ${p.limit} 项。`,
+        hintEn: `Write at least ${p.limit}.`,
+      };
     case 'minLength':
       return { detail: '不能为空 / must not be empty', hintZh: '填写内容。', hintEn: 'Fill it in.' };
     case 'maxLength':
-      return { detail: `超过 ${p.limit} 个字符 / longer than ${p.limit} characters`, hintZh: '缩短文字。', hintEn: 'Shorten the text.' };
+      return {
+        detail: `超过 ${p.limit} 个字符 / longer than ${p.limit} characters`,
+        hintZh: '缩短文字。',
+        hintEn: 'Shorten the text.',
+      };
     case 'minimum':
     case 'exclusiveMinimum':
     case 'maximum':
     case 'exclusiveMaximum':
-      return { detail: `${value} 超出范围 / ${value} is out of range (${e.message ?? ''})`, hintZh: '检查数值范围。', hintEn: 'Check the range.' };
+      return {
+        detail: `${value} 超出范围 / ${value} is out of range (${e.message ?? ''})`,
+        hintZh: '检查数值范围。',
+        hintEn: 'Check the range.',
+      };
     default:
-      return { detail: `${value}: ${e.message ?? e.keyword}`, hintZh: '检查此处的写法。', hintEn: 'Check how this value is written.' };
+      return {
+        detail: `${value}: ${e.message ?? e.keyword}`,
+        hintZh: '检查此处的写法。',
+        hintEn: 'Check how this value is written.',
+      };
   }
 }
 

@@ -33,7 +33,13 @@ beforeAll(async () => {
   }
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }, 60_000);
 
@@ -56,7 +62,10 @@ describe.skipIf(!haveChromium)('SOP documents in headless Chromium', () => {
     expect(headings.map((h) => h.replace(/\s+/g, ''))).toEqual(
       expect.arrayContaining(['1.0目的', '2.0适用范围', '3.0职责', '4.0程序要点', '5.0记录']),
     );
-    const text = await page.locator('body').innerText();
+    const text = await page
+      .locator('body')
+      .textContent()
+      .then((t) => t ?? '');
     expect(text).toContain('超过 2 天未处理完毕的，转由客服主管负责处理');
     expect(text).toContain('超过 1 周未处理完毕的，转由经理负责处理');
     expect(text).toContain('修订记录');
@@ -66,14 +75,21 @@ describe.skipIf(!haveChromium)('SOP documents in headless Chromium', () => {
   });
 
   it('every duty variant shows its own window and inventory items', async () => {
-    for (const sop of set.sops.filter((s): s is ProcedureSop => s.kind === 'procedure' && s.schedule !== null)) {
+    for (const sop of set.sops.filter(
+      (s): s is ProcedureSop => s.kind === 'procedure' && s.schedule !== null,
+    )) {
       const page = await browser.newPage();
       await page.goto(pathToFileURL(join(dir, `${sop.id}__sop.html`)).href);
-      const text = await page.locator('body').innerText();
+      const text = await page
+        .locator('body')
+        .textContent()
+        .then((t) => t ?? '');
       expect(text).toContain(sop.schedule?.window.label ?? '<no window>');
       for (const item of sop.checklists.flatMap((c) => c.items)) expect(text).toContain(item.name);
       // Nothing overflows the page horizontally (tables fit the column).
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
       expect(overflow).toBeLessThanOrEqual(0);
       await page.close();
     }
@@ -82,7 +98,9 @@ describe.skipIf(!haveChromium)('SOP documents in headless Chromium', () => {
   it('the manual links its table of contents to every chapter', async () => {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(join(dir, 'service-centre-manual__manual.html')).href);
-    const targets = await page.locator('a[href^="#"]').evaluateAll((as) => as.map((a) => a.getAttribute('href')?.slice(1) ?? ''));
+    const targets = await page
+      .locator('a[href^="#"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')?.slice(1) ?? ''));
     expect(targets.length).toBeGreaterThanOrEqual(5);
     for (const id of targets) expect(await page.locator(`[id="${id}"]`).count(), id).toBe(1);
     await page.close();

@@ -12,7 +12,11 @@ beforeAll(async () => {
   sops = new Map((set?.sops ?? []).map((s) => [s.id, s]));
 });
 
-const DUTY = ['duty-handover-public-affairs', 'duty-handover-service-center', 'duty-handover-customer-service'];
+const DUTY = [
+  'duty-handover-public-affairs',
+  'duty-handover-service-center',
+  'duty-handover-customer-service',
+];
 
 describe('the bundled SOPs', () => {
   it('validate with exit code 0 and no warnings', async () => {
@@ -23,7 +27,9 @@ describe('the bundled SOPs', () => {
   });
 
   it('encode every distinct procedure of the seeds once', () => {
-    expect([...sops.keys()].sort()).toEqual([...DUTY, 'front-desk-reception', 'service-centre-manual'].sort());
+    expect([...sops.keys()].sort()).toEqual(
+      [...DUTY, 'front-desk-reception', 'service-centre-manual'].sort(),
+    );
   });
 
   it('give each duty variant its own window, holiday window and roles', () => {
@@ -55,7 +61,12 @@ describe('the bundled SOPs', () => {
     const handOver = s.workflow?.steps.flatMap((st) => st.transitions).find((t) => t.event === 'HAND_OVER');
     expect(handOver?.conditions).toContainEqual({ kind: 'none', field: 'unfinished', flag: 'important' });
     const timers = s.workflow?.steps.flatMap((st) => st.timers) ?? [];
-    expect(timers).toContainEqual(expect.objectContaining({ kind: 'before-window-end', before: expect.objectContaining({ minutes: 15 }) }));
+    expect(timers).toContainEqual(
+      expect.objectContaining({
+        kind: 'before-window-end',
+        before: expect.objectContaining({ minutes: 15 }),
+      }),
+    );
   });
 
   it('checks each variant’s inventory items', () => {
@@ -76,10 +87,17 @@ describe('the bundled SOPs', () => {
     const close = s.workflow?.steps.flatMap((st) => st.transitions).find((t) => t.event === 'CLOSE');
     expect(close?.role).toBe('manager');
     expect(close?.conditions).toContainEqual({ kind: 'payload-has', fields: ['reason'] });
-    expect(s.audits.map((a) => a.frequency)).toEqual([{ kind: 'daily' }, { kind: 'weekly', weekday: 'monday' }]);
-    expect(s.references).toContainEqual(expect.objectContaining({ id: 'complaint-handling', title: '投诉处理作业规程', external: true }));
+    expect(s.audits.map((a) => a.frequency)).toEqual([
+      { kind: 'daily' },
+      { kind: 'weekly', weekday: 'monday' },
+    ]);
+    expect(s.references).toContainEqual(
+      expect.objectContaining({ id: 'complaint-handling', title: '投诉处理作业规程', external: true }),
+    );
     const record = s.forms.find((f) => f.id === 'reception-record');
-    expect(record?.columns.map((c) => c.label)).toEqual(expect.arrayContaining(['接待日期', '业主姓名', '联系电话', '房号', '事由']));
+    expect(record?.columns.map((c) => c.label)).toEqual(
+      expect.arrayContaining(['接待日期', '业主姓名', '联系电话', '房号', '事由']),
+    );
   });
 
   it('the manual has the nine sections, the review rules and every procedure as a chapter', () => {

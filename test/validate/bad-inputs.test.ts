@@ -113,7 +113,9 @@ describe('the sopforge binary on each bad input', () => {
       await Promise.all(
         entries.slice(i, i + 8).map(async ([file, want]) => {
           for (const lang of ['zh', 'en']) {
-            const res = await run('node', [BIN, 'validate', '--lang', lang, `${BAD}/${file}`], { cwd: ROOT }).then(
+            const res = await run('node', [BIN, 'validate', '--lang', lang, `${BAD}/${file}`], {
+              cwd: ROOT,
+            }).then(
               () => ({ code: 0, stderr: '' }),
               (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
             );

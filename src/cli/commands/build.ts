@@ -7,9 +7,9 @@ import { formatDiagnostic } from '../../diagnostics/format.js';
 import type { Lang } from '../../diagnostics/types.js';
 import { hasErrors } from '../../diagnostics/types.js';
 import { loadSopSet } from '../../load/index.js';
-import { extraRules } from '../../validate/extra.js';
-import { printableTextRule } from '../../render/pdf/rule.js';
 import { checkTemplates, TemplateError, templateDiagnostic } from '../../render/doc/index.js';
+import { printableTextRule } from '../../render/pdf/rule.js';
+import { extraRules } from '../../validate/extra.js';
 import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
 import { printDiagnostics } from './validate.js';
 
@@ -24,7 +24,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option('--lang <lang>', 'zh or en', 'zh')
     .option('--jobs <n>', 'worker threads for large sets: a number, or auto (one per core)', 'auto')
     .option('--no-incremental', 'rebuild every SOP instead of reusing unchanged ones from the previous build')
-    .option('--templates <dir>', "a site's template folder: its files replace the built-in templates of the same name")
+    .option(
+      '--templates <dir>',
+      "a site's template folder: its files replace the built-in templates of the same name",
+    )
     .action(
       async (
         paths: string[],
@@ -123,10 +126,12 @@ function progressBar(io: CliIo, lang: Lang): { update: (p: Progress) => void; cl
  * errors from worker threads are recognised too.
  */
 function userError(err: unknown, lang: Lang): unknown {
-  if (err instanceof TemplateError) return new UserError(formatDiagnostic(templateDiagnostic(err), lang, null));
+  if (err instanceof TemplateError)
+    return new UserError(formatDiagnostic(templateDiagnostic(err), lang, null));
   const name = (err as Error)?.name;
   if (name === 'TemplateError' || name === 'RenderError' || name === 'MissingGlyphsError') {
-    const note = lang === 'zh' ? '未生成任何文件；out/ 保持不变。' : 'Nothing was built and out/ is unchanged.';
+    const note =
+      lang === 'zh' ? '未生成任何文件；out/ 保持不变。' : 'Nothing was built and out/ is unchanged.';
     return new UserError(`${(err as Error).message}\n${note}`);
   }
   return err;

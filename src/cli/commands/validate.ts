@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic, summary } from '../../diagnostics/format.js';
-import { hasErrors, toJson } from '../../diagnostics/types.js';
 import type { Diagnostic, Lang } from '../../diagnostics/types.js';
+import { hasErrors, toJson } from '../../diagnostics/types.js';
 import { loadSopSet } from '../../load/index.js';
 import { extraRules } from '../../validate/extra.js';
 import { type CliIo, parseLang, UsageError } from '../io.js';
@@ -17,10 +17,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option('--lang <lang>', 'zh or en', 'zh')
     .action(async (paths: string[], opts: { format: string; lang: string }) => {
       const lang = parseLang(opts.lang);
-      if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+      if (opts.format !== 'text' && opts.format !== 'json')
+        throw new UsageError(`--format must be text or json, not "${opts.format}"`);
       const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules(io.cwd) });
       if (opts.format === 'json') {
-        io.stdout(`${JSON.stringify({ diagnostics: result.diagnostics.map((d) => toJson(d, lang)) }, null, 2)}\n`);
+        io.stdout(
+          `${JSON.stringify({ diagnostics: result.diagnostics.map((d) => toJson(d, lang)) }, null, 2)}\n`,
+        );
       } else {
         await printDiagnostics(io, result.diagnostics, result.files.length, lang);
       }
@@ -29,10 +32,16 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
 }
 
 /** Prints diagnostics with code frames to stderr and a one-line summary. */
-export async function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], files: number, lang: Lang): Promise<void> {
+export async function printDiagnostics(
+  io: CliIo,
+  diagnostics: readonly Diagnostic[],
+  files: number,
+  lang: Lang,
+): Promise<void> {
   const sources = new Map<string, string | null>();
   for (const d of diagnostics) {
-    if (!sources.has(d.file)) sources.set(d.file, await readFile(resolve(io.cwd, d.file), 'utf8').catch(() => null));
+    if (!sources.has(d.file))
+      sources.set(d.file, await readFile(resolve(io.cwd, d.file), 'utf8').catch(() => null));
     io.stderr(`${formatDiagnostic(d, lang, sources.get(d.file) ?? null)}\n\n`);
   }
   const line = summary(diagnostics, files, lang);

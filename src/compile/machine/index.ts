@@ -41,7 +41,10 @@ export function createMachineTarget(options: CompileMachineOptions = {}): Target
   return {
     name: 'machine',
     emit: (sop: Sop, ctx: EmitContext) =>
-      emitMachineArtifacts(sop, ctx.set.calendars.length > 0 ? { ...options, calendars: ctx.set.calendars } : options),
+      emitMachineArtifacts(
+        sop,
+        ctx.set.calendars.length > 0 ? { ...options, calendars: ctx.set.calendars } : options,
+      ),
   };
 }
 

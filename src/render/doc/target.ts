@@ -102,11 +102,16 @@ export function checkTemplates(set: SopSet, templatesDir?: string): Diagnostic[]
 function folderHash(dir: string): string {
   const h = createHash('sha256');
   const walk = (sub: string): void => {
-    const entries = readdirSync(join(dir, sub), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    const entries = readdirSync(join(dir, sub), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    );
     for (const e of entries) {
       const rel = sub ? `${sub}/${e.name}` : e.name;
       if (e.isDirectory()) walk(rel);
-      else if (e.isFile()) h.update(`${rel}\0`).update(readFileSync(join(dir, rel))).update('\0');
+      else if (e.isFile())
+        h.update(`${rel}\0`)
+          .update(readFileSync(join(dir, rel)))
+          .update('\0');
     }
   };
   if (existsSync(dir)) walk('');

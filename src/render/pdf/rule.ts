@@ -16,7 +16,9 @@ export const printableTextRule: SopRule = ({ report }) => {
       if (key === 'key' || typeof node.value !== 'string' || !node.range) return;
       const missing = missingGlyphs(node.value);
       if (missing.length === 0) return;
-      const chars = missing.map((c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()})`).join(', ');
+      const chars = missing
+        .map((c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase()})`)
+        .join(', ');
       const chain: unknown[] = [...ancestors, node];
       const path: (string | number)[] = [];
       chain.forEach((a, i) => {
@@ -34,7 +36,8 @@ export const printableTextRule: SopRule = ({ report }) => {
           zh: `打印所用字体（Noto Sans Hans）中没有这些字符：${chars}`,
           en: `The print font (Noto Sans Hans) has no glyph for: ${chars}`,
           hintZh: '换用常用字，或改写这段文字；打印的表格和文件无法显示这些字符。',
-          hintEn: 'Use a common character or reword the text: printed forms and documents cannot show these characters.',
+          hintEn:
+            'Use a common character or reword the text: printed forms and documents cannot show these characters.',
         },
       };
       report.diagnostics.push(d);

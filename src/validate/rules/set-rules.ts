@@ -19,7 +19,8 @@ export const referencesResolve: SetRule = (entries) => {
   const ids = new Set(entries.map((e) => e.sop.id));
   for (const e of entries) {
     for (const ref of e.sop.references) {
-      if (!ref.external && !ids.has(ref.id)) e.report.at(['references', ref.id], 'REFERENCE_UNRESOLVED', { id: ref.id }, { key: true });
+      if (!ref.external && !ids.has(ref.id))
+        e.report.at(['references', ref.id], 'REFERENCE_UNRESOLVED', { id: ref.id }, { key: true });
     }
   }
 };
@@ -45,11 +46,19 @@ export const retentionMeetsManualMinimum: SetRule = (entries) => {
       e.sop.records.forEach((rec, i) => {
         if (!rec.retention) e.report.at(['records', i], 'RETENTION_MISSING', { minimum: min.text });
         else if (approxMonths(rec.retention) < approxMonths(min)) {
-          e.report.at(['records', i, 'retention'], 'RETENTION_TOO_SHORT', { retention: rec.retention.text, minimum: min.text });
+          e.report.at(['records', i, 'retention'], 'RETENTION_TOO_SHORT', {
+            retention: rec.retention.text,
+            minimum: min.text,
+          });
         }
       });
     }
   }
 };
 
-export const setRules: readonly SetRule[] = [idsAreUnique, referencesResolve, chaptersResolve, retentionMeetsManualMinimum];
+export const setRules: readonly SetRule[] = [
+  idsAreUnique,
+  referencesResolve,
+  chaptersResolve,
+  retentionMeetsManualMinimum,
+];

@@ -19,25 +19,35 @@ const list = (ids: Iterable<string>) => [...ids].join(', ') || '—';
 export const rolesAreDeclared: SopRule = ({ written: w, sop, report }) => {
   const known = new Set(sop.roles.map((r) => r.id));
   const check = (role: string | undefined, path: (string | number)[]) => {
-    if (role !== undefined && !known.has(role)) report.at(path, 'ROLE_UNDECLARED', { role, known: list(known) });
+    if (role !== undefined && !known.has(role))
+      report.at(path, 'ROLE_UNDECLARED', { role, known: list(known) });
   };
   for (const [id, step] of Object.entries(w.workflow?.steps ?? {})) {
     check(step.role, ['workflow', 'steps', id, 'role']);
-    for (const [ev, t] of Object.entries(step.on ?? {})) check(t.role, ['workflow', 'steps', id, 'on', ev, 'role']);
+    for (const [ev, t] of Object.entries(step.on ?? {}))
+      check(t.role, ['workflow', 'steps', id, 'on', ev, 'role']);
   }
   for (const [id, l] of Object.entries(w.escalations ?? {})) {
-    l.levels.forEach((lv, i) => check(lv.role, ['escalations', id, 'levels', i, 'role']));
+    l.levels.forEach((lv, i) => {
+      check(lv.role, ['escalations', id, 'levels', i, 'role']);
+    });
   }
-  (w.audits ?? []).forEach((a, i) => check(a.role, ['audits', i, 'role']));
+  (w.audits ?? []).forEach((a, i) => {
+    check(a.role, ['audits', i, 'role']);
+  });
   const roster = w.schedule?.roster;
   if (roster) {
     check(roster['prepared-by'], ['schedule', 'roster', 'prepared-by']);
     check(roster['approved-by'], ['schedule', 'roster', 'approved-by']);
     check(roster['leave-approved-by'], ['schedule', 'roster', 'leave-approved-by']);
   }
-  (w['on-call']?.roles ?? []).forEach((r, i) => check(r, ['on-call', 'roles', i]));
+  (w['on-call']?.roles ?? []).forEach((r, i) => {
+    check(r, ['on-call', 'roles', i]);
+  });
   for (const [id, f] of Object.entries(w.forms ?? {})) {
-    (f.signatures ?? []).forEach((s, i) => check(s.role, ['forms', id, 'signatures', i, 'role']));
+    (f.signatures ?? []).forEach((s, i) => {
+      check(s.role, ['forms', id, 'signatures', i, 'role']);
+    });
   }
 };
 
@@ -46,17 +56,25 @@ export const stepsExist: SopRule = ({ written: w, report }) => {
   const wf = w.workflow;
   const known = new Set(Object.keys(wf?.steps ?? {}));
   const check = (step: string | undefined, path: (string | number)[]) => {
-    if (step !== undefined && !known.has(step)) report.at(path, 'STEP_UNDECLARED', { step, known: list(known) });
+    if (step !== undefined && !known.has(step))
+      report.at(path, 'STEP_UNDECLARED', { step, known: list(known) });
   };
   if (wf) check(wf.initial, ['workflow', 'initial']);
   for (const [id, step] of Object.entries(wf?.steps ?? {})) {
-    for (const [ev, t] of Object.entries(step.on ?? {})) check(t.to, ['workflow', 'steps', id, 'on', ev, 'to']);
-    (step.timers ?? []).forEach((t, i) => check(t.to, ['workflow', 'steps', id, 'timers', i, 'to']));
+    for (const [ev, t] of Object.entries(step.on ?? {}))
+      check(t.to, ['workflow', 'steps', id, 'on', ev, 'to']);
+    (step.timers ?? []).forEach((t, i) => {
+      check(t.to, ['workflow', 'steps', id, 'timers', i, 'to']);
+    });
   }
   for (const [id, l] of Object.entries(w.escalations ?? {})) {
     check(l.starts, ['escalations', id, 'starts']);
-    (l.watch ?? []).forEach((s, i) => check(s, ['escalations', id, 'watch', i]));
-    l.levels.forEach((lv, i) => check(lv.step, ['escalations', id, 'levels', i, 'step']));
+    (l.watch ?? []).forEach((s, i) => {
+      check(s, ['escalations', id, 'watch', i]);
+    });
+    l.levels.forEach((lv, i) => {
+      check(lv.step, ['escalations', id, 'levels', i, 'step']);
+    });
   }
 };
 
@@ -70,12 +88,17 @@ export const formsAndChecklistsExist: SopRule = ({ written: w, report }) => {
   const checklist = (id: string | undefined, path: (string | number)[]) => {
     if (id !== undefined && !checklists.has(id)) report.at(path, 'CHECKLIST_UNDECLARED', { id });
   };
-  (w.records ?? []).forEach((r, i) => form(r.form, ['records', i, 'form']));
-  (w.audits ?? []).forEach((a, i) => form(a.form, ['audits', i, 'form']));
+  (w.records ?? []).forEach((r, i) => {
+    form(r.form, ['records', i, 'form']);
+  });
+  (w.audits ?? []).forEach((a, i) => {
+    form(a.form, ['audits', i, 'form']);
+  });
   form(w.schedule?.roster?.form, ['schedule', 'roster', 'form']);
   for (const [id, f] of Object.entries(w.forms ?? {})) checklist(f.checklist, ['forms', id, 'checklist']);
   for (const [id, c] of Object.entries(w.workflow?.context ?? {})) {
-    if (typeof c === 'object' && 'checklist' in c) checklist(c.checklist, ['workflow', 'context', id, 'checklist']);
+    if (typeof c === 'object' && 'checklist' in c)
+      checklist(c.checklist, ['workflow', 'context', id, 'checklist']);
   }
 };
 
@@ -94,7 +117,8 @@ export const idsAreUniqueInLists: SopRule = ({ written: w, report }) => {
     unique(f.columns, ['forms', id, 'columns']);
   }
   for (const [id, s] of Object.entries(w.workflow?.steps ?? {})) {
-    for (const [ev, t] of Object.entries(s.on ?? {})) unique(t.payload, ['workflow', 'steps', id, 'on', ev, 'payload']);
+    for (const [ev, t] of Object.entries(s.on ?? {}))
+      unique(t.payload, ['workflow', 'steps', id, 'on', ev, 'payload']);
   }
   unique(w.audits, ['audits']);
 };
@@ -131,9 +155,13 @@ export const conditionsAndEffectsResolve: SopRule = ({ written: w, report }) => 
       };
       (t.when ?? []).forEach((c, i) => {
         const p = [...base, 'when', i];
-        if (typeof c['checklist-complete'] === 'string') need(c['checklist-complete'], 'checklist', [...p, 'checklist-complete']);
+        if (typeof c['checklist-complete'] === 'string')
+          need(c['checklist-complete'], 'checklist', [...p, 'checklist-complete']);
         if (typeof c.none === 'string') need(c.none, 'list', [...p, 'none']);
-        if (Array.isArray(c['payload-has'])) (c['payload-has'] as string[]).forEach((f, j) => field(f, [...p, 'payload-has', j]));
+        if (Array.isArray(c['payload-has']))
+          (c['payload-has'] as string[]).forEach((f, j) => {
+            field(f, [...p, 'payload-has', j]);
+          });
         if (c['payload-equals'] && typeof c['payload-equals'] === 'object') {
           for (const f of Object.keys(c['payload-equals'])) field(f, [...p, 'payload-equals', f]);
         }
@@ -150,7 +178,10 @@ export const conditionsAndEffectsResolve: SopRule = ({ written: w, report }) => 
           need(e.remove, 'list', [...p, 'remove']);
           field('id', p);
         }
-        if (Array.isArray(e.set)) (e.set as string[]).forEach((f, j) => field(f, [...p, 'set', j]));
+        if (Array.isArray(e.set))
+          (e.set as string[]).forEach((f, j) => {
+            field(f, [...p, 'set', j]);
+          });
       });
     }
   }
@@ -188,13 +219,15 @@ export const endStepsAreWellFormed: SopRule = ({ written: w, sop, report }) => {
     const path = ['workflow', 'steps', step.id];
     if (step.kind === 'handoff') {
       if (!step.handoff) report.at(path, 'HANDOFF_WITHOUT_SOP', {}, { key: true });
-      else if (!refs.has(step.handoff)) report.at([...path, 'sop'], 'REFERENCE_UNDECLARED', { id: step.handoff });
+      else if (!refs.has(step.handoff))
+        report.at([...path, 'sop'], 'REFERENCE_UNDECLARED', { id: step.handoff });
     }
     if (step.kind !== 'normal' && (step.transitions.length > 0 || step.timers.length > 0)) {
       report.at(path, 'FINAL_WITH_TRANSITIONS', {}, { key: true });
     }
   }
-  if (!sop.workflow.steps.some((s) => s.kind !== 'normal')) report.at(['workflow', 'steps'], 'NO_FINAL_STEP', {}, { key: true });
+  if (!sop.workflow.steps.some((s) => s.kind !== 'normal'))
+    report.at(['workflow', 'steps'], 'NO_FINAL_STEP', {}, { key: true });
 };
 
 /** Every step can be reached from the initial one, and every reachable step can reach an end. */
@@ -236,7 +269,8 @@ export const windowTimersHaveSchedule: SopRule = ({ sop, report }) => {
   if (sop.kind !== 'procedure' || !sop.workflow || sop.schedule) return;
   for (const s of sop.workflow.steps) {
     s.timers.forEach((t, i) => {
-      if (t.kind === 'before-window-end') report.at(['workflow', 'steps', s.id, 'timers', i], 'TIMER_WITHOUT_SCHEDULE');
+      if (t.kind === 'before-window-end')
+        report.at(['workflow', 'steps', s.id, 'timers', i], 'TIMER_WITHOUT_SCHEDULE');
     });
   }
 };
@@ -245,10 +279,20 @@ export const windowTimersHaveSchedule: SopRule = ({ sop, report }) => {
 export const auditsSayWhen: SopRule = ({ written: w, report }) => {
   (w.audits ?? []).forEach((a, i) => {
     if (a.every === 'weekly' && typeof a.on !== 'string') {
-      report.at(['audits', i], 'WEEKDAY_MISSING', { every: 'weekly', everyZh: '周', what: 'monday … sunday', whatZh: '星期几' });
+      report.at(['audits', i], 'WEEKDAY_MISSING', {
+        every: 'weekly',
+        everyZh: '周',
+        what: 'monday … sunday',
+        whatZh: '星期几',
+      });
     }
     if (a.every === 'monthly' && typeof a.on !== 'number') {
-      report.at(['audits', i], 'WEEKDAY_MISSING', { every: 'monthly', everyZh: '月', what: '1–28', whatZh: '几号' });
+      report.at(['audits', i], 'WEEKDAY_MISSING', {
+        every: 'monthly',
+        everyZh: '月',
+        what: '1–28',
+        whatZh: '几号',
+      });
     }
   });
 };
@@ -259,8 +303,15 @@ export const retentionMeetsOwnMinimum: SopRule = ({ sop, report }) => {
   sop.records.forEach((rec, i) => {
     if (rec.minRetention && !rec.retention) {
       report.at(['records', i], 'RETENTION_MISSING', { minimum: rec.minRetention.text });
-    } else if (rec.minRetention && rec.retention && approxMonths(rec.retention) < approxMonths(rec.minRetention)) {
-      report.at(['records', i, 'retention'], 'RETENTION_TOO_SHORT', { retention: rec.retention.text, minimum: rec.minRetention.text });
+    } else if (
+      rec.minRetention &&
+      rec.retention &&
+      approxMonths(rec.retention) < approxMonths(rec.minRetention)
+    ) {
+      report.at(['records', i, 'retention'], 'RETENTION_TOO_SHORT', {
+        retention: rec.retention.text,
+        minimum: rec.minRetention.text,
+      });
     }
   });
 };
@@ -292,7 +343,11 @@ export const revisionsInOrder: SopRule = ({ sop, report }) => {
   sop.revisions.forEach((rev, i) => {
     const prev = sop.revisions[i - 1];
     if (prev && rev.date < prev.date) {
-      report.at(['review', 'revisions', i, 'date'], 'REVISIONS_OUT_OF_ORDER', { version: rev.version, date: rev.date, previous: prev.date });
+      report.at(['review', 'revisions', i, 'date'], 'REVISIONS_OUT_OF_ORDER', {
+        version: rev.version,
+        date: rev.date,
+        previous: prev.date,
+      });
     }
   });
   const last = sop.revisions[sop.revisions.length - 1];
