@@ -139,8 +139,15 @@ export type Condition =
   | { readonly kind: 'checklist-complete'; readonly field: string }
   /** No entry of list `field` has `flag` set (or the list is empty when `flag` is null). */
   | { readonly kind: 'none'; readonly field: string; readonly flag: string | null }
-  /** The event payload has non-empty values for these fields. */
-  | { readonly kind: 'payload-has'; readonly fields: readonly string[] }
+  /**
+   * The event payload has non-empty values for these fields — unless payload field `unless.field` has one
+   * of `unless.values` (e.g. a note is required unless the item's status is good).
+   */
+  | {
+      readonly kind: 'payload-has';
+      readonly fields: readonly string[];
+      readonly unless: { readonly field: string; readonly values: readonly string[] } | null;
+    }
   /** Payload field `field` equals `value`. */
   | { readonly kind: 'payload-equals'; readonly field: string; readonly value: string };
 

@@ -31,7 +31,14 @@ function condition(c: Record<string, unknown>): Condition {
     return { kind: 'checklist-complete', field: c['checklist-complete'] };
   if (typeof c.none === 'string')
     return { kind: 'none', field: c.none, flag: typeof c.flag === 'string' ? c.flag : null };
-  if (Array.isArray(c['payload-has'])) return { kind: 'payload-has', fields: c['payload-has'] as string[] };
+  if (Array.isArray(c['payload-has'])) {
+    const [field, value] = Object.entries((c.unless ?? {}) as Record<string, string | string[]>)[0] ?? [];
+    return {
+      kind: 'payload-has',
+      fields: c['payload-has'] as string[],
+      unless: field === undefined || value === undefined ? null : { field, values: ([] as string[]).concat(value) },
+    };
+  }
   const [field, value] = Object.entries((c['payload-equals'] ?? {}) as Record<string, string>)[0] ?? ['', ''];
   return { kind: 'payload-equals', field, value };
 }

@@ -96,7 +96,7 @@ describe('the machine target', () => {
     });
     expect(config.states.manager.on.CLOSE[0].guard).toEqual({
       type: 'manager.CLOSE',
-      params: { conditions: [{ kind: 'payload-has', fields: ['reason'] }] },
+      params: { conditions: [{ kind: 'payload-has', fields: ['reason'], unless: null }] },
     });
     const working = compileMachine(
       variantSop('front-desk-reception.yaml', (t) => t.replace('basis: calendar', 'basis: working')),

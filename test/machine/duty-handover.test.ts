@@ -82,6 +82,20 @@ describe('duty and handover machine (generated module)', () => {
       });
     });
 
+    test('a damaged or missing item must be explained; a good one needs no note', () => {
+      const { actor } = start(cst('2026-03-02T17:25'));
+      actor.send({ type: 'CHECK_ITEM', item: 'extinguisher', status: 'damaged' });
+      actor.send({ type: 'CHECK_ITEM', item: 'water-bottle', status: 'missing', note: '' });
+      expect(actor.getSnapshot().context.inventory).toEqual({});
+      expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({
+        event: 'CHECK_ITEM',
+        message: '须注明物品及其状况；损坏、缺遗须说明物品去向。',
+      });
+      actor.send({ type: 'CHECK_ITEM', item: 'intercom', status: 'good' });
+      actor.send({ type: 'CHECK_ITEM', item: 'extinguisher', status: 'damaged', note: '压力不足，已报修' });
+      expect(Object.keys(actor.getSnapshot().context.inventory).sort()).toEqual(['extinguisher', 'intercom']);
+    });
+
     test('an unknown item or an item without status is refused and not recorded', () => {
       const { actor } = start(cst('2026-03-02T17:25'));
       actor.send({ type: 'CHECK_ITEM', item: 'coffee-machine', status: 'good' });

@@ -86,7 +86,7 @@ describe('the bundled SOPs', () => {
     ]);
     const close = s.workflow?.steps.flatMap((st) => st.transitions).find((t) => t.event === 'CLOSE');
     expect(close?.role).toBe('manager');
-    expect(close?.conditions).toContainEqual({ kind: 'payload-has', fields: ['reason'] });
+    expect(close?.conditions).toContainEqual({ kind: 'payload-has', fields: ['reason'], unless: null });
     expect(s.audits.map((a) => a.frequency)).toEqual([
       { kind: 'daily' },
       { kind: 'weekly', weekday: 'monday' },

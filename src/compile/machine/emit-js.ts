@@ -179,6 +179,7 @@ function holds(condition, context, event) {
       return condition.flag === null ? list.length === 0 : !list.some((entry) => truthy(entry[condition.flag]));
     }
     case 'payload-has':
+      if (condition.unless && condition.unless.values.indexOf(String(event[condition.unless.field])) >= 0) return true;
       return condition.fields.every((f) => filled(event[f]));
     case 'payload-equals':
       return event[condition.field] !== undefined && event[condition.field] !== null && String(event[condition.field]) === condition.value;

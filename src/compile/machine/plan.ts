@@ -21,7 +21,11 @@ import type {
 export type PlannedCondition =
   | { readonly kind: 'checklist-complete'; readonly field: string; readonly items: readonly string[] }
   | { readonly kind: 'none'; readonly field: string; readonly flag: string | null }
-  | { readonly kind: 'payload-has'; readonly fields: readonly string[] }
+  | {
+      readonly kind: 'payload-has';
+      readonly fields: readonly string[];
+      readonly unless: { readonly field: string; readonly values: readonly string[] } | null;
+    }
   | { readonly kind: 'payload-equals'; readonly field: string; readonly value: string }
   /** Implied by a `check` effect: the event names an item of the checklist (by id or name). */
   | {
@@ -172,7 +176,11 @@ function planCondition(sop: ProcedureSop, c: Condition, context: readonly Contex
     case 'none':
       return { kind: 'none', field: c.field, flag: c.flag };
     case 'payload-has':
-      return { kind: 'payload-has', fields: [...c.fields] };
+      return {
+        kind: 'payload-has',
+        fields: [...c.fields],
+        unless: c.unless ? { field: c.unless.field, values: [...c.unless.values] } : null,
+      };
     case 'payload-equals':
       return { kind: 'payload-equals', field: c.field, value: c.value };
   }

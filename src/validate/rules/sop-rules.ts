@@ -158,6 +158,9 @@ export const conditionsAndEffectsResolve: SopRule = ({ written: w, report }) => 
         if (typeof c['checklist-complete'] === 'string')
           need(c['checklist-complete'], 'checklist', [...p, 'checklist-complete']);
         if (typeof c.none === 'string') need(c.none, 'list', [...p, 'none']);
+        if (c.unless && typeof c.unless === 'object') {
+          for (const f of Object.keys(c.unless)) field(f, [...p, 'unless', f]);
+        }
         if (Array.isArray(c['payload-has']))
           (c['payload-has'] as string[]).forEach((f, j) => {
             field(f, [...p, 'payload-has', j]);
