@@ -36,7 +36,8 @@ function condition(c: Record<string, unknown>): Condition {
     return {
       kind: 'payload-has',
       fields: c['payload-has'] as string[],
-      unless: field === undefined || value === undefined ? null : { field, values: ([] as string[]).concat(value) },
+      unless:
+        field === undefined || value === undefined ? null : { field, values: ([] as string[]).concat(value) },
     };
   }
   const [field, value] = Object.entries((c['payload-equals'] ?? {}) as Record<string, string>)[0] ?? ['', ''];
