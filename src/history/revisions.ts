@@ -46,6 +46,20 @@ function str(v: unknown): string {
   return v === undefined || v === null ? '' : String(v);
 }
 
+/** The revisions of a loaded SOP as records (the loader has parsed them already, with their positions). */
+export function revisionsOf(sop: Sop): RevisionRecord[] {
+  return sop.revisions.map((r) => ({
+    version: r.version,
+    date: r.date,
+    type: r.type,
+    by: [...r.by],
+    summary: r.summary,
+    changes: [...r.changes],
+    hash: r.hash,
+    span: r.span,
+  }));
+}
+
 /** Reads `review.revisions` from a YAML text. Unparseable input gives an empty list (the loader reports it). */
 export function readRevisions(source: string, file = ''): RevisionRecord[] {
   const lineCounter = new LineCounter();
@@ -157,7 +171,7 @@ function broken(
  */
 export function checkRevisionChain(sop: Sop, snapshotsDir?: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const records = readRevisions(sop.source, sop.file);
+  const records = revisionsOf(sop);
   const expected = expectedHashes(records);
   let sealedBefore: string | null = null;
   records.forEach((r, i) => {

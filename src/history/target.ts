@@ -3,12 +3,12 @@ import type { Artifact, Target } from '../build/artifact.js';
 import type { Sop } from '../model/types.js';
 import { mdText } from '../render/doc/markdown.js';
 import { durationText, joinList, reviewTypeText } from '../render/doc/words.js';
-import { checkRevisionChain, expectedHashes, readRevisions } from './revisions.js';
+import { checkRevisionChain, expectedHashes, revisionsOf } from './revisions.js';
 import { plannedReviews, reviewInterval } from './schedule.js';
 
 /** The JSON written to `history.json`: keys in a fixed order, no wall-clock dates. */
 export function historyJson(sop: Sop): object {
-  const records = readRevisions(sop.source, sop.file);
+  const records = revisionsOf(sop);
   const expected = expectedHashes(records);
   const problems = checkRevisionChain(sop);
   return {
