@@ -7,8 +7,8 @@ import type {
   RecordRule,
   RecordSpec,
   Sop,
-  Weekday,
 } from '../../model/types.js';
+import { durationText, frequencyText } from '../doc/words.js';
 
 /** Chinese wording built from the model: role names, durations, audit and record rules. */
 
@@ -17,43 +17,9 @@ export function roleName(sop: Sop, id: string | null): string | null {
   return sop.roles.find((r) => r.id === id)?.name ?? id;
 }
 
-const UNIT_ZH: Record<Duration['unit'], string> = {
-  m: '分钟',
-  h: '小时',
-  d: '天',
-  w: '周',
-  mo: '个月',
-  y: '年',
-};
-
-export function durationZh(d: Duration): string {
-  return `${d.amount} ${UNIT_ZH[d.unit]}`;
-}
-
-const WEEKDAY_ZH: Record<Weekday, string> = {
-  monday: '周一',
-  tuesday: '周二',
-  wednesday: '周三',
-  thursday: '周四',
-  friday: '周五',
-  saturday: '周六',
-  sunday: '周日',
-};
-
-export function frequencyZh(f: AuditFrequency): string {
-  switch (f.kind) {
-    case 'daily':
-      return '每日';
-    case 'weekly':
-      return `每${WEEKDAY_ZH[f.weekday]}`;
-    case 'monthly':
-      return `每月 ${f.day} 日`;
-    default: {
-      const never: never = f;
-      return String(never);
-    }
-  }
-}
+/** Durations and audit frequencies are worded as in the SOP document, so forms and document agree. */
+export const durationZh = (d: Duration): string => durationText(d, 'zh');
+const frequencyZh = (f: AuditFrequency): string => frequencyText(f, 'zh');
 
 const RULE_ZH: Record<RecordRule, string> = { 'no-torn-pages': '不得撕页', 'no-alterations': '不得涂改' };
 
