@@ -5,6 +5,7 @@
  * Deterministic: CreationDate/ModDate come from the document's latest revision date.
  */
 import PDFDocument from 'pdfkit';
+import { pdfBytes } from '../pdf/bytes.js';
 import { loadFont } from '../pdf/font.js';
 import type { CoverRow, DocClause, DocSection, ManualView, RevisionTable, SopView } from './view.js';
 
@@ -37,12 +38,7 @@ function open(title: string, date: string): { doc: Doc; finish(): Promise<Uint8A
   });
   doc.registerFont(REGULAR, loadFont('Regular') as unknown as PDFKit.Mixins.PDFFontSource);
   doc.registerFont(BOLD, loadFont('Bold') as unknown as PDFKit.Mixins.PDFFontSource);
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   return {
     doc,
     finish() {

@@ -1,6 +1,7 @@
 import type * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import type { Sop } from '../../model/types.js';
+import { pdfBytes } from './bytes.js';
 import { loadFont, missingGlyphs } from './font.js';
 import type { Op } from './sketch.js';
 import { desubroutinize } from './subset.js';
@@ -196,12 +197,7 @@ export function openDocument(info: DocInfo): OpenDocument {
   // pdfkit ends a page's resources with the page; the shared dictionary must be written once, at the end.
   const endShared = shared.end.bind(shared);
   shared.end = () => {};
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Uint8Array>((resolve, reject) => {
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-  });
+  const done = pdfBytes(doc);
   return {
     doc,
     addPage(size, boxes, opts = {}) {
