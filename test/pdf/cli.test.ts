@@ -185,7 +185,7 @@ describe('sopforge roster', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/bad-staff\.yaml:3:13/);
-    expect(r.stderr).toContain('staff-date');
+    expect(r.stderr).toContain('STAFF_DATE');
   });
 
   it.each([

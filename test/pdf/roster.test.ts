@@ -162,19 +162,19 @@ describe('staff list', () => {
     );
     expect(r.staff).toBeNull();
     expect(r.diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([
-      ['staff-date', 4, 25],
-      ['staff-duplicate', 5, 11],
-      ['staff-unknown-key', 7, 5],
-      ['staff-name', 8, 5],
-      ['staff-date', 11, 9],
+      ['STAFF_DATE', 4, 25],
+      ['STAFF_DUPLICATE', 5, 11],
+      ['STAFF_UNKNOWN_KEY', 7, 5],
+      ['STAFF_NAME', 8, 5],
+      ['STAFF_DATE', 11, 9],
     ]);
     for (const d of r.diagnostics) expect(d.file).toBe('staff.yaml');
   });
 
   it('rejects YAML syntax errors and a missing list', () => {
-    expect(parseStaff('s.yaml', 'staff: [a\n').diagnostics[0]?.code).toBe('staff-yaml');
-    expect(parseStaff('s.yaml', 'people: []\n').diagnostics[0]?.code).toBe('staff-shape');
-    expect(parseStaff('s.yaml', 'staff: []\n').diagnostics[0]?.code).toBe('staff-empty');
+    expect(parseStaff('s.yaml', 'staff: [a\n').diagnostics[0]?.code).toBe('STAFF_YAML');
+    expect(parseStaff('s.yaml', 'people: []\n').diagnostics[0]?.code).toBe('STAFF_SHAPE');
+    expect(parseStaff('s.yaml', 'staff: []\n').diagnostics[0]?.code).toBe('STAFF_EMPTY');
   });
 
   it('expands leave ranges', () => {

@@ -25,46 +25,46 @@ export interface StaffMember {
 }
 
 export type StaffCode =
-  | 'staff-yaml'
-  | 'staff-shape'
-  | 'staff-unknown-key'
-  | 'staff-name'
-  | 'staff-duplicate'
-  | 'staff-date'
-  | 'staff-empty';
+  | 'STAFF_YAML'
+  | 'STAFF_SHAPE'
+  | 'STAFF_UNKNOWN_KEY'
+  | 'STAFF_NAME'
+  | 'STAFF_DUPLICATE'
+  | 'STAFF_DATE'
+  | 'STAFF_EMPTY';
 
 const MESSAGES: Record<StaffCode, (p: string) => Message> = {
-  'staff-yaml': (p) => ({
+  'STAFF_YAML': (p) => ({
     zh: `值班人员名单不是有效的 YAML：${p}`,
     en: `The staff list is not valid YAML: ${p}`,
     hintZh: '检查缩进、冒号和引号。',
     hintEn: 'Check indentation, colons and quotes.',
   }),
-  'staff-shape': (p) => ({
+  'STAFF_SHAPE': (p) => ({
     zh: `值班人员名单结构错误：${p}`,
     en: `Malformed staff list: ${p}`,
     hintZh: '写成 staff: 下的列表，每人一项：- name: 张伟，可加 leave: [2026-12-05]。',
     hintEn: 'Write a list under staff:, one entry per person: - name: 张伟, optionally leave: [2026-12-05].',
   }),
-  'staff-unknown-key': (p) => ({
+  'STAFF_UNKNOWN_KEY': (p) => ({
     zh: `未知的键：${p}`,
     en: `Unknown key: ${p}`,
     hintZh: '每人只能写 name 和 leave；请假区间写 from 和 to。',
     hintEn: 'A person has only name and leave; a leave range has from and to.',
   }),
-  'staff-name': (p) => ({
+  'STAFF_NAME': (p) => ({
     zh: `姓名须为非空文字：${p}`,
     en: `A name must be non-empty text: ${p}`,
     hintZh: '写成 name: 张伟。',
     hintEn: 'Write name: 张伟.',
   }),
-  'staff-duplicate': (p) => ({
+  'STAFF_DUPLICATE': (p) => ({
     zh: `姓名重复：${p}`,
     en: `Duplicate name: ${p}`,
     hintZh: '同名的两人请加以区分，例如 张伟（甲）。',
     hintEn: 'Tell two people of the same name apart, e.g. 张伟（甲）.',
   }),
-  'staff-date': (p) => ({
+  'STAFF_DATE': (p) => ({
     zh: `请假日期无效：${p}`,
     en: `Invalid leave date: ${p}`,
     hintZh:
@@ -72,7 +72,7 @@ const MESSAGES: Record<StaffCode, (p: string) => Message> = {
     hintEn:
       'Write existing dates as YYYY-MM-DD; a range is { from: 2026-12-10, to: 2026-12-12 } with from not after to.',
   }),
-  'staff-empty': () => ({
+  'STAFF_EMPTY': () => ({
     zh: '值班人员名单中没有人',
     en: 'The staff list names nobody',
     hintZh: '至少写一人：staff: [{ name: 张伟 }]。',
@@ -101,14 +101,14 @@ export function parseStaff(file: string, text: string): StaffResult {
     out.push({ code, severity: 'error', ...span, path, message: MESSAGES[code](param) });
   };
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
-  for (const e of doc.errors) report('staff-yaml', null, [], e.message.split('\n')[0] ?? e.code, e.pos);
+  for (const e of doc.errors) report('STAFF_YAML', null, [], e.message.split('\n')[0] ?? e.code, e.pos);
   if (out.length > 0) return { staff: null, diagnostics: out };
 
   const root = doc.contents;
   const list = isMap(root) ? root.get('staff', true) : null;
   if (!isMap(root) || !isSeq(list)) {
     report(
-      'staff-shape',
+      'STAFF_SHAPE',
       (isMap(root) ? root : null) as Node | null,
       [],
       'staff: 须为列表 / staff: must be a list',
@@ -117,40 +117,40 @@ export function parseStaff(file: string, text: string): StaffResult {
   }
   for (const pair of root.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    if (key !== 'staff') report('staff-unknown-key', pair.key as Node, [key], key);
+    if (key !== 'staff') report('STAFF_UNKNOWN_KEY', pair.key as Node, [key], key);
   }
   const staff: StaffMember[] = [];
   const seen = new Set<string>();
   list.items.forEach((item, i) => {
     const path = ['staff', i];
     if (!isMap(item)) {
-      report('staff-shape', item as Node, path, '每人一项，写 name / one mapping per person with name');
+      report('STAFF_SHAPE', item as Node, path, '每人一项，写 name / one mapping per person with name');
       return;
     }
     for (const pair of item.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : '';
       if (key !== 'name' && key !== 'leave')
-        report('staff-unknown-key', pair.key as Node, [...path, key], key);
+        report('STAFF_UNKNOWN_KEY', pair.key as Node, [...path, key], key);
     }
     const nameNode = item.get('name', true);
     const name = isScalar(nameNode) && typeof nameNode.value === 'string' ? nameNode.value.trim() : '';
     if (name === '') {
       report(
-        'staff-name',
+        'STAFF_NAME',
         (nameNode ?? item) as Node,
         [...path, 'name'],
         isScalar(nameNode) ? String(nameNode.value) : '（缺少 name / missing name）',
       );
       return;
     }
-    if (seen.has(name)) report('staff-duplicate', nameNode as Node, [...path, 'name'], name);
+    if (seen.has(name)) report('STAFF_DUPLICATE', nameNode as Node, [...path, 'name'], name);
     seen.add(name);
     const leave = new Set<string>();
     const leaveNode = item.get('leave', true);
     if (leaveNode !== undefined) {
       if (!isSeq(leaveNode))
         report(
-          'staff-shape',
+          'STAFF_SHAPE',
           leaveNode as Node,
           [...path, 'leave'],
           'leave: 须为列表 / leave: must be a list',
@@ -162,31 +162,31 @@ export function parseStaff(file: string, text: string): StaffResult {
             for (const pair of entry.items) {
               const key = isScalar(pair.key) ? String(pair.key.value) : '';
               if (key !== 'from' && key !== 'to')
-                report('staff-unknown-key', pair.key as Node, [...lp, key], key);
+                report('STAFF_UNKNOWN_KEY', pair.key as Node, [...lp, key], key);
             }
             const fromNode = entry.get('from', true);
             const toNode = entry.get('to', true);
             const from = dayOf(fromNode);
             const to = dayOf(toNode);
             if (from === null)
-              report('staff-date', (fromNode ?? entry) as Node, [...lp, 'from'], scalarText(fromNode));
+              report('STAFF_DATE', (fromNode ?? entry) as Node, [...lp, 'from'], scalarText(fromNode));
             if (to === null)
-              report('staff-date', (toNode ?? entry) as Node, [...lp, 'to'], scalarText(toNode));
+              report('STAFF_DATE', (toNode ?? entry) as Node, [...lp, 'to'], scalarText(toNode));
             if (from !== null && to !== null) {
               if (from > to)
-                report('staff-date', entry as Node, lp, `${scalarText(fromNode)} > ${scalarText(toNode)}`);
+                report('STAFF_DATE', entry as Node, lp, `${scalarText(fromNode)} > ${scalarText(toNode)}`);
               for (let d = from; d <= to; d++) leave.add(isoFromDayNumber(d));
             }
           } else {
             const d = dayOf(entry);
-            if (d === null) report('staff-date', entry as Node, lp, scalarText(entry));
+            if (d === null) report('STAFF_DATE', entry as Node, lp, scalarText(entry));
             else leave.add(isoFromDayNumber(d));
           }
         });
     }
     staff.push({ name, leave });
   });
-  if (staff.length === 0 && out.length === 0) report('staff-empty', list as Node, ['staff'], '');
+  if (staff.length === 0 && out.length === 0) report('STAFF_EMPTY', list as Node, ['staff'], '');
   return { staff: out.length > 0 ? null : staff, diagnostics: out };
 }
 
