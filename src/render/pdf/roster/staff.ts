@@ -34,37 +34,37 @@ export type StaffCode =
   | 'STAFF_EMPTY';
 
 const MESSAGES: Record<StaffCode, (p: string) => Message> = {
-  'STAFF_YAML': (p) => ({
+  STAFF_YAML: (p) => ({
     zh: `值班人员名单不是有效的 YAML：${p}`,
     en: `The staff list is not valid YAML: ${p}`,
     hintZh: '检查缩进、冒号和引号。',
     hintEn: 'Check indentation, colons and quotes.',
   }),
-  'STAFF_SHAPE': (p) => ({
+  STAFF_SHAPE: (p) => ({
     zh: `值班人员名单结构错误：${p}`,
     en: `Malformed staff list: ${p}`,
     hintZh: '写成 staff: 下的列表，每人一项：- name: 张伟，可加 leave: [2026-12-05]。',
     hintEn: 'Write a list under staff:, one entry per person: - name: 张伟, optionally leave: [2026-12-05].',
   }),
-  'STAFF_UNKNOWN_KEY': (p) => ({
+  STAFF_UNKNOWN_KEY: (p) => ({
     zh: `未知的键：${p}`,
     en: `Unknown key: ${p}`,
     hintZh: '每人只能写 name 和 leave；请假区间写 from 和 to。',
     hintEn: 'A person has only name and leave; a leave range has from and to.',
   }),
-  'STAFF_NAME': (p) => ({
+  STAFF_NAME: (p) => ({
     zh: `姓名须为非空文字：${p}`,
     en: `A name must be non-empty text: ${p}`,
     hintZh: '写成 name: 张伟。',
     hintEn: 'Write name: 张伟.',
   }),
-  'STAFF_DUPLICATE': (p) => ({
+  STAFF_DUPLICATE: (p) => ({
     zh: `姓名重复：${p}`,
     en: `Duplicate name: ${p}`,
     hintZh: '同名的两人请加以区分，例如 张伟（甲）。',
     hintEn: 'Tell two people of the same name apart, e.g. 张伟（甲）.',
   }),
-  'STAFF_DATE': (p) => ({
+  STAFF_DATE: (p) => ({
     zh: `请假日期无效：${p}`,
     en: `Invalid leave date: ${p}`,
     hintZh:
@@ -72,7 +72,7 @@ const MESSAGES: Record<StaffCode, (p: string) => Message> = {
     hintEn:
       'Write existing dates as YYYY-MM-DD; a range is { from: 2026-12-10, to: 2026-12-12 } with from not after to.',
   }),
-  'STAFF_EMPTY': () => ({
+  STAFF_EMPTY: () => ({
     zh: '值班人员名单中没有人',
     en: 'The staff list names nobody',
     hintZh: '至少写一人：staff: [{ name: 张伟 }]。',
