@@ -2,56 +2,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcedureSop, SopSet } from '../../src/model/types.js';
 import { documentTarget } from '../../src/render/doc/index.js';
 import { tempDir } from '../helpers.js';
+import { parsePdf as parse } from '../pdf/helpers.js';
 import { bundledSet, manual } from './helpers.js';
-
-interface Parsed {
-  pages: number;
-  text: string[];
-  fonts: Set<string>;
-  embedded: boolean;
-  creationDate: string;
-  title: string;
-}
-
-async function parse(bytes: Uint8Array): Promise<Parsed> {
-  const pdf = await getDocument({
-    data: new Uint8Array(bytes),
-    useSystemFonts: false,
-    disableFontFace: true,
-    verbosity: 0,
-  }).promise;
-  const text: string[] = [];
-  const fonts = new Set<string>();
-  let embedded = true;
-  for (let i = 1; i <= pdf.numPages; i++) {
-    const page = await pdf.getPage(i);
-    const content = await page.getTextContent();
-    text.push(content.items.map((it) => ('str' in it ? it.str : '')).join(''));
-    await page.getOperatorList();
-    for (const item of content.items) {
-      if (!('fontName' in item)) continue;
-      const font = page.commonObjs.get(item.fontName) as { name?: string; missingFile?: boolean };
-      if (font.name) fonts.add(font.name);
-      if (font.missingFile) embedded = false;
-    }
-  }
-  const meta = await pdf.getMetadata();
-  const info = meta.info as { CreationDate?: string; Title?: string };
-  await pdf.destroy();
-  return {
-    pages: pdf.numPages,
-    text,
-    fonts,
-    embedded,
-    creationDate: info.CreationDate ?? '',
-    title: info.Title ?? '',
-  };
-}
 
 function pdfOf(files: { path: string; data: string | Uint8Array }[], name: string): Uint8Array {
   const data = files.find((f) => f.path === name)?.data;
@@ -75,9 +31,9 @@ describe('the SOP document as PDF', () => {
     const all = pdf.text.join('\n').replace(/\s+/g, '');
     expect(pdf.title).toBe('住户服务中心值班与交接班标准作业规程（二）');
     expect(pdf.creationDate).toMatch(/^D:20260101000000/);
-    expect(pdf.embedded).toBe(true);
-    expect([...pdf.fonts].some((f) => /NotoSansHans-Regular$/.test(f))).toBe(true);
-    expect([...pdf.fonts].some((f) => /NotoSansHans-Bold$/.test(f))).toBe(true);
+    expect(pdf.fontsEmbedded).toBe(true);
+    expect([...pdf.fontNames].some((f) => /NotoSansHans-Regular$/.test(f))).toBe(true);
+    expect([...pdf.fontNames].some((f) => /NotoSansHans-Bold$/.test(f))).toBe(true);
     for (const words of [
       '1.0目的',
       '4.0程序要点',

@@ -55,6 +55,9 @@ export interface ParsedPdf {
   readonly view: number[][];
   readonly fontNames: Set<string>;
   readonly fontsEmbedded: boolean;
+  /** The document information dictionary's Title and CreationDate (`D:…`). */
+  readonly title: string;
+  readonly creationDate: string;
 }
 
 export async function parsePdf(bytes: Uint8Array): Promise<ParsedPdf> {
@@ -87,8 +90,18 @@ export async function parsePdf(bytes: Uint8Array): Promise<ParsedPdf> {
       if (font.missingFile) fontsEmbedded = false;
     }
   }
+  const info = (await pdf.getMetadata()).info as { CreationDate?: string; Title?: string };
   await pdf.destroy();
-  return { pages: pdf.numPages, text, items, view, fontNames, fontsEmbedded };
+  return {
+    pages: pdf.numPages,
+    text,
+    items,
+    view,
+    fontNames,
+    fontsEmbedded,
+    title: info.Title ?? '',
+    creationDate: info.CreationDate ?? '',
+  };
 }
 
 /** The page dictionaries' boxes, read from the file (pdfkit writes page dictionaries uncompressed). */
