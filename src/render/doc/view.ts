@@ -308,34 +308,21 @@ function ladderClause(sop: ProcedureSop, l: EscalationLadder, n: Numberer): DocC
 function procedureClauses(sop: ProcedureSop, n: Numberer): DocClause[] {
   const out: DocClause[] = [];
   if (sop.schedule) out.push(n.group('值班安排与值班时间', (m) => scheduleClauses(sop, m)));
-  if (sop.mainDuties.length > 0)
-    out.push(
-      n.leaf(
-        '值班时的主要工作：',
-        sop.mainDuties.map((c) => c.text),
-      ),
-    );
-  if (sop.principles.length > 0)
-    out.push(
-      n.leaf(
-        '值班期间处理工作应遵循的原则：',
-        sop.principles.map((c) => c.text),
-      ),
-    );
-  if (sop.discipline.length > 0)
-    out.push(
-      n.leaf(
-        '值班的纪律：',
-        sop.discipline.map((c) => c.text),
-      ),
-    );
-  if (sop.rights.length > 0)
-    out.push(
-      n.leaf(
-        '值班时的权利：',
-        sop.rights.map((c) => c.text),
-      ),
-    );
+  const lists: [string, readonly { text: string }[]][] = [
+    ['值班时的主要工作：', sop.mainDuties],
+    ['值班期间处理工作应遵循的原则：', sop.principles],
+    ['值班的纪律：', sop.discipline],
+    ['值班时的权利：', sop.rights],
+  ];
+  for (const [heading, clauses] of lists) {
+    if (clauses.length > 0)
+      out.push(
+        n.leaf(
+          heading,
+          clauses.map((c) => c.text),
+        ),
+      );
+  }
   if (sop.onCall) {
     const roles = joinList(sop.onCall.roles.map((r) => roleName(sop, r)));
     out.push(
