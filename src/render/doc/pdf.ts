@@ -4,9 +4,9 @@
  * for the manual a cover, a table of contents with page numbers, and one chapter per procedure.
  * Deterministic: CreationDate/ModDate come from the document's latest revision date.
  */
-import PDFDocument from 'pdfkit';
 import { pdfBytes } from '../pdf/bytes.js';
 import { loadFont } from '../pdf/font.js';
+import { PDFDocument } from '../pdf/pdfkit.js';
 import type { CoverRow, DocClause, DocSection, ManualView, RevisionTable, SopView } from './view.js';
 
 const REGULAR = 'doc-zh';

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import * as fontkit from 'fontkit';
+import type * as Fontkit from 'fontkit';
+import { fontkit } from './pdfkit.js';
 
 /** The weights sopforge uses; the files come from the `@embedpdf/fonts-sc` package (Noto Sans Hans, OFL-1.1). */
 export type FontWeight = 'Regular' | 'Bold';
 
-const cache = new Map<FontWeight, fontkit.Font>();
+const cache = new Map<FontWeight, Fontkit.Font>();
 
 /** Path of a bundled Noto Sans Hans weight. The files are not in the package's `exports`, so resolve beside it. */
 export function fontPath(weight: FontWeight): string {
@@ -18,10 +19,10 @@ export function fontPath(weight: FontWeight): string {
  * The Chinese font parsed once per process. Register this object (not the path or buffer) with pdfkit:
  * `doc.registerFont('zh', loadFont('Regular'))` — pdfkit re-parses a path or buffer for every table cell.
  */
-export function loadFont(weight: FontWeight = 'Regular'): fontkit.Font {
+export function loadFont(weight: FontWeight = 'Regular'): Fontkit.Font {
   let font = cache.get(weight);
   if (!font) {
-    font = fontkit.create(readFileSync(fontPath(weight))) as fontkit.Font;
+    font = fontkit.create(readFileSync(fontPath(weight))) as Fontkit.Font;
     cache.set(weight, font);
   }
   return font;
@@ -37,4 +38,51 @@ export function missingGlyphs(text: string, weight: FontWeight = 'Regular'): str
     if (cp !== undefined && !font.hasGlyphForCodePoint(cp)) missing.add(ch);
   }
   return [...missing];
+}
+
+/** What a plain (unshaped) text run needs of a glyph; pdfkit reads exactly these three fields. */
+export interface GlyphInfo {
+  readonly id: number;
+  readonly advanceWidth: number;
+  readonly codePoints: readonly number[];
+}
+
+interface FontTables {
+  readonly _cmapProcessor?: { lookup(cp: number): number };
+  readonly hmtx?: {
+    readonly metrics: { readonly length: number; get(i: number): { readonly advance: number } | undefined };
+  };
+  readonly _variationProcessor?: unknown;
+}
+
+const glyphInfoCache = new WeakMap<Fontkit.Font, Map<number, GlyphInfo>>();
+
+/**
+ * The glyph of code point `cp`: its id from the character map and its advance from `hmtx`, as fontkit
+ * computes them. It does not build a fontkit `Glyph`: the constructor of one that carries characters
+ * loads the Unicode property tables (≈ 25 ms) to ask whether it is a mark, and a glyph built without
+ * characters would be cached by fontkit for the font's other users, who need them for ToUnicode.
+ */
+export function glyphInfo(font: Fontkit.Font, cp: number): GlyphInfo {
+  let cache = glyphInfoCache.get(font);
+  if (!cache) {
+    cache = new Map();
+    glyphInfoCache.set(font, cache);
+  }
+  let info = cache.get(cp);
+  if (!info) {
+    const t = font as unknown as FontTables;
+    const metrics = t.hmtx?.metrics;
+    if (t._cmapProcessor && metrics && metrics.length > 0 && !t._variationProcessor) {
+      const id = t._cmapProcessor.lookup(cp);
+      // Glyphs past the end of hMetrics share the last advance (OpenType hmtx).
+      const advanceWidth = metrics.get(Math.min(id, metrics.length - 1))?.advance ?? 0;
+      info = { id, advanceWidth, codePoints: [cp] };
+    } else {
+      const g = font.glyphForCodePoint(cp);
+      info = { id: g.id, advanceWidth: g.advanceWidth, codePoints: [cp] };
+    }
+    cache.set(cp, info);
+  }
+  return info;
 }

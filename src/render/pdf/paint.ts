@@ -1,8 +1,8 @@
 import type * as fontkit from 'fontkit';
-import PDFDocument from 'pdfkit';
 import type { Sop } from '../../model/types.js';
 import { pdfBytes } from './bytes.js';
-import { loadFont, missingGlyphs } from './font.js';
+import { glyphInfo, loadFont, missingGlyphs } from './font.js';
+import { PDFDocument } from './pdfkit.js';
 import type { Op } from './sketch.js';
 import { desubroutinize } from './subset.js';
 
@@ -85,17 +85,8 @@ function pdfFont(): fontkit.Font {
   if (plainFont) return plainFont;
   const font = loadFont('Regular');
   skipCidCharset(font);
-  const glyphCache = new Map<number, fontkit.Glyph>();
-  const glyphFor = (cp: number): fontkit.Glyph => {
-    let g = glyphCache.get(cp);
-    if (!g) {
-      g = font.glyphForCodePoint(cp);
-      glyphCache.set(cp, g);
-    }
-    return g;
-  };
   const layout = (text: string) => {
-    const glyphs = [...text].map((ch) => glyphFor(ch.codePointAt(0) ?? 0));
+    const glyphs = [...text].map((ch) => glyphInfo(font, ch.codePointAt(0) ?? 0));
     const positions = glyphs.map((g) => ({ xAdvance: g.advanceWidth, yAdvance: 0, xOffset: 0, yOffset: 0 }));
     return {
       glyphs,

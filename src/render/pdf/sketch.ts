@@ -1,4 +1,4 @@
-import { loadFont } from './font.js';
+import { glyphInfo, loadFont } from './font.js';
 
 /**
  * A page part as plain drawing operations, in points, origin at the top left, y growing downwards
@@ -54,7 +54,7 @@ export function unitWidth(text: string): number {
     if (w === undefined) {
       // The same plain character-map layout pdfkit is given (see paint.ts), so measured text fits.
       const font = loadFont('Regular');
-      w = font.glyphForCodePoint(cp).advanceWidth / font.unitsPerEm;
+      w = glyphInfo(font, cp).advanceWidth / font.unitsPerEm;
       advanceCache.set(cp, w);
     }
     units += w;

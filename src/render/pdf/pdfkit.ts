@@ -1,0 +1,58 @@
+import Module, { createRequire } from 'node:module';
+import type * as Fontkit from 'fontkit';
+import type PDFKitDocument from 'pdfkit';
+
+/**
+ * pdfkit and fontkit, loaded for a run that writes PDFs.
+ *
+ * Both packages ship ESM and CommonJS builds; Node loads pdfkit's ESM graph (fontkit, restructure,
+ * the Unicode tries …) about 50 ms slower than `require` loads the same code, a seventh of a whole
+ * `sopforge book` run. Loading both the same way also keeps one fontkit in the process: the font
+ * parsed by `font.ts` is the one pdfkit embeds.
+ *
+ * Some of their dependencies decode large tables when they are loaded although sopforge never calls
+ * them, or only some commands do: brotli's dictionary (WOFF2 fonts), the Unicode properties (OpenType
+ * shaping, which forms do not use: see `glyphInfo`), the line-break classes (wrapped `doc.text`,
+ * which forms do not use either), AES (encrypted PDFs) and the PNG decoder. Each is put into the
+ * CommonJS module cache as a stand-in that loads the real module the first time it is used, which
+ * takes another ≈ 60 ms off a run that needs none of them.
+ */
+const require = createRequire(import.meta.url);
+
+function deferred(request: string, parentPackage: string): void {
+  let path: string;
+  try {
+    path = createRequire(require.resolve(parentPackage)).resolve(request);
+  } catch {
+    return; // not installed where expected: the package then loads it (or fails) as usual
+  }
+  if (require.cache[path]) return;
+  let real: object | undefined;
+  const load = (): object => {
+    if (real === undefined) {
+      delete require.cache[path];
+      real = require(path) as object;
+    }
+    return real;
+  };
+  const standIn = new Proxy(function deferredModule() {}, {
+    apply: (_t, self, args) => Reflect.apply(load() as (...a: unknown[]) => unknown, self, args),
+    construct: (_t, args) => Reflect.construct(load() as new (...a: unknown[]) => object, args),
+    get: (_t, key) => Reflect.get(load(), key),
+    has: (_t, key) => Reflect.has(load(), key),
+  });
+  const mod = new Module(path);
+  mod.filename = path;
+  mod.loaded = true;
+  mod.exports = standIn;
+  require.cache[path] = mod;
+}
+
+deferred('brotli/decompress.js', 'fontkit');
+deferred('unicode-properties', 'fontkit');
+deferred('linebreak', 'pdfkit');
+deferred('@noble/ciphers/aes', 'pdfkit');
+deferred('png-js', 'pdfkit');
+
+export const PDFDocument = require('pdfkit') as typeof PDFKitDocument;
+export const fontkit = require('fontkit') as typeof Fontkit;
