@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
+import type * as Fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
-import { loadFont } from '../../src/render/pdf/font.js';
-import { charstringFromPath } from '../../src/render/pdf/subset.js';
+import { fontPath, glyphInfo, loadFont } from '../../src/render/pdf/font.js';
+import { fontkit } from '../../src/render/pdf/pdfkit.js';
+import { charstringFromPath, desubroutinize } from '../../src/render/pdf/subset.js';
 
 /** Reads back the charstrings `charstringFromPath` writes: numbers and rmoveto/rlineto/rrcurveto/endchar. */
 function decode(bytes: Uint8Array): {
@@ -87,5 +90,19 @@ describe('subroutine-free charstrings', () => {
         });
       });
     }
+  });
+
+  it('leave no glyph without its characters in the font shared with shaped documents', () => {
+    const font = fontkit.create(readFileSync(fontPath('Regular'))) as Fontkit.Font;
+    const subset = font.createSubset() as unknown as {
+      includeGlyph(id: number): number;
+      encode(): Uint8Array;
+    };
+    expect(desubroutinize(subset, font)).toBe(true);
+    for (const ch of '值班记录') subset.includeGlyph(glyphInfo(font, ch.codePointAt(0) ?? 0).id);
+    expect(subset.encode().length).toBeGreaterThan(1000);
+    // A document laid out afterwards with the same font still maps each glyph back to its character.
+    for (const ch of '值班记录')
+      expect(font.glyphForCodePoint(ch.codePointAt(0) ?? 0).codePoints).toEqual([ch.codePointAt(0)]);
   });
 });

@@ -117,6 +117,26 @@ export function charstringFromPath(
   return Uint8Array.from(out);
 }
 
+interface OutlineGlyph {
+  readonly path: { readonly commands: readonly PathCommand[] };
+  readonly advanceWidth: number;
+}
+
+/**
+ * The outline of glyph `gid`, without leaving the glyph in fontkit's per-font cache. fontkit caches a
+ * glyph with the characters it was first asked for; one built here from its id alone would have none,
+ * and a later document laid out with the same font (shaped text, `doc/pdf.ts`) would get it from the
+ * cache and write no ToUnicode entry for it — its text would then depend on what was rendered before.
+ */
+function uncachedGlyph(font: fontkit.Font, gid: number): OutlineGlyph {
+  const cache = (font as unknown as { _glyphs?: Record<number, unknown> })._glyphs;
+  const cached = cache === undefined || cache[gid] !== undefined;
+  const glyph = font.getGlyph(gid) as unknown as OutlineGlyph;
+  const outline = { path: glyph.path, advanceWidth: glyph.advanceWidth };
+  if (!cached) delete cache[gid];
+  return outline;
+}
+
 /**
  * Makes `subset` (a fontkit CFF subset of a CID-keyed font) write subroutine-free charstrings.
  * Returns `false`, changing nothing, for fonts it does not handle.
@@ -129,10 +149,7 @@ export function desubroutinize(subset: unknown, font: fontkit.Font): boolean {
   const target = s as CffSubset;
   target.subsetCharstrings = function (this: CffSubset): void {
     this.charstrings = this.glyphs.map((gid) => {
-      const glyph = font.getGlyph(gid) as unknown as {
-        path: { commands: readonly PathCommand[] };
-        advanceWidth: number;
-      };
+      const glyph = uncachedGlyph(font, gid);
       // Keep the font program's widths equal to the PDF's /W widths (preflight checks compare them).
       const fd = this.cff.fdForGlyph(gid);
       const priv = fd === null || fd === undefined ? null : this.cff.topDict.FDArray?.[fd]?.Private;
