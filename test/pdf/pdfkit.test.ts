@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { brotliCompressSync, deflateSync } from 'node:zlib';
 import * as esmFontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
+import { pdfBytes } from '../../src/render/pdf/bytes.js';
 import { fontPath, glyphInfo, loadFont } from '../../src/render/pdf/font.js';
 import { fontkit, PDFDocument } from '../../src/render/pdf/pdfkit.js';
 import { parsePdf } from './helpers.js';
@@ -90,6 +91,30 @@ describe('pdfkit and fontkit as loaded for PDF output', () => {
     );
     const text = Buffer.from('值班与交接班 '.repeat(50));
     expect(Buffer.from(decompress(brotliCompressSync(text), text.length))).toEqual(text);
+  });
+});
+
+describe('pdfBytes', () => {
+  it('gives exactly the bytes pdfkit streams, header and binary streams included', async () => {
+    const draw = (doc: PDFKit.PDFDocument) => {
+      doc.addPage({ size: 'A5' });
+      doc.font(loadFont('Regular') as unknown as PDFKit.Mixins.PDFFontSource).fontSize(12);
+      doc.text('值班记录 第 1 页', 40, 40, { lineBreak: false });
+      doc.addPage({ size: 'A5' }).rect(10, 10, 50, 50).stroke();
+    };
+    const options = { autoFirstPage: false, compress: true, info: { CreationDate: new Date(0) } };
+    const streamed = new PDFDocument(options);
+    const viaStream = bytesOf(streamed);
+    draw(streamed);
+    streamed.end();
+    const collected = new PDFDocument(options);
+    const viaPdfBytes = pdfBytes(collected);
+    draw(collected);
+    collected.end();
+    const [a, b] = await Promise.all([viaStream, viaPdfBytes]);
+    expect(Buffer.from(b).subarray(0, 8).toString('latin1')).toBe('%PDF-1.3');
+    expect(Buffer.from(b).equals(a)).toBe(true);
+    expect((await parsePdf(b)).text[0]).toContain('值班记录');
   });
 });
 
