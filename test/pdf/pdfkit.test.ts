@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { brotliCompressSync, deflateSync } from 'node:zlib';
-import * as esmFontkit from 'fontkit';
+import type * as Fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
 import { pdfBytes } from '../../src/render/pdf/bytes.js';
 import { fontPath, glyphInfo, loadFont } from '../../src/render/pdf/font.js';
-import { fontkit, PDFDocument } from '../../src/render/pdf/pdfkit.js';
+import { deferredModules, fontkit, PDFDocument } from '../../src/render/pdf/pdfkit.js';
 import { parsePdf } from './helpers.js';
 
 function bytesOf(doc: PDFKit.PDFDocument): Promise<Buffer> {
@@ -49,6 +49,19 @@ function tinyPng(): Buffer {
 }
 
 describe('pdfkit and fontkit as loaded for PDF output', () => {
+  it('have their unused dependencies waiting to be loaded on first use (nothing loaded them before)', () => {
+    expect([...deferredModules()].sort()).toEqual(
+      [
+        '@noble/ciphers/aes',
+        'brotli/decompress.js',
+        'linebreak',
+        'png-js',
+        'unicode-properties',
+        'unicode-trie',
+      ].sort(),
+    );
+  });
+
   it('is one fontkit: the font parsed for forms is an instance of the fontkit pdfkit uses', () => {
     const pdfkitsFontkit = createRequire(createRequire(import.meta.url).resolve('pdfkit'))('fontkit');
     expect(pdfkitsFontkit).toBe(fontkit);
@@ -81,16 +94,55 @@ describe('pdfkit and fontkit as loaded for PDF output', () => {
     expect(lockedText).toMatch(/\/V 5/); // AES-256
   });
 
-  it('still shapes text with Unicode properties and decodes brotli (WOFF2) in fontkit', () => {
-    const font = fontkit.create(readFileSync(fontPath('Regular'))) as esmFontkit.Font;
-    // A combining acute accent: shaping asks unicode-properties for its combining class.
-    const run = font.layout('e\u0301值班');
-    expect(run.glyphs.length).toBeGreaterThanOrEqual(3);
+  it("still shapes text with Unicode properties and the shapers' tries, and decodes brotli (WOFF2), in fontkit", () => {
+    const font = fontkit.create(readFileSync(fontPath('Regular'))) as Fontkit.Font;
+    // A combining accent (unicode-properties), then the Arabic, Indic and Universal shapers (their tries).
+    for (const text of ['e\u0301值班', 'مرحبا بالعالم', 'नमस्ते दुनिया', 'ជំរាបសួរ', 'ꦱꦸꦒꦼꦁ']) {
+      const run = font.layout(text);
+      expect(run.glyphs.length, text).toBe([...text].length);
+    }
     const decompress = createRequire(createRequire(import.meta.url).resolve('fontkit'))(
       'brotli/decompress.js',
     );
     const text = Buffer.from('值班与交接班 '.repeat(50));
     expect(Buffer.from(decompress(brotliCompressSync(text), text.length))).toEqual(text);
+  });
+});
+
+describe('the Unicode tries of fontkit and its dependencies, built on first use', () => {
+  const fromFontkit = createRequire(createRequire(import.meta.url).resolve('fontkit'));
+
+  it('answer like the tries they stand for', () => {
+    const Builder = fromFontkit('unicode-trie/builder.js');
+    const builder = new Builder(7, 99);
+    builder.setRange(0x4e00, 0x9fff, 3, true);
+    builder.set(0x3007, 5);
+    builder.setRange(0x1f600, 0x1f64f, 11, true);
+    const Trie = fromFontkit('unicode-trie') as new (data: Uint8Array) => { get(cp: number): number };
+    const trie = new Trie(builder.toBuffer());
+    expect(trie.constructor.name).toBe('LazyUnicodeTrie');
+    for (const [cp, want] of [
+      [0x41, 7],
+      [0x4e00, 3],
+      [0x503c, 3],
+      [0x9fff, 3],
+      [0xa000, 7],
+      [0x3007, 5],
+      [0x1f600, 11],
+      [0x10ffff, 7],
+      [0x110000, 99],
+    ] as const) {
+      expect(trie.get(cp), cp.toString(16)).toBe(want);
+    }
+  });
+
+  it('give unicode-properties its scripts, categories and combining classes', () => {
+    const props = fromFontkit('unicode-properties');
+    expect(props.getScript('ب'.codePointAt(0))).toBe('Arabic');
+    expect(props.getScript('值'.codePointAt(0))).toBe('Han');
+    expect(props.getCategory('a'.codePointAt(0))).toBe('Ll');
+    expect(props.isMark(0x0301)).toBe(true);
+    expect(props.getCombiningClass(0x0301)).toBe('Above');
   });
 });
 
@@ -119,8 +171,8 @@ describe('pdfBytes', () => {
 });
 
 describe('glyphInfo', () => {
-  // A separately parsed copy through fontkit's public API, so nothing is shared with the code under test.
-  const reference = esmFontkit.create(readFileSync(fontPath('Regular'))) as esmFontkit.Font;
+  // A separately parsed copy through fontkit's public API, so no glyph cache is shared with the code under test.
+  const reference = fontkit.create(readFileSync(fontPath('Regular'))) as Fontkit.Font;
   const font = loadFont('Regular');
 
   it('gives the glyph id and advance fontkit gives, for CJK, Latin, digits, punctuation and a missing character', () => {

@@ -19,6 +19,13 @@ import type PDFKitDocument from 'pdfkit';
  */
 const require = createRequire(import.meta.url);
 
+const standIns: string[] = [];
+
+/** The modules that wait in the module cache to be loaded on first use (for tests and diagnosis). */
+export function deferredModules(): readonly string[] {
+  return standIns;
+}
+
 function deferred(request: string, parentPackage: string): void {
   let path: string;
   try {
@@ -46,8 +53,71 @@ function deferred(request: string, parentPackage: string): void {
   mod.loaded = true;
   mod.exports = standIn;
   require.cache[path] = mod;
+  standIns.push(request);
 }
 
+/**
+ * fontkit builds the lookup tries of its Arabic, Indic and Universal shapers when it is loaded
+ * (inflating them takes ≈ 15 ms); Chinese text never reaches those shapers. Each trie is built
+ * instead the first time it is used (`get` is the only method fontkit, unicode-properties and
+ * linebreak call).
+ */
+function lazyTries(parentPackage: string): void {
+  let path: string;
+  try {
+    path = createRequire(require.resolve(parentPackage)).resolve('unicode-trie');
+  } catch {
+    return;
+  }
+  if (require.cache[path]) return;
+  type Trie = { get(codePoint: number): number; data: Uint32Array; highStart: number; errorValue: number };
+  let Real: (new (data: Uint8Array) => Trie) | undefined;
+  const mod = new Module(path);
+  const realTrie = (): (new (data: Uint8Array) => Trie) => {
+    if (!Real) {
+      // Load the real module beside the stand-in, which stays in the cache for later users.
+      delete require.cache[path];
+      try {
+        Real = require(path) as new (data: Uint8Array) => Trie;
+      } finally {
+        require.cache[path] = mod;
+      }
+    }
+    return Real;
+  };
+  class LazyUnicodeTrie {
+    readonly #source: unknown;
+    #trie: Trie | undefined;
+    constructor(source: unknown) {
+      this.#source = source;
+      // Only the compressed form is worth deferring; pre-parsed data (unicode-trie's builder) is used as is.
+      if (!(source instanceof Uint8Array)) this.#real();
+    }
+    #real(): Trie {
+      this.#trie ??= new (realTrie())(this.#source as Uint8Array);
+      return this.#trie;
+    }
+    get(codePoint: number): number {
+      return this.#real().get(codePoint);
+    }
+    get data(): Uint32Array {
+      return this.#real().data;
+    }
+    get highStart(): number {
+      return this.#real().highStart;
+    }
+    get errorValue(): number {
+      return this.#real().errorValue;
+    }
+  }
+  mod.filename = path;
+  mod.loaded = true;
+  mod.exports = LazyUnicodeTrie;
+  require.cache[path] = mod;
+  standIns.push('unicode-trie');
+}
+
+lazyTries('fontkit');
 deferred('brotli/decompress.js', 'fontkit');
 deferred('unicode-properties', 'fontkit');
 deferred('linebreak', 'pdfkit');
