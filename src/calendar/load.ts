@@ -15,7 +15,7 @@
  *
  * Problems are returned as diagnostics with file:line:column; nothing throws for bad input.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from '../deps/yaml.js';
 import type { Diagnostic, Message } from '../diagnostics/types.js';
 import { type CalendarData, type CalendarEntry, isoFromDayNumber, parseIsoDate } from './index.js';
 

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError } from '../deps/commander.js';
 import { type CliIo, UsageError, UserError } from './io.js';
 
 /**

@@ -1,4 +1,13 @@
-import { type Document, isAlias, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import {
+  type Document,
+  isAlias,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  type LineCounter,
+  type Node,
+} from '../deps/yaml.js';
 import type { SourceSpan } from '../model/types.js';
 import { type Code, catalog } from './catalog.js';
 import type { Diagnostic } from './types.js';

@@ -3,7 +3,7 @@
  * the nodes, and the edits are spliced into the original text at their source ranges, so comments, flow
  * style, anchors and spacing stay exactly as written.
  */
-import { Document, isMap, isScalar, isSeq, type Node, parseDocument, type Scalar } from 'yaml';
+import { Document, isMap, isScalar, isSeq, type Node, parseDocument, type Scalar } from '../deps/yaml.js';
 import { expectedHashes, readRevisions, revisionHash } from './revisions.js';
 
 export interface NewRevision {

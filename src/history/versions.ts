@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parse } from 'yaml';
+import { parse } from '../deps/yaml.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { loadSopTexts } from '../load/index.js';
 import type { Sop } from '../model/types.js';

@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, LineCounter, parseAllDocuments, visit } from 'yaml';
+import { type Document, isAlias, isMap, LineCounter, parseAllDocuments, visit } from '../deps/yaml.js';
 import { FileReporter, makeDiagnostic, spanOfRange } from '../diagnostics/report.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { SourceText } from './read.js';

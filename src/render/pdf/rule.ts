@@ -1,4 +1,4 @@
-import { isPair, isScalar, isSeq, visit } from 'yaml';
+import { isPair, isScalar, isSeq, visit } from '../../deps/yaml.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
 import { missingGlyphs } from './font.js';

@@ -13,8 +13,9 @@
  *
  * Order matters only to break ties. Problems come back as diagnostics with file:line:column.
  */
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+
 import { isoFromDayNumber, parseIsoDate } from '../../../calendar/index.js';
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from '../../../deps/yaml.js';
 import { spanOfRange } from '../../../diagnostics/report.js';
 import type { Diagnostic, Message } from '../../../diagnostics/types.js';
 
