@@ -1,6 +1,7 @@
 import Module, { createRequire } from 'node:module';
 import type * as Fontkit from 'fontkit';
 import type PDFKitDocument from 'pdfkit';
+import { readCffIndexesOnDemand } from './cff-index.js';
 
 /**
  * pdfkit and fontkit, loaded for a run that writes PDFs.
@@ -126,3 +127,4 @@ deferred('png-js', 'pdfkit');
 
 export const PDFDocument = require('pdfkit') as typeof PDFKitDocument;
 export const fontkit = require('fontkit') as typeof Fontkit;
+readCffIndexesOnDemand(require.resolve('fontkit'));
