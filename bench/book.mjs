@@ -6,7 +6,7 @@
 // process; for Chromium the largest single process) and bytes per page, and the ratios the issue
 // sets as targets.
 //
-//   node bench/book.mjs [--runs 5] [--pages 366] [--keep]
+//   node bench/book.mjs [--runs 5] [--pages 366] [--settle 300] [--keep]
 //   BENCH_REFERENCE_DIR=/path/to/shared/bench  (default: ../shared/bench beside the project)
 //   BENCH_SOPFORGE_BIN=/path/to/bin.js          (default: dist/cli/bin.js)
 //
@@ -25,6 +25,10 @@ const opt = (name, fallback) => {
 const runs = Number(opt('runs', process.env.BENCH_RUNS ?? '5'));
 const pages = Number(opt('pages', '366'));
 const keep = process.argv.includes('--keep');
+// Pause after each run so the previous contender's processes (Chromium's helpers exit after the browser)
+// and its disk writes are done before the next one starts.
+const settleMs = Number(opt('settle', '300'));
+const settle = () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, settleMs);
 const refDir = resolve(process.env.BENCH_REFERENCE_DIR ?? join(root, '..', 'shared', 'bench'));
 const bin = resolve(process.env.BENCH_SOPFORGE_BIN ?? join(root, 'dist', 'cli', 'bin.js'));
 const font = join(root, 'node_modules', '@embedpdf', 'fonts-sc', 'fonts', 'NotoSansHans-Regular.otf');
@@ -139,12 +143,18 @@ console.log(
 );
 
 // One warm-up round (file cache, font file in memory), not counted.
-for (const c of active) runOnce(c);
+for (const c of active) {
+  runOnce(c);
+  settle();
+}
 const results = new Map(active.map((c) => [c.name, []]));
 for (let round = 0; round < runs; round++) {
   // Rotate the order every round so no contender always runs right after the same one.
   const order = active.map((_, i) => active[(i + round) % active.length]);
-  for (const c of order) results.get(c.name)?.push(runOnce(c));
+  for (const c of order) {
+    results.get(c.name)?.push(runOnce(c));
+    settle();
+  }
   process.stdout.write(`  round ${round + 1}/${runs} done\n`);
 }
 
