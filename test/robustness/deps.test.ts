@@ -1,5 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers.js';
 
@@ -40,5 +43,47 @@ describe('dependencies with a CommonJS build', () => {
     expect(found("import { parse } from 'yaml';")).toEqual(['yaml']);
     expect(found("const m = await import('pdfkit');")).toEqual(['pdfkit']);
     expect(found("import type { Node } from 'yaml';")).toEqual([]);
+  });
+});
+
+describe('the bundled yaml (dist/vendor/yaml.cjs)', () => {
+  const require = createRequire(import.meta.url);
+  const bundle = join(ROOT, 'dist/vendor/yaml.cjs');
+
+  it('is what the built command line loads, and the only yaml it loads', () => {
+    const script = `
+      const { loadSopSet } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist/load/index.js')).href)});
+      const r = await loadSopSet(['sops'], { cwd: ${JSON.stringify(ROOT)} });
+      const { createRequire } = await import('node:module');
+      const loaded = Object.keys(createRequire(import.meta.url).cache).filter((f) => /yaml/.test(f) && /.[cm]?js$/.test(f));
+      console.log(JSON.stringify({ sops: r.set?.sops.length ?? 0, loaded }));`;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    const { sops, loaded } = JSON.parse(out) as { sops: number; loaded: string[] };
+    expect(sops).toBeGreaterThan(0);
+    expect(loaded.map((f) => relative(ROOT, f))).toEqual(['dist/vendor/yaml.cjs']);
+  });
+
+  it('is the installed version and parses like it, errors included', () => {
+    const ours = require(bundle) as typeof import('yaml') & { bundledVersion: string };
+    const theirs = require('yaml') as typeof import('yaml');
+    expect(ours.bundledVersion).toBe((require('yaml/package.json') as { version: string }).version);
+    const texts = [
+      readFileSync(join(ROOT, 'sops/duty-handover-public-affairs.yaml'), 'utf8'),
+      'a: 1\na: 2\n',
+      'key: [unclosed\n',
+      'x: &a [1]\ny: *a\n<<: {z: 1}\n',
+    ];
+    for (const text of texts) {
+      const options = { merge: true, uniqueKeys: true, prettyErrors: false } as const;
+      const a = ours.parseAllDocuments(text, options);
+      const b = theirs.parseAllDocuments(text, options);
+      const view = (docs: typeof a) =>
+        [docs].flat().map((d) => ({
+          value: d.toJS(),
+          errors: d.errors.map((e) => [e.code, e.pos]),
+          warnings: d.warnings.map((w) => [w.code, w.pos]),
+        }));
+      expect(view(a)).toEqual(view(b));
+    }
   });
 });
