@@ -44,9 +44,13 @@ export type Align = 'left' | 'center' | 'right';
 
 const advanceCache = new Map<number, number>();
 
-/** Advance width of `text` at size 1 (multiply by the font size), using the Chinese font's metrics. */
-export function unitWidth(text: string): number {
-  let units = 0;
+/**
+ * Advance width of `text` at size 1 (multiply by the font size), using the Chinese font's metrics.
+ * `before` is the width of text that precedes it on the line: the sum goes on in the same order, so
+ * `unitWidth(b, unitWidth(a))` is exactly `unitWidth(a + b)`.
+ */
+export function unitWidth(text: string, before = 0): number {
+  let units = before;
   for (let i = 0; i < text.length; i++) {
     const cp = text.codePointAt(i) ?? 0;
     if (cp > 0xffff) i++;
@@ -75,14 +79,18 @@ function tokens(text: string): string[] {
 export function wrap(text: string, size: number, width: number): string[] {
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
+    // The line's width grows with each piece instead of being measured again from its start.
     let line = '';
+    let units = 0;
     for (const tok of tokens(paragraph)) {
-      const next = line + tok;
-      if (line !== '' && textWidth(next, size) > width) {
+      const next = unitWidth(tok, units);
+      if (line !== '' && next * size > width) {
         lines.push(line.trimEnd());
         line = /^\s+$/.test(tok) ? '' : tok;
+        units = line === '' ? 0 : unitWidth(tok);
       } else {
-        line = next;
+        line += tok;
+        units = next;
       }
     }
     lines.push(line.trimEnd());
