@@ -6,7 +6,7 @@
 // process; for Chromium the largest single process) and bytes per page, and the ratios the issue
 // sets as targets.
 //
-//   node bench/book.mjs [--runs 5] [--pages 366] [--settle 300] [--keep]
+//   node bench/book.mjs [--runs 9] [--pages 366] [--settle 300] [--keep]
 //   BENCH_REFERENCE_DIR=/path/to/shared/bench  (default: ../shared/bench beside the project)
 //   BENCH_SOPFORGE_BIN=/path/to/bin.js          (default: dist/cli/bin.js)
 //
@@ -22,7 +22,7 @@ const opt = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 };
-const runs = Number(opt('runs', process.env.BENCH_RUNS ?? '5'));
+const runs = Number(opt('runs', process.env.BENCH_RUNS ?? '9'));
 const pages = Number(opt('pages', '366'));
 const keep = process.argv.includes('--keep');
 // Pause after each run so the previous contender's processes (Chromium's helpers exit after the browser)
