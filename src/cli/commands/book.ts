@@ -5,6 +5,7 @@ import { hasErrors, type Lang } from '../../diagnostics/types.js';
 import { type LoadResult, loadSopSet } from '../../load/index.js';
 import type { ProcedureSop } from '../../model/types.js';
 import { renderBook } from '../../render/pdf/book.js';
+import { prefetchFont } from '../../render/pdf/font.js';
 import { MissingGlyphsError, RenderError } from '../../render/pdf/paint.js';
 import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
@@ -138,11 +139,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const year = opts.year === undefined ? undefined : positiveInt('--year', opts.year, 9999);
       if (year !== undefined && year < 1900)
         throw new UsageError(`--year must be a year such as 2027, not "${opts.year}"`);
+      const fontRead = prefetchFont('Regular');
       const sop = await loadProcedure(io, opts.sops, id, lang);
       if (!sop) {
         setExit(1);
         return;
       }
+      await fontRead;
       const form = sop.forms.find((f) => f.id === opts.form);
       if (!form)
         throw new UsageError(

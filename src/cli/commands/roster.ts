@@ -4,7 +4,14 @@ import type { Command } from 'commander';
 import { type CalendarData, createCalendar } from '../../calendar/index.js';
 import { loadCalendars } from '../../calendar/load.js';
 import { hasErrors } from '../../diagnostics/types.js';
-import { parseMonth, parseStaff, planRoster, renderRoster, rosterNotes } from '../../render/pdf/index.js';
+import {
+  parseMonth,
+  parseStaff,
+  planRoster,
+  prefetchFont,
+  renderRoster,
+  rosterNotes,
+} from '../../render/pdf/index.js';
 import { type CliIo, parseLang, UsageError } from '../io.js';
 import { loadProcedure, renderFailure, writeAtomically } from './book.js';
 import { printDiagnostics } from './validate.js';
@@ -59,11 +66,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         staffText = await readFile(resolve(io.cwd, opts.staff), 'utf8').catch(() => null);
         if (staffText === null) throw new UsageError(`cannot read the staff list ${opts.staff}`);
       }
+      const fontRead = prefetchFont('Regular');
       const sop = await loadProcedure(io, opts.sops, id, lang);
       if (!sop) {
         setExit(1);
         return;
       }
+      await fontRead;
       if (!sop.schedule) throw new UsageError(`${id} has no duty schedule, so it has no roster`);
       const rosters = sop.forms.filter((f) => f.kind === 'roster');
       const formId = opts.form ?? sop.schedule.roster?.form ?? rosters[0]?.id;

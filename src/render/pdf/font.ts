@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type * as Fontkit from 'fontkit';
 import { fontkit } from './pdfkit.js';
@@ -26,6 +27,28 @@ export function loadFont(weight: FontWeight = 'Regular'): Fontkit.Font {
     cache.set(weight, font);
   }
   return font;
+}
+
+const reading = new Map<FontWeight, Promise<void>>();
+
+/**
+ * Starts reading a weight's file (8 MB) on Node's thread pool, so that a later `loadFont` finds it
+ * parsed: a command that is about to load and validate a SOP calls this first and reads the font
+ * meanwhile. Never rejects; if the read fails, `loadFont` reads the file itself and reports the error.
+ */
+export function prefetchFont(weight: FontWeight = 'Regular'): Promise<void> {
+  if (cache.has(weight)) return Promise.resolve();
+  let pending = reading.get(weight);
+  if (!pending) {
+    pending = readFile(fontPath(weight)).then(
+      (bytes) => {
+        if (!cache.has(weight)) cache.set(weight, fontkit.create(bytes) as Fontkit.Font);
+      },
+      () => undefined,
+    );
+    reading.set(weight, pending);
+  }
+  return pending;
 }
 
 /** Characters of `text` the font has no glyph for (whitespace ignored), in order of first appearance. */

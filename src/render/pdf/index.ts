@@ -1,5 +1,5 @@
 export { type BookOptions, findForm, pageText, renderBook, serialText } from './book.js';
-export { fontPath, loadFont, missingGlyphs } from './font.js';
+export { fontPath, loadFont, missingGlyphs, prefetchFont } from './font.js';
 export { renderBlankForm } from './forms.js';
 export { checkCoverage, MissingGlyphsError, RenderError, sopDate } from './paint.js';
 export { parseMonth, planRoster, type RosterDay, type RosterPlan } from './roster/plan.js';
