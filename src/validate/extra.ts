@@ -1,4 +1,4 @@
-import { revisionChainRule } from '../history/index.js';
+import { revisionChainRule } from '../history/rule.js';
 import type { LoadOptions } from '../load/index.js';
 
 /** Rules that live with other phases and run as part of `validate` and `build`: the revision hash chain. */
