@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, read, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as Fontkit from 'fontkit';
 import { fontkit } from './pdfkit.js';
@@ -32,6 +31,42 @@ export function loadFont(weight: FontWeight = 'Regular'): Fontkit.Font {
 const reading = new Map<FontWeight, Promise<void>>();
 
 /**
+ * The whole file in one read on the thread pool: opening and sizing it are quick and done here, so the
+ * read itself is the only step that waits (`readFile` reads 512 KiB at a time, each step waiting for
+ * this thread, which is busy parsing the SOP meanwhile).
+ */
+function readWhole(path: string): Promise<Buffer> {
+  return new Promise((resolvePromise, reject) => {
+    let fd: number;
+    let bytes: Buffer;
+    try {
+      fd = openSync(path, 'r');
+      bytes = Buffer.allocUnsafe(fstatSync(fd).size);
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    const done = (err: Error | null, value?: Buffer) => {
+      try {
+        closeSync(fd);
+      } catch {
+        // already reported or nothing to report
+      }
+      if (err || !value) reject(err ?? new Error(`cannot read ${path}`));
+      else resolvePromise(value);
+    };
+    const readFrom = (at: number): void => {
+      read(fd, bytes, at, bytes.length - at, at, (err, n) => {
+        if (err) done(err);
+        else if (n === 0 || at + n >= bytes.length) done(null, bytes.subarray(0, at + n));
+        else readFrom(at + n);
+      });
+    };
+    readFrom(0);
+  });
+}
+
+/**
  * Starts reading a weight's file (8 MB) on Node's thread pool, so that a later `loadFont` finds it
  * parsed: a command that is about to load and validate a SOP calls this first and reads the font
  * meanwhile. Never rejects; if the read fails, `loadFont` reads the file itself and reports the error.
@@ -40,7 +75,7 @@ export function prefetchFont(weight: FontWeight = 'Regular'): Promise<void> {
   if (cache.has(weight)) return Promise.resolve();
   let pending = reading.get(weight);
   if (!pending) {
-    pending = readFile(fontPath(weight)).then(
+    pending = readWhole(fontPath(weight)).then(
       (bytes) => {
         if (!cache.has(weight)) cache.set(weight, fontkit.create(bytes) as Fontkit.Font);
       },
