@@ -4,7 +4,7 @@ import { brotliCompressSync, deflateSync } from 'node:zlib';
 import type * as Fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
 import { pdfBytes } from '../../src/render/pdf/bytes.js';
-import { fontPath, glyphInfo, loadFont } from '../../src/render/pdf/font.js';
+import { fontPath, glyphInfo, loadFont, prefetchFont } from '../../src/render/pdf/font.js';
 import { deferredModules, fontkit, PDFDocument } from '../../src/render/pdf/pdfkit.js';
 import { parsePdf } from './helpers.js';
 
@@ -189,5 +189,20 @@ describe('glyphInfo', () => {
       expect(got.codePoints).toEqual([cp]);
     }
     expect(glyphInfo(font, 0x0378).id).toBe(0);
+  });
+});
+
+describe('prefetchFont', () => {
+  it('reads the whole font in the background, and loadFont then uses it', async () => {
+    // Bold: no other test in this file loads it, so the prefetch is what reads it.
+    await prefetchFont('Bold');
+    const font = loadFont('Bold');
+    expect(loadFont('Bold')).toBe(font);
+    const whole = fontkit.create(readFileSync(fontPath('Bold'))) as Fontkit.Font;
+    expect(font.postscriptName).toBe(whole.postscriptName);
+    expect(font.numGlyphs).toBe(whole.numGlyphs);
+    const last = whole.numGlyphs - 1;
+    expect(font.getGlyph(last).path.toSVG()).toBe(whole.getGlyph(last).path.toSVG());
+    await expect(prefetchFont('Bold')).resolves.toBeUndefined();
   });
 });
