@@ -3,7 +3,12 @@ import type * as Fontkit from 'fontkit';
 import { describe, expect, it } from 'vitest';
 import { fontPath, glyphInfo, loadFont } from '../../src/render/pdf/font.js';
 import { fontkit } from '../../src/render/pdf/pdfkit.js';
-import { charstringFromPath, desubroutinize } from '../../src/render/pdf/subset.js';
+import {
+  charstringFromPath,
+  desubroutinize,
+  type IndexEntries,
+  inlineSubroutines,
+} from '../../src/render/pdf/subset.js';
 
 /** Reads back the charstrings `charstringFromPath` writes: numbers and rmoveto/rlineto/rrcurveto/endchar. */
 function decode(bytes: Uint8Array): {
@@ -104,5 +109,76 @@ describe('subroutine-free charstrings', () => {
     // A document laid out afterwards with the same font still maps each glyph back to its character.
     for (const ch of '值班记录')
       expect(font.glyphForCodePoint(ch.codePointAt(0) ?? 0).codePoints).toEqual([ch.codePointAt(0)]);
+  });
+});
+
+/** A bare CFF table in the smallest OpenType container fontkit opens (an 'OTTO' directory of one table). */
+function otfWithCff(cff: Uint8Array): Buffer {
+  const head = Buffer.alloc(12 + 16);
+  head.write('OTTO', 0, 'latin1');
+  head.writeUInt16BE(1, 4); // numTables
+  head.writeUInt16BE(16, 6); // searchRange
+  head.write('CFF ', 12, 'latin1');
+  head.writeUInt32BE(0, 16); // checksum (not checked)
+  head.writeUInt32BE(head.length, 20); // offset
+  head.writeUInt32BE(cff.length, 24); // length
+  return Buffer.concat([head, Buffer.from(cff)]);
+}
+
+/** An INDEX over byte strings laid out one after another in `bytes`. */
+function indexOf(parts: number[][]): {
+  entries: IndexEntries;
+  bytesOf: (e: { offset: number; length: number }) => Uint8Array;
+} {
+  const bytes = Uint8Array.from(parts.flat());
+  const entries: { offset: number; length: number }[] = [];
+  let at = 0;
+  for (const p of parts) {
+    entries.push({ offset: at, length: p.length });
+    at += p.length;
+  }
+  return { entries, bytesOf: (e) => bytes.subarray(e.offset, e.offset + e.length) };
+}
+
+describe('subroutines inlined into charstrings', () => {
+  it('give a subset that draws every sampled glyph exactly as the font does, read back by fontkit', () => {
+    const font = fontkit.create(readFileSync(fontPath('Regular'))) as Fontkit.Font;
+    const reference = fontkit.create(readFileSync(fontPath('Regular'))) as Fontkit.Font;
+    const subset = font.createSubset() as unknown as {
+      glyphs: number[];
+      includeGlyph(id: number): number;
+      encode(): Uint8Array;
+    };
+    expect(desubroutinize(subset, font)).toBe(true);
+    const gids = new Set<number>();
+    for (let g = 1; g < reference.numGlyphs; g += 53) gids.add(g);
+    for (const ch of '值班与交接班记录灭火器对讲机第页共（）：、。aWg0123456789') {
+      gids.add(reference.glyphForCodePoint(ch.codePointAt(0) ?? 0).id);
+    }
+    for (const g of gids) subset.includeGlyph(g);
+    const back = fontkit.create(otfWithCff(subset.encode())) as Fontkit.Font;
+    expect(subset.glyphs.length).toBeGreaterThan(600);
+    subset.glyphs.forEach((gid, i) => {
+      expect(back.getGlyph(i).path.toSVG(), `glyph ${gid}`).toBe(reference.getGlyph(gid).path.toSVG());
+    });
+  });
+
+  it('replace a call by the subroutine, with the bias, and count stems for hint masks', () => {
+    // local subroutine 0 (operand -107 with bias 107): 50 50 rmoveto return
+    const local = indexOf([[189, 189, 21, 11]]);
+    // width 100, two hstems, hintmask (one mask byte), callsubr 0, 10 0 rlineto, endchar
+    const cs = Uint8Array.from([239, 139, 149, 159, 169, 1, 19, 0xc0, 32, 10, 149, 139, 5, 14]);
+    const out = inlineSubroutines(cs, local.entries, [], local.bytesOf);
+    expect(out && [...out]).toEqual([239, 139, 149, 159, 169, 1, 19, 0xc0, 189, 189, 21, 149, 139, 5, 14]);
+  });
+
+  it('give up, for the outline to be used instead, on what they do not follow', () => {
+    const none = indexOf([]);
+    // 1 2 add (escape 12 10): arithmetic
+    expect(inlineSubroutines(Uint8Array.from([140, 141, 12, 10, 14]), null, [], none.bytesOf)).toBeNull();
+    // endchar with four operands composes an accented glyph (seac)
+    expect(inlineSubroutines(Uint8Array.from([139, 139, 139, 139, 14]), null, [], none.bytesOf)).toBeNull();
+    // a call to a subroutine that is not there
+    expect(inlineSubroutines(Uint8Array.from([139, 10, 14]), none.entries, [], none.bytesOf)).toBeNull();
   });
 });

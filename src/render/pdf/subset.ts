@@ -6,9 +6,11 @@ import type * as fontkit from 'fontkit';
  * fontkit's CFF subsetter keeps the font's subroutines: every glyph's charstring calls shared
  * subroutines, so it writes the full subroutine index of each font dictionary used (22 293 entries
  * for the ideographs) with only the used entries filled in. Encoding that index is most of the time
- * a Chinese PDF spends on its font. This subsetter writes each glyph as a plain Type 2 charstring
- * made from its outline (no subroutines, no hints — the PDF is printed, not rasterised at 9 px), so
- * there is nothing to index and the subset is smaller as well.
+ * a Chinese PDF spends on its font. This subsetter writes charstrings that need no subroutines, so
+ * there is nothing to index and the subset is smaller as well: each glyph's own charstring with every
+ * subroutine call replaced by the subroutine's bytes (`inlineSubroutines`; width and hints unchanged),
+ * or, for a charstring that uses something this does not follow, one written from the glyph's outline
+ * (`charstringFromPath`, without hints).
  *
  * It replaces two methods of a fontkit `CFFSubset` instance; the rest of fontkit's encoder (top
  * dictionary, FDSelect, charset, strings) is used as is.
@@ -27,6 +29,15 @@ interface CffInternals {
     }[];
   };
   fdForGlyph(gid: number): number | null;
+}
+
+interface CffTables {
+  readonly stream: { readonly buffer: Uint8Array };
+  readonly globalSubrIndex?: IndexEntries;
+  readonly topDict: {
+    readonly CharStrings: IndexEntries;
+    readonly FDArray?: readonly { readonly Private?: { readonly Subrs?: IndexEntries | null } | null }[];
+  };
 }
 
 interface CffSubset {
@@ -117,6 +128,129 @@ export function charstringFromPath(
   return Uint8Array.from(out);
 }
 
+/** Entries of a CFF INDEX as fontkit gives them: where each item's bytes are in the font. */
+export interface IndexEntries {
+  readonly length: number;
+  readonly [i: number]: { readonly offset: number; readonly length: number } | undefined;
+}
+
+/** The number Type 2 charstrings add to a subroutine operand, by the number of subroutines. */
+const subrBias = (count: number): number => (count < 1240 ? 107 : count < 33900 ? 1131 : 32768);
+
+/** Path-building operators that only consume the operands before them. */
+const PATH_OPERATORS = new Set([4, 5, 6, 7, 8, 21, 22, 24, 25, 26, 27, 30, 31]);
+/** The flex operators (escape 12, then 34–37). */
+const FLEX_OPERATORS = new Set([34, 35, 36, 37]);
+
+/**
+ * A Type 2 charstring with every subroutine call replaced by the subroutine's bytes, so that it needs
+ * no subroutines. Everything else (width, hints, hint masks, outline) is copied as it is. `bytesOf`
+ * gives an INDEX entry's bytes. Returns `null` for anything this does not follow — arithmetic or
+ * storage operators, a computed subroutine number, an `endchar` that composes an accented glyph —
+ * and the caller then writes the glyph from its outline instead.
+ */
+export function inlineSubroutines(
+  charstring: Uint8Array,
+  local: IndexEntries | null,
+  global: IndexEntries,
+  bytesOf: (entry: { readonly offset: number; readonly length: number }) => Uint8Array,
+): Uint8Array | null {
+  const out: number[] = [];
+  let operands = 0; // on the argument stack
+  let stems = 0; // declared so far: a hint mask has one bit per stem
+  let lastNumber = 0;
+  let lastStart = -1; // where the last operand starts in `out`, while it is the top of the stack
+  let ended = false;
+  const run = (bytes: Uint8Array, depth: number): boolean => {
+    if (depth > 10) return false; // Type 2 allows 10 nested calls
+    let i = 0;
+    while (i < bytes.length) {
+      const b = bytes[i] ?? 0;
+      if (b >= 32 || b === 28) {
+        const b1 = bytes[i + 1] ?? 0;
+        let size = 1;
+        if (b === 28) {
+          lastNumber = (((b1 << 8) | (bytes[i + 2] ?? 0)) << 16) >> 16;
+          size = 3;
+        } else if (b <= 246) {
+          lastNumber = b - 139;
+        } else if (b <= 250) {
+          lastNumber = (b - 247) * 256 + b1 + 108;
+          size = 2;
+        } else if (b <= 254) {
+          lastNumber = -(b - 251) * 256 - b1 - 108;
+          size = 2;
+        } else {
+          lastNumber = Number.NaN; // 16.16 fixed: never a subroutine number
+          size = 5;
+        }
+        if (i + size > bytes.length) return false;
+        lastStart = out.length;
+        for (let k = 0; k < size; k++) out.push(bytes[i + k] ?? 0);
+        operands++;
+        i += size;
+        continue;
+      }
+      if (b === 10 || b === 29) {
+        // callsubr / callgsubr: drop the subroutine number just written, copy the subroutine in its place.
+        const subrs = b === 10 ? local : global;
+        if (!subrs || lastStart < 0 || !Number.isInteger(lastNumber)) return false;
+        const entry = subrs[lastNumber + subrBias(subrs.length)];
+        if (!entry) return false;
+        out.length = lastStart;
+        operands--;
+        lastStart = -1;
+        if (!run(bytesOf(entry), depth + 1)) return false;
+        if (ended) return true;
+        i++;
+        continue;
+      }
+      lastStart = -1;
+      if (b === 11) return true; // return: the end of this subroutine
+      if (b === 14) {
+        if (operands >= 4) return false; // endchar with accent components (seac)
+        out.push(14);
+        ended = true;
+        return true;
+      }
+      if (b === 1 || b === 3 || b === 18 || b === 23) {
+        // hstem, vstem, hstemhm, vstemhm: operand pairs (an odd first operand is the width)
+        stems += operands >> 1;
+        out.push(b);
+        operands = 0;
+        i++;
+        continue;
+      }
+      if (b === 19 || b === 20) {
+        // hintmask, cntrmask: operands before it are vstems; then one bit per stem.
+        stems += operands >> 1;
+        const maskBytes = (stems + 7) >> 3;
+        if (i + 1 + maskBytes > bytes.length) return false;
+        for (let k = 0; k <= maskBytes; k++) out.push(bytes[i + k] ?? 0);
+        operands = 0;
+        i += 1 + maskBytes;
+        continue;
+      }
+      if (b === 12) {
+        const op = bytes[i + 1] ?? 0;
+        if (!FLEX_OPERATORS.has(op)) return false;
+        out.push(12, op);
+        operands = 0;
+        i += 2;
+        continue;
+      }
+      if (!PATH_OPERATORS.has(b)) return false;
+      out.push(b);
+      operands = 0;
+      i++;
+    }
+    return true;
+  };
+  if (!run(charstring, 0)) return null;
+  if (!ended) out.push(14);
+  return Uint8Array.from(out);
+}
+
 interface OutlineGlyph {
   readonly path: { readonly commands: readonly PathCommand[] };
   readonly advanceWidth: number;
@@ -148,7 +282,16 @@ export function desubroutinize(subset: unknown, font: fontkit.Font): boolean {
     return false;
   const target = s as CffSubset;
   target.subsetCharstrings = function (this: CffSubset): void {
+    const cff = this.cff as CffInternals & CffTables;
+    const bytes = cff.stream.buffer;
+    const bytesOf = (e: { readonly offset: number; readonly length: number }) =>
+      bytes.subarray(e.offset, e.offset + e.length);
     this.charstrings = this.glyphs.map((gid) => {
+      const fdIndex = cff.fdForGlyph(gid);
+      const local = fdIndex === null ? null : (cff.topDict.FDArray?.[fdIndex]?.Private?.Subrs ?? null);
+      const own = cff.topDict.CharStrings[gid];
+      const inlined = own ? inlineSubroutines(bytesOf(own), local, cff.globalSubrIndex ?? [], bytesOf) : null;
+      if (inlined) return inlined;
       const glyph = uncachedGlyph(font, gid);
       // Keep the font program's widths equal to the PDF's /W widths (preflight checks compare them).
       const fd = this.cff.fdForGlyph(gid);
