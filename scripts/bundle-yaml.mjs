@@ -1,11 +1,19 @@
 // Bundles the `yaml` package into one CommonJS file (dist/vendor/yaml.cjs) that src/deps/yaml.ts loads.
 // yaml's own build is some eighty files; Node loads them one by one (resolving, reading and compiling each)
 // about 13 ms slower than the same code in one file, at the start of every command. The bundle is
-// rebuilt with every build from the installed yaml, so it is always that version.
-import { readFileSync } from 'node:fs';
-import { build } from 'esbuild';
+// rebuilt with every build from the installed yaml, so it is always that version. The bundle only saves
+// time: if it cannot be made (esbuild has no binary for this platform, say), the build goes on without
+// it and sopforge loads the yaml package itself.
+import { readFileSync, rmSync } from 'node:fs';
 
 const root = new URL('..', import.meta.url);
+const outfile = new URL('dist/vendor/yaml.cjs', root).pathname;
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch (err) {
+  skip(err);
+}
 const { version, license } = JSON.parse(
   readFileSync(new URL('node_modules/yaml/package.json', root), 'utf8'),
 );
@@ -18,11 +26,19 @@ await build({
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  outfile: new URL('dist/vendor/yaml.cjs', root).pathname,
+  outfile,
   banner: {
     js: `/*! yaml ${version} (https://eemeli.org/yaml/), bundled into one file by sopforge's build. ${license}:\n\n${licenseText}\n*/`,
   },
   footer: { js: `module.exports.bundledVersion = ${JSON.stringify(version)};` },
   legalComments: 'inline',
-  logLevel: 'warning',
-});
+  logLevel: 'silent',
+}).catch(skip);
+
+function skip(err) {
+  rmSync(outfile, { force: true });
+  console.warn(
+    `bundle-yaml: yaml is not bundled (${String(err?.message ?? err).split('\n')[0]}); sopforge loads the yaml package instead`,
+  );
+  process.exit(0);
+}
