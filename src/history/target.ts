@@ -27,16 +27,8 @@ export function historyJson(sop: Sop): object {
         message: d.message.en,
       })),
     },
-    revisions: records.map((r, i) => ({
-      version: r.version,
-      date: r.date,
-      type: r.type,
-      by: [...r.by],
-      summary: r.summary,
-      changes: [...r.changes],
-      hash: r.hash,
-      expectedHash: expected[i] ?? null,
-    })),
+    // The record as it is (its source position left out), and the hash the chain expects there.
+    revisions: records.map(({ span: _span, ...r }, i) => ({ ...r, expectedHash: expected[i] ?? null })),
     policy: {
       annual: reviewInterval(sop, 'annual').text,
       semiannual: reviewInterval(sop, 'semiannual').text,
