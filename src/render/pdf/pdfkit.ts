@@ -27,7 +27,12 @@ export function deferredModules(): readonly string[] {
   return standIns;
 }
 
-function deferred(request: string, parentPackage: string): void {
+/**
+ * Puts `make(loadReal)` into the CommonJS module cache as the module `request`, as `parentPackage`
+ * resolves it, unless it is loaded already. `loadReal()` loads the real module the first time it is
+ * called; the stand-in stays in the cache for everyone who requires the module later.
+ */
+function standIn(request: string, parentPackage: string, make: (loadReal: () => unknown) => unknown): void {
   let path: string;
   try {
     path = createRequire(require.resolve(parentPackage)).resolve(request);
@@ -35,26 +40,39 @@ function deferred(request: string, parentPackage: string): void {
     return; // not installed where expected: the package then loads it (or fails) as usual
   }
   if (require.cache[path]) return;
-  let real: object | undefined;
-  const load = (): object => {
-    if (real === undefined) {
+  const mod = new Module(path);
+  let real: unknown;
+  let loaded = false;
+  const loadReal = (): unknown => {
+    if (!loaded) {
       delete require.cache[path];
-      real = require(path) as object;
+      try {
+        real = require(path);
+        loaded = true;
+      } finally {
+        require.cache[path] = mod;
+      }
     }
     return real;
   };
-  const standIn = new Proxy(function deferredModule() {}, {
-    apply: (_t, self, args) => Reflect.apply(load() as (...a: unknown[]) => unknown, self, args),
-    construct: (_t, args) => Reflect.construct(load() as new (...a: unknown[]) => object, args),
-    get: (_t, key) => Reflect.get(load(), key),
-    has: (_t, key) => Reflect.has(load(), key),
-  });
-  const mod = new Module(path);
   mod.filename = path;
   mod.loaded = true;
-  mod.exports = standIn;
+  mod.exports = make(loadReal);
   require.cache[path] = mod;
   standIns.push(request);
+}
+
+/** A module whose exports (a function, a class or an object) are loaded when first used. */
+function deferred(request: string, parentPackage: string): void {
+  standIn(request, parentPackage, (loadReal) => {
+    const load = () => loadReal() as object;
+    return new Proxy(function deferredModule() {}, {
+      apply: (_t, self, args) => Reflect.apply(load() as (...a: unknown[]) => unknown, self, args),
+      construct: (_t, args) => Reflect.construct(load() as new (...a: unknown[]) => object, args),
+      get: (_t, key) => Reflect.get(load(), key),
+      has: (_t, key) => Reflect.has(load(), key),
+    });
+  });
 }
 
 /**
@@ -64,58 +82,35 @@ function deferred(request: string, parentPackage: string): void {
  * linebreak call).
  */
 function lazyTries(parentPackage: string): void {
-  let path: string;
-  try {
-    path = createRequire(require.resolve(parentPackage)).resolve('unicode-trie');
-  } catch {
-    return;
-  }
-  if (require.cache[path]) return;
   type Trie = { get(codePoint: number): number; data: Uint32Array; highStart: number; errorValue: number };
-  let Real: (new (data: Uint8Array) => Trie) | undefined;
-  const mod = new Module(path);
-  const realTrie = (): (new (data: Uint8Array) => Trie) => {
-    if (!Real) {
-      // Load the real module beside the stand-in, which stays in the cache for later users.
-      delete require.cache[path];
-      try {
-        Real = require(path) as new (data: Uint8Array) => Trie;
-      } finally {
-        require.cache[path] = mod;
+  standIn('unicode-trie', parentPackage, (loadReal) => {
+    const Real = () => loadReal() as new (data: Uint8Array) => Trie;
+    return class LazyUnicodeTrie {
+      readonly #source: unknown;
+      #trie: Trie | undefined;
+      constructor(source: unknown) {
+        this.#source = source;
+        // Only the compressed form is worth deferring; pre-parsed data (unicode-trie's builder) is used as is.
+        if (!(source instanceof Uint8Array)) this.#real();
       }
-    }
-    return Real;
-  };
-  class LazyUnicodeTrie {
-    readonly #source: unknown;
-    #trie: Trie | undefined;
-    constructor(source: unknown) {
-      this.#source = source;
-      // Only the compressed form is worth deferring; pre-parsed data (unicode-trie's builder) is used as is.
-      if (!(source instanceof Uint8Array)) this.#real();
-    }
-    #real(): Trie {
-      this.#trie ??= new (realTrie())(this.#source as Uint8Array);
-      return this.#trie;
-    }
-    get(codePoint: number): number {
-      return this.#real().get(codePoint);
-    }
-    get data(): Uint32Array {
-      return this.#real().data;
-    }
-    get highStart(): number {
-      return this.#real().highStart;
-    }
-    get errorValue(): number {
-      return this.#real().errorValue;
-    }
-  }
-  mod.filename = path;
-  mod.loaded = true;
-  mod.exports = LazyUnicodeTrie;
-  require.cache[path] = mod;
-  standIns.push('unicode-trie');
+      #real(): Trie {
+        this.#trie ??= new (Real())(this.#source as Uint8Array);
+        return this.#trie;
+      }
+      get(codePoint: number): number {
+        return this.#real().get(codePoint);
+      }
+      get data(): Uint32Array {
+        return this.#real().data;
+      }
+      get highStart(): number {
+        return this.#real().highStart;
+      }
+      get errorValue(): number {
+        return this.#real().errorValue;
+      }
+    };
+  });
 }
 
 lazyTries('fontkit');
