@@ -5,6 +5,7 @@ import { historyTarget } from '../../src/history/target.js';
 import { loadSopTexts } from '../../src/load/index.js';
 import type { SopSet } from '../../src/model/types.js';
 import { documentTarget } from '../../src/render/doc/index.js';
+import { hostileSop } from '../hostile-sop.js';
 
 /** Texts that mean something in Markdown or HTML. Each must land as plain text. */
 const HOSTILE = [
@@ -20,90 +21,6 @@ const HOSTILE = [
 ];
 
 const q = (s: string) => JSON.stringify(s);
-
-function sopText(texts: readonly string[]): string {
-  const t = (i: number) => q(texts[i % texts.length] as string);
-  return `sopforge: 1
-kind: procedure
-id: hostile
-title: ${t(0)}
-number: ${t(1)}
-department: ${t(2)}
-version: "1.0"
-effective: 2026-01-01
-purpose: ${t(3)}
-scope: ${t(4)}
-roles:
-  clerk:
-    name: ${t(5)}
-    duties: [${t(6)}, ${t(7)}]
-  boss:
-    name: ${t(8)}
-principles: [${t(0)}, ${t(1)}]
-notes: [${t(2)}, ${t(3)}]
-schedule:
-  window: { start: "18:00", end: "22:00" }
-checklists:
-  kit:
-    title: ${t(4)}
-    items:
-      - { id: radio, name: ${t(5)} }
-    on-problem: ${t(6)}
-forms:
-  log:
-    title: ${t(7)}
-    kind: register
-    columns:
-      - { id: note, label: ${t(8)} }
-references:
-  other:
-    title: ${t(0)}
-    external: true
-    note: ${t(1)}
-workflow:
-  initial: start
-  context:
-    inventory: { checklist: kit }
-  steps:
-    start:
-      label: ${t(2)}
-      role: clerk
-      tasks: [${t(3)}]
-      on:
-        CHECK_ITEM:
-          label: ${t(4)}
-          payload:
-            - { id: item, label: ${t(5)}, required: true }
-            - { id: status, label: ${t(6)}, required: true }
-          effects:
-            - { check: inventory }
-        DONE: { to: done, label: ${t(6)}, when: [{ checklist-complete: inventory }], refusal: ${t(7)} }
-    boss-step:
-      label: ${t(8)}
-      role: boss
-      on:
-        DONE: { to: done, label: ${t(0)} }
-    done:
-      label: ${t(1)}
-      type: final
-escalations:
-  late:
-    label: ${t(2)}
-    starts: start
-    levels:
-      - { after: 2d, role: boss, step: boss-step }
-audits:
-  - { id: daily, role: boss, every: daily, form: log, covers: ${t(3)} }
-records:
-  - { form: log, retention: 3y, custodian: ${t(4)}, rules: [no-torn-pages] }
-review:
-  revisions:
-    - { version: "1.0", date: 2026-01-01, type: initial, by: [${t(5)}], summary: ${t(6)}, changes: [${t(7)}, ${t(8)}] }
-  feedback:
-    - { id: fb-1, date: 2026-02-01, by: ${t(0)}, text: ${t(1)} }
-`;
-}
-
 const BENIGN = HOSTILE.map((_, i) => `plain text ${i}`);
 
 function load(text: string): SopSet {
@@ -147,8 +64,8 @@ describe('untrusted text in the documents', () => {
   let hostile: Artifact[];
   let benign: Artifact[];
   beforeAll(async () => {
-    hostile = await outputs(load(sopText(HOSTILE)));
-    benign = await outputs(load(sopText(BENIGN)));
+    hostile = await outputs(load(hostileSop(HOSTILE)));
+    benign = await outputs(load(hostileSop(BENIGN)));
   });
   const twin = (a: Artifact) => benign.find((b) => b.path === a.path) as Artifact;
 
