@@ -101,16 +101,20 @@ describe('sopforge book', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('exits 1 naming the characters the font lacks, writing nothing', async () => {
+  it('exits 1 naming the characters the font lacks and where they are in the YAML, writing nothing', async () => {
     const sops = join(dir, 'glyph-sops');
     await mkdir(sops, { recursive: true });
     const yaml = await readFile(join(ROOT, 'sops', `${SOP}.yaml`), 'utf8');
     await writeFile(join(sops, `${SOP}.yaml`), yaml.replace('title: 值班记录\n', 'title: 值班记录𪚥\n'));
+    const line = yaml.slice(0, yaml.indexOf('title: 值班记录\n')).split('\n').length;
+    const column = yaml.split('\n')[line - 1]?.indexOf('值班记录') ?? -1;
     const out = join(dir, 'glyph.pdf');
     const r = await runCli(['book', SOP, '--form', 'duty-log', '--pages', '2', '--sops', sops, '--out', out]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('𪚥');
     expect(r.stderr).toContain('U+2A6A5');
+    expect(r.stderr).toContain(`${SOP}.yaml:${line}:${column + 1}`);
+    expect(r.stderr).toContain('GLYPH_MISSING');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     await expect(readFile(out)).rejects.toThrow();
   });

@@ -7,8 +7,10 @@ import type { ProcedureSop } from '../../model/types.js';
 import { renderBook } from '../../render/pdf/book.js';
 import { prefetchFont } from '../../render/pdf/font.js';
 import { MissingGlyphsError, RenderError } from '../../render/pdf/paint.js';
+import { printableTextRule } from '../../render/pdf/rule.js';
 import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
+import type { SopRule } from '../../validate/rules/sop-rules.js';
 import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
 import { printDiagnostics } from './validate.js';
 
@@ -26,8 +28,10 @@ export async function loadProcedure(
   dir: string,
   id: string,
   lang: Lang,
+  moreRules: readonly SopRule[] = [],
 ): Promise<ProcedureSop | null> {
-  const options = { cwd: io.cwd, ...extraRules(io.cwd) };
+  const rules = extraRules(io.cwd);
+  const options = { cwd: io.cwd, ...rules, sopRules: [...(rules.sopRules ?? []), ...moreRules] };
   let result: LoadResult | null = null;
   for (const ext of ['.yaml', '.yml']) {
     const file = join(dir, `${id}${ext}`);
@@ -65,8 +69,24 @@ export function writeAtomically(file: string, data: Uint8Array): void {
   }
 }
 
-/** Turns the renderer's user-facing failures into CLI errors (exit 1, no stack trace). */
-export function renderFailure(err: unknown): never {
+/**
+ * Turns the renderer's user-facing failures into CLI errors (exit 1, no stack trace). Characters the print
+ * font lacks are looked for in the SOP's YAML first: found there, they are reported at their
+ * file:line:column like any diagnostic (`GLYPH_MISSING`, as `build` does) and this resolves to `null`
+ * (exit 1); otherwise (a character from the form's own wording) the renderer's message is the error.
+ */
+export async function renderFailure(
+  err: unknown,
+  io: CliIo,
+  dir: string,
+  id: string,
+  lang: Lang,
+): Promise<null> {
+  if (
+    err instanceof MissingGlyphsError &&
+    (await loadProcedure(io, dir, id, lang, [printableTextRule])) === null
+  )
+    return null;
   if (err instanceof MissingGlyphsError || err instanceof RenderError)
     throw new UserError(`sopforge: ${err.message}`);
   throw err;
@@ -165,7 +185,11 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         cropMarks: opts.cropMarks === true,
         firstSerial,
         ...(year === undefined ? {} : { year }),
-      }).catch(renderFailure);
+      }).catch((err: unknown) => renderFailure(err, io, opts.sops, id, lang));
+      if (!bytes) {
+        setExit(1);
+        return;
+      }
       const out = resolve(io.cwd, opts.out ?? `${id}-${form.id}-book.pdf`);
       writeAtomically(out, bytes);
       const rel = relative(io.cwd, out);

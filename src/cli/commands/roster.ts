@@ -123,7 +123,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             : `sopforge: warning: everyone is on leave on ${plan.uncovered.join(', ')}; nobody is rostered\n`,
         );
       }
-      const bytes = await renderRoster(sop, form.id, plan).catch(renderFailure);
+      const bytes = await renderRoster(sop, form.id, plan).catch((err: unknown) =>
+        renderFailure(err, io, opts.sops, id, lang),
+      );
+      if (!bytes) {
+        setExit(1);
+        return;
+      }
       const out = resolve(io.cwd, opts.out ?? `${id}-${form.id}-${opts.month}.pdf`);
       writeAtomically(out, bytes);
       const rel = relative(io.cwd, out);
