@@ -1,5 +1,5 @@
 import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { makeDiagnostic } from '../diagnostics/report.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { SourceSpan } from '../model/types.js';
@@ -46,11 +46,13 @@ export async function findSopFiles(
       found.push({ abs, real: await realpath(abs), linked: false });
     }
   }
-  // One path per real file, its own name rather than a link's when both were found.
+  // One path per real file: its own rather than a link's, else a link of the same name (the loader
+  // checks that ids match file names).
+  const rank = (f: Found) => (!f.linked ? 0 : basename(f.abs) === basename(f.real) ? 1 : 2);
   const byReal = new Map<string, Found>();
   for (const f of found) {
     const kept = byReal.get(f.real);
-    if (!kept || (kept.linked && !f.linked)) byReal.set(f.real, f);
+    if (!kept || rank(f) < rank(kept)) byReal.set(f.real, f);
   }
   return { files: [...new Set([...byReal.values()].map((f) => f.abs))].sort(), diagnostics };
 }
