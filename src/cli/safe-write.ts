@@ -216,18 +216,24 @@ export function writeOutputFile(file: string, data: Uint8Array, cwd: string, lan
     renameSync(tmp, file);
   } catch (err) {
     if (created) rmSync(tmp, { force: true });
-    const code = (err as NodeJS.ErrnoException).code ?? '';
-    const reason = REASONS[code] ?? {
-      zh: `${code || '未知错误'}（${(err as Error).message}）`,
-      en: `${code || 'unknown error'} (${(err as Error).message})`,
-      hintZh: '检查路径和磁盘后重试。',
-      hintEn: 'Check the path and the disk, then try again.',
-    };
-    refuse('OUT_WRITE_FAILED', file, cwd, lang, {
-      reasonZh: reason.zh,
-      reason: reason.en,
-      hintZh: reason.hintZh,
-      hintEn: reason.hintEn,
-    });
+    throw writeError(err, file, cwd, lang);
   }
+}
+
+/** A failed write as the `UserError` the CLI prints: the reason in the user's words and what to do. */
+export function writeError(err: unknown, file: string, cwd: string, lang: Lang): UserError {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  const reason = REASONS[code] ?? {
+    zh: `${code || '未知错误'}（${(err as Error).message}）`,
+    en: `${code || 'unknown error'} (${(err as Error).message})`,
+    hintZh: '检查路径和磁盘后重试。',
+    hintEn: 'Check the path and the disk, then try again.',
+  };
+  const d = makeDiagnostic('OUT_WRITE_FAILED', fileStart(display(cwd, resolve(cwd, file))), [], {
+    reasonZh: reason.zh,
+    reason: reason.en,
+    hintZh: reason.hintZh,
+    hintEn: reason.hintEn,
+  });
+  return new UserError(formatDiagnostic(d, lang, null));
 }
