@@ -35,6 +35,128 @@ export const catalog = {
         'SOP files must end in .yaml or .yml.',
       ),
   },
+  // ── links in SOP folders, templates, staff lists ─────────────────────────
+  SOP_LINK_OUTSIDE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `符号链接指向项目之外（${p.target}），未读取`,
+        `The symbolic link leads outside the project (${p.target}); it was not read`,
+        '把规程文件复制到规程文件夹中，或让链接指向项目内的文件。',
+        'Copy the SOP into the SOP folder, or point the link at a file inside the project.',
+      ),
+  },
+  SOP_LINK_BROKEN: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `符号链接指向的文件不存在（${p.target}），未读取`,
+        `The symbolic link points at nothing (${p.target}); it was not read`,
+        '修正或删除这个链接。',
+        'Fix the link or delete it.',
+      ),
+  },
+  TEMPLATE_OUTSIDE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `模板是指向模板文件夹之外的符号链接（${p.target}），未读取`,
+        `The template is a symbolic link leading outside its template folder (${p.target}); it was not read`,
+        '模板须是模板文件夹中的普通文件；把文件复制进来，不要用链接。',
+        'A template must be a regular file inside its template folder; copy the file in instead of linking to it.',
+      ),
+  },
+  TEMPLATE_NOT_FILE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `模板不是普通文件（${p.whatZh}）`,
+        `The template is not a regular file (${p.what})`,
+        '模板须是模板文件夹中的普通 .hbs 文件；修正或删除它。',
+        'A template must be a regular .hbs file inside its template folder; fix or delete it.',
+      ),
+  },
+  STAFF_NOT_FILE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `值班人员名单不是普通文件（${p.whatZh}）`,
+        `The staff list is not a regular file (${p.what})`,
+        '--staff 须指向一个 YAML 文件（不超过 4 MiB）。',
+        '--staff must name a YAML file (at most 4 MiB).',
+      ),
+  },
+  // ── the one file roster and book write (--out) ───────────────────────────
+  OUT_IS_FOLDER: {
+    severity: 'error',
+    message: () =>
+      m(
+        '--out 指向的是文件夹，不是文件',
+        '--out names a folder, not a file',
+        '在文件夹后加上文件名，如 --out 打印/2026-12.pdf。',
+        'Add a file name after the folder, e.g. --out print/2026-12.pdf.',
+      ),
+  },
+  OUT_NOT_FILE: {
+    severity: 'error',
+    message: () =>
+      m(
+        '--out 指向的不是普通文件（设备、管道等），不会替换它（--force 也不行）',
+        '--out names something other than a regular file (a device, a pipe…); it is never replaced, not even with --force',
+        '给 PDF 另起一个文件名，如 --out 值班安排表-2026-12.pdf。',
+        'Give the PDF a file name of its own, e.g. --out roster-2026-12.pdf.',
+      ),
+  },
+  OUT_NO_FOLDER: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `--out 所在的文件夹 ${p.folder} 不存在`,
+        `The folder of --out, ${p.folder}, does not exist`,
+        '先创建这个文件夹，或检查路径是否写对。',
+        'Create the folder first, or check the path.',
+      ),
+  },
+  OUT_IS_INPUT: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `--out 指向本命令读取的${p.whatZh}，不会覆盖它（--force 也不行）`,
+        `--out names the ${p.what} this command reads; it is never overwritten, not even with --force`,
+        '给 PDF 另起一个文件名，如 --out 值班安排表-2026-12.pdf。',
+        'Give the PDF a name of its own, e.g. --out roster-2026-12.pdf.',
+      ),
+  },
+  OUT_IS_SOURCE: {
+    severity: 'error',
+    message: () =>
+      m(
+        '--out 是 YAML 或模板文件名（.yaml、.yml、.hbs），PDF 不会写成这样的文件（--force 也不行）',
+        '--out names a YAML or template file (.yaml, .yml, .hbs); a PDF is never written as one, not even with --force',
+        '给 PDF 另起一个以 .pdf 结尾的文件名。',
+        'Give the PDF a name of its own, ending in .pdf.',
+      ),
+  },
+  OUT_NOT_OURS: {
+    severity: 'error',
+    message: () =>
+      m(
+        '--out 指向的文件已存在，且不是 sopforge 生成的，未覆盖',
+        '--out names an existing file that sopforge did not write; it was left alone',
+        '换一个文件名；确认可以丢弃该文件时，加 --force 覆盖。',
+        'Choose another name; if the file may be discarded, add --force to overwrite it.',
+      ),
+  },
+  OUT_WRITE_FAILED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `无法写入文件：${p.reasonZh}`,
+        `Cannot write the file: ${p.reason}`,
+        `${p.hintZh}原有的文件（如有）保持不变。`,
+        `${p.hintEn} The previous file, if any, is unchanged.`,
+      ),
+  },
   FILE_EMPTY: {
     severity: 'error',
     message: () =>
@@ -603,3 +725,15 @@ export const catalog = {
 } satisfies Record<string, Entry>;
 
 export type Code = keyof typeof catalog;
+
+/**
+ * Codes about a file that was deliberately not read (a link leading elsewhere): printing a code frame
+ * would read it after all, so these are shown without one.
+ */
+export const NO_CODE_FRAME: ReadonlySet<string> = new Set<Code>([
+  'SOP_LINK_OUTSIDE',
+  'SOP_LINK_BROKEN',
+  'TEMPLATE_OUTSIDE',
+  'TEMPLATE_NOT_FILE',
+  'STAFF_NOT_FILE',
+]);

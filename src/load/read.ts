@@ -1,5 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { readdir, readFile, readlink, realpath, stat } from 'node:fs/promises';
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { makeDiagnostic } from '../diagnostics/report.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { SourceSpan } from '../model/types.js';
@@ -16,40 +16,97 @@ export interface SourceText {
 
 const isYaml = (name: string) => /\.ya?ml$/i.test(name);
 
-/** Expands files and folders into the sorted list of SOP files. Folders are searched recursively, skipping dot-folders. */
+/**
+ * Expands files and folders into the sorted list of SOP files. Folders are searched recursively, skipping
+ * dot-folders and `node_modules`. A symbolic link inside a folder is followed when its real path stays
+ * inside that folder or the working directory; one leading elsewhere (`SOP_LINK_OUTSIDE`) or to nothing
+ * (`SOP_LINK_BROKEN`) is reported at the link, never skipped silently. Each real folder is walked once,
+ * so a link cycle ends, and a file reached twice (through a link and directly) is read once.
+ */
 export async function findSopFiles(
   paths: readonly string[],
   cwd: string,
 ): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
-  const files = new Set<string>();
+  const found: Found[] = [];
   const diagnostics: Diagnostic[] = [];
+  const realCwd = await realpath(cwd).catch(() => resolve(cwd));
   for (const p of paths) {
     const abs = resolve(cwd, p);
     const info = await stat(abs).catch(() => null);
     if (!info) {
       diagnostics.push(makeDiagnostic('FILE_NOT_FOUND', fileStart(display(cwd, abs)), [], { path: p }));
     } else if (info.isDirectory()) {
-      const found = await walk(abs);
-      if (found.length === 0)
+      const reported = diagnostics.length;
+      const roots = [await realpath(abs), realCwd];
+      const inDir = await walk(abs, { roots, seen: new Set(), cwd, diagnostics }, false);
+      if (inDir.length === 0 && diagnostics.length === reported)
         diagnostics.push(makeDiagnostic('FILE_NO_SOPS', fileStart(display(cwd, abs)), [], { path: p }));
-      for (const f of found) files.add(f);
+      found.push(...inDir);
     } else {
-      files.add(abs);
+      found.push({ abs, real: await realpath(abs), linked: false });
     }
   }
-  return { files: [...files].sort(), diagnostics };
+  // One path per real file: its own rather than a link's, else a link of the same name (the loader
+  // checks that ids match file names).
+  const rank = (f: Found) => (!f.linked ? 0 : basename(f.abs) === basename(f.real) ? 1 : 2);
+  const byReal = new Map<string, Found>();
+  for (const f of found) {
+    const kept = byReal.get(f.real);
+    if (!kept || rank(f) < rank(kept)) byReal.set(f.real, f);
+  }
+  return { files: [...new Set([...byReal.values()].map((f) => f.abs))].sort(), diagnostics };
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
+interface Found {
+  readonly abs: string;
+  readonly real: string;
+  /** Reached through a symbolic link. */
+  readonly linked: boolean;
+}
+
+interface Walk {
+  /** Real paths a link may lead into: the folder given and the working directory. */
+  readonly roots: readonly string[];
+  /** Real folders already walked. */
+  readonly seen: Set<string>;
+  readonly cwd: string;
+  readonly diagnostics: Diagnostic[];
+}
+
+async function walk(dir: string, w: Walk, linked: boolean): Promise<Found[]> {
+  const realDir = await realpath(dir);
+  if (w.seen.has(realDir)) return [];
+  w.seen.add(realDir);
+  const out: Found[] = [];
   const entries = await readdir(dir, { withFileTypes: true });
   for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (e.name.startsWith('.') || e.name === 'node_modules') continue;
     const full = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full)));
-    else if (e.isFile() && isYaml(e.name)) out.push(full);
+    if (e.isDirectory()) out.push(...(await walk(full, w, linked)));
+    else if (e.isFile() && isYaml(e.name)) out.push({ abs: full, real: join(realDir, e.name), linked });
+    else if (e.isSymbolicLink()) out.push(...(await followLink(full, e.name, w)));
   }
   return out;
+}
+
+async function followLink(full: string, name: string, w: Walk): Promise<Found[]> {
+  const at = fileStart(display(w.cwd, full));
+  const real = await realpath(full).catch(() => null);
+  const info = real === null ? null : await stat(real).catch(() => null);
+  if (real === null || !info) {
+    // A dangling link to a folder cannot be told from one to a file: only a SOP's name is reported.
+    if (isYaml(name)) {
+      const target = await readlink(full).catch(() => '?');
+      w.diagnostics.push(makeDiagnostic('SOP_LINK_BROKEN', at, [], { target }));
+    }
+    return [];
+  }
+  if (!info.isDirectory() && !(info.isFile() && isYaml(name))) return [];
+  if (!w.roots.some((root) => real === root || real.startsWith(root + sep))) {
+    w.diagnostics.push(makeDiagnostic('SOP_LINK_OUTSIDE', at, [], { target: real }));
+    return [];
+  }
+  return info.isDirectory() ? walk(full, w, true) : [{ abs: full, real, linked: true }];
 }
 
 export function display(cwd: string, abs: string): string {

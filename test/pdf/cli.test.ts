@@ -16,6 +16,7 @@ afterAll(() => cleanup());
 describe('sopforge book', () => {
   it('writes the book to --out and nothing else', async () => {
     const out = join(dir, 'book', 'log.pdf');
+    await mkdir(join(dir, 'book'));
     const args = [
       'book',
       SOP,

@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hasErrors, type Lang } from '../../diagnostics/types.js';
 import { type LoadResult, loadSopSet } from '../../load/index.js';
@@ -12,6 +12,7 @@ import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js
 import { extraRules } from '../../validate/extra.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
 import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { checkOutputFile, INPUT, type OutputInput, writeOutputFile } from '../safe-write.js';
 import { printDiagnostics } from './validate.js';
 
 /**
@@ -22,6 +23,7 @@ import { printDiagnostics } from './validate.js';
  * loaded alone first: a book or roster needs only its own SOP. When that file does not exist or does
  * not validate alone (for instance a reference to another SOP of the folder), the whole folder is
  * loaded, so cross-references resolve and every diagnostic is reported as `validate` would.
+ * `files` are the SOP files that were read (absolute), so the command never writes over one of them.
  */
 export async function loadProcedure(
   io: CliIo,
@@ -29,7 +31,7 @@ export async function loadProcedure(
   id: string,
   lang: Lang,
   moreRules: readonly SopRule[] = [],
-): Promise<ProcedureSop | null> {
+): Promise<{ sop: ProcedureSop; files: readonly string[] } | null> {
   const rules = extraRules(io.cwd);
   const options = { cwd: io.cwd, ...rules, sopRules: [...(rules.sopRules ?? []), ...moreRules] };
   let result: LoadResult | null = null;
@@ -52,21 +54,25 @@ export async function loadProcedure(
     throw new UsageError(`no SOP "${id}" in ${dir} (known: ${ids || 'none'})`);
   }
   if (sop.kind !== 'procedure') throw new UsageError(`${id} is a manual; it has no forms`);
-  return sop;
+  return { sop, files: result.files.map((f) => resolve(io.cwd, f)) };
 }
 
-/** Writes `data` to `file` through a temporary file and a rename, so an interrupted run leaves no half file. */
-export function writeAtomically(file: string, data: Uint8Array): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    // Synchronous: one file at the end of a CLI run, where a round trip through the thread pool only adds latency.
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new UserError(`cannot write ${file}: ${(err as Error).message}`);
-  }
+/**
+ * The inputs a form command must never write over: the SOP files it read and the site calendars the
+ * loader read (`calendars/*.yaml` under the working directory), plus any the command adds.
+ */
+export function formInputs(
+  io: CliIo,
+  sopFiles: readonly string[],
+  more: readonly OutputInput[] = [],
+): OutputInput[] {
+  const calendars = join(io.cwd, 'calendars');
+  const names = existsSync(calendars) ? readdirSync(calendars).filter((n) => /\.ya?ml$/i.test(n)) : [];
+  return [
+    ...sopFiles.map((path) => ({ path, what: INPUT.sop })),
+    ...names.map((n) => ({ path: join(calendars, n), what: INPUT.calendar })),
+    ...more,
+  ];
 }
 
 /**
@@ -91,6 +97,10 @@ export async function renderFailure(
     throw new UserError(`sopforge: ${err.message}`);
   throw err;
 }
+
+/** `--force` of the commands that write one file. */
+export const FORCE_HELP =
+  'overwrite an existing file sopforge did not write (never a SOP, calendar, template or staff list)';
 
 function positiveInt(name: string, value: string, max = 1_000_000): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
@@ -119,6 +129,7 @@ interface BookCliOptions {
   firstSerial: string;
   year?: string;
   out?: string;
+  force?: boolean;
   sops: string;
   lang: string;
 }
@@ -143,6 +154,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       'year the book is used in, for "保存至" (default: year of the SOP effective date)',
     )
     .option('--out <file>', 'output file (default: <sop-id>-<form-id>-book.pdf)')
+    .option('--force', FORCE_HELP)
     .option('--sops <dir>', 'folder of SOP files', 'sops')
     .option('--lang <lang>', 'zh or en', 'zh')
     .action(async (id: string, opts: BookCliOptions) => {
@@ -160,11 +172,12 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (year !== undefined && year < 1900)
         throw new UsageError(`--year must be a year such as 2027, not "${opts.year}"`);
       const fontRead = prefetchFont('Regular');
-      const sop = await loadProcedure(io, opts.sops, id, lang);
-      if (!sop) {
+      const loaded = await loadProcedure(io, opts.sops, id, lang);
+      if (!loaded) {
         setExit(1);
         return;
       }
+      const { sop } = loaded;
       await fontRead;
       const form = sop.forms.find((f) => f.id === opts.form);
       if (!form)
@@ -175,6 +188,12 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         throw new UsageError(
           `${form.id} is a roster; print it with \`sopforge roster ${id} --month YYYY-MM\``,
         );
+      const out = checkOutputFile(opts.out ?? `${id}-${form.id}-book.pdf`, {
+        inputs: formInputs(io, loaded.files),
+        force: opts.force === true,
+        cwd: io.cwd,
+        lang,
+      });
       const bytes = await renderBook(sop, {
         form: form.id,
         pages,
@@ -190,8 +209,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         setExit(1);
         return;
       }
-      const out = resolve(io.cwd, opts.out ?? `${id}-${form.id}-book.pdf`);
-      writeAtomically(out, bytes);
+      writeOutputFile(out, bytes, io.cwd, lang);
       const rel = relative(io.cwd, out);
       const shown = rel === '' || rel.startsWith('..') ? out : rel;
       io.stdout(

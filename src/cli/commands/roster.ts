@@ -1,9 +1,12 @@
+import { statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { type CalendarData, createCalendar } from '../../calendar/index.js';
 import { loadCalendars } from '../../calendar/load.js';
+import { makeDiagnostic } from '../../diagnostics/report.js';
 import { hasErrors } from '../../diagnostics/types.js';
+import { display, fileStart, MAX_FILE_BYTES } from '../../load/read.js';
 import {
   parseMonth,
   parseStaff,
@@ -13,7 +16,8 @@ import {
   rosterNotes,
 } from '../../render/pdf/index.js';
 import { type CliIo, parseLang, UsageError } from '../io.js';
-import { loadProcedure, renderFailure, writeAtomically } from './book.js';
+import { checkOutputFile, INPUT, writeOutputFile } from '../safe-write.js';
+import { FORCE_HELP, formInputs, loadProcedure, renderFailure } from './book.js';
 import { printDiagnostics } from './validate.js';
 
 interface RosterCliOptions {
@@ -21,6 +25,7 @@ interface RosterCliOptions {
   staff?: string;
   form?: string;
   out?: string;
+  force?: boolean;
   sops: string;
   calendars: string;
   lang: string;
@@ -50,6 +55,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     )
     .option('--form <form-id>', 'roster form (default: the one the SOP schedule names)')
     .option('--out <file>', 'output file (default: <sop-id>-<form-id>-<yyyy-mm>.pdf)')
+    .option('--force', FORCE_HELP)
     .option('--sops <dir>', 'folder of SOP files', 'sops')
     .option('--calendars <dir>', 'folder of official holiday arrangements (calendars/*.yaml)', 'calendars')
     .option('--lang <lang>', 'zh or en', 'zh')
@@ -62,16 +68,31 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         throw new UsageError(`--month must be a month written YYYY-MM, e.g. 2026-12, not "${opts.month}"`);
 
       let staffText: string | null = null;
-      if (opts.staff !== undefined) {
-        staffText = await readFile(resolve(io.cwd, opts.staff), 'utf8').catch(() => null);
+      const staffFile = opts.staff === undefined ? null : resolve(io.cwd, opts.staff);
+      if (staffFile !== null) {
+        // The user names this file: a symbolic link is followed, but it must lead to a regular file.
+        const info = statSync(staffFile, { throwIfNoEntry: false });
+        if (info && (!info.isFile() || info.size > MAX_FILE_BYTES)) {
+          const what = info.isDirectory()
+            ? { whatZh: '是文件夹', what: 'a folder' }
+            : info.isFile()
+              ? { whatZh: `${info.size} 字节，过大`, what: `${info.size} bytes, too large` }
+              : { whatZh: '是设备或管道', what: 'a device or a pipe' };
+          const d = makeDiagnostic('STAFF_NOT_FILE', fileStart(display(io.cwd, staffFile)), [], what);
+          await printDiagnostics(io, [d], 1, lang);
+          setExit(1);
+          return;
+        }
+        staffText = info ? await readFile(staffFile, 'utf8').catch(() => null) : null;
         if (staffText === null) throw new UsageError(`cannot read the staff list ${opts.staff}`);
       }
       const fontRead = prefetchFont('Regular');
-      const sop = await loadProcedure(io, opts.sops, id, lang);
-      if (!sop) {
+      const loaded = await loadProcedure(io, opts.sops, id, lang);
+      if (!loaded) {
         setExit(1);
         return;
       }
+      const { sop } = loaded;
       await fontRead;
       if (!sop.schedule) throw new UsageError(`${id} has no duty schedule, so it has no roster`);
       const rosters = sop.forms.filter((f) => f.kind === 'roster');
@@ -98,15 +119,24 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
 
       const calDir = resolve(io.cwd, opts.calendars);
       const { files } = await readCalendars(calDir);
-      const loaded = loadCalendars(
+      const cals = loadCalendars(
         files.map((f) => ({ file: relative(io.cwd, f.file) || f.file, text: f.text })),
       );
-      if (hasErrors(loaded.diagnostics)) {
-        await printDiagnostics(io, loaded.diagnostics, files.length, lang);
+      if (hasErrors(cals.diagnostics)) {
+        await printDiagnostics(io, cals.diagnostics, files.length, lang);
         setExit(1);
         return;
       }
-      const calendars: readonly CalendarData[] = loaded.calendars;
+      const out = checkOutputFile(opts.out ?? `${id}-${form.id}-${opts.month}.pdf`, {
+        inputs: formInputs(io, loaded.files, [
+          ...files.map((f) => ({ path: f.file, what: INPUT.calendar })),
+          ...(staffFile === null ? [] : [{ path: staffFile, what: INPUT.staff }]),
+        ]),
+        force: opts.force === true,
+        cwd: io.cwd,
+        lang,
+      });
+      const calendars: readonly CalendarData[] = cals.calendars;
       const plan = planRoster(sop, opts.month, createCalendar(sop.site, calendars), staff);
       const notes = rosterNotes(sop, plan, form.id);
       if (notes.warning) {
@@ -130,8 +160,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         setExit(1);
         return;
       }
-      const out = resolve(io.cwd, opts.out ?? `${id}-${form.id}-${opts.month}.pdf`);
-      writeAtomically(out, bytes);
+      writeOutputFile(out, bytes, io.cwd, lang);
       const rel = relative(io.cwd, out);
       const shown = rel === '' || rel.startsWith('..') ? out : rel;
       const who = staff

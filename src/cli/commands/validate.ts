@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { NO_CODE_FRAME } from '../../diagnostics/catalog.js';
 import { formatDiagnostic, summary } from '../../diagnostics/format.js';
 import type { Diagnostic, Lang } from '../../diagnostics/types.js';
 import { hasErrors, toJson } from '../../diagnostics/types.js';
@@ -40,6 +41,10 @@ export async function printDiagnostics(
 ): Promise<void> {
   const sources = new Map<string, string | null>();
   for (const d of diagnostics) {
+    if (NO_CODE_FRAME.has(d.code)) {
+      io.stderr(`${formatDiagnostic(d, lang, null)}\n\n`);
+      continue;
+    }
     if (!sources.has(d.file))
       sources.set(d.file, await readFile(resolve(io.cwd, d.file), 'utf8').catch(() => null));
     io.stderr(`${formatDiagnostic(d, lang, sources.get(d.file) ?? null)}\n\n`);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, sep } from 'node:path';
 import type { Artifact, Target } from '../../build/artifact.js';
+import { makeDiagnostic } from '../../diagnostics/report.js';
 import type { Diagnostic } from '../../diagnostics/types.js';
+import { fileStart } from '../../load/read.js';
 import type { Sop, SopSet } from '../../model/types.js';
 import { renderManualPdf, renderSopPdf } from './pdf.js';
 import { DocTemplates, TemplateError } from './templates.js';
@@ -61,6 +63,7 @@ export const documentTarget: Target = createDocumentTarget();
 
 /** A template error as a diagnostic, positioned in the template file. */
 export function templateDiagnostic(err: TemplateError): Diagnostic {
+  if (err.refusal) return makeDiagnostic(err.refusal.code, fileStart(err.file), [], err.refusal.params);
   return {
     code: 'TEMPLATE_ERROR',
     severity: 'error',
@@ -98,22 +101,31 @@ export function checkTemplates(set: SopSet, templatesDir?: string): Diagnostic[]
   }
 }
 
-/** sha256 over the relative paths and contents of every file below `dir` (empty folder: hash of nothing). */
+/**
+ * sha256 over the relative paths and contents of every file below `dir` (empty folder: hash of nothing).
+ * Links are followed as the template loader follows them, within the folder and each real folder once, so
+ * editing the file a template links to rebuilds; a link leading outside is left to the loader to refuse.
+ */
 function folderHash(dir: string): string {
   const h = createHash('sha256');
+  if (!existsSync(dir)) return h.digest('hex').slice(0, 16);
+  const root = realpathSync(dir);
+  const within = (real: string) => real === root || real.startsWith(root + sep);
+  const seen = new Set<string>();
   const walk = (sub: string): void => {
-    const entries = readdirSync(join(dir, sub), { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    );
-    for (const e of entries) {
-      const rel = sub ? `${sub}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(rel);
-      else if (e.isFile())
+    const real = realpathSync(join(dir, sub));
+    if (!within(real) || seen.has(real)) return;
+    seen.add(real);
+    for (const name of readdirSync(join(dir, sub)).sort()) {
+      const rel = sub ? `${sub}/${name}` : name;
+      const info = statSync(join(dir, rel), { throwIfNoEntry: false });
+      if (info?.isDirectory()) walk(rel);
+      else if (info?.isFile() && within(realpathSync(join(dir, rel))))
         h.update(`${rel}\0`)
           .update(readFileSync(join(dir, rel)))
           .update('\0');
     }
   };
-  if (existsSync(dir)) walk('');
+  walk('');
   return h.digest('hex').slice(0, 16);
 }

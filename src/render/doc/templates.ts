@@ -1,12 +1,12 @@
 /**
  * The Handlebars templates of the SOP document and the manual: `templates/<format>/{sop,manual}.hbs` and
  * their partials in `templates/<format>/partials/*.hbs`. A site can override any of these files with a
- * folder of the same layout (`--templates DIR`). Each format gets its own isolated Handlebars instance:
+ * folder of the same layout (`--templates DIR`); every file read stays inside its folder (`templateFiles`). Each format gets its own isolated Handlebars instance:
  * Markdown without escaping, HTML with escaping; both strict (a missing field is an error) and limited to
  * known helpers. Errors name the template file and line.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { mdView } from './markdown.js';
@@ -17,6 +17,15 @@ export type DocTemplate = 'sop' | 'manual';
 /** The built-in templates folder (`templates/` at the package root, beside `src/` and `dist/`). */
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
+/**
+ * Why a template file was not read: a link leading out of its folder (`TEMPLATE_OUTSIDE`, with the place
+ * it leads to), or not a regular file (`TEMPLATE_NOT_FILE`: a dangling link, a pipe).
+ */
+export interface TemplateRefusal {
+  readonly code: 'TEMPLATE_OUTSIDE' | 'TEMPLATE_NOT_FILE';
+  readonly params: Readonly<Record<string, string>>;
+}
+
 /** A template that failed to parse or to render, with the file and the 1-based line and column. */
 export class TemplateError extends Error {
   override readonly name = 'TemplateError';
@@ -25,6 +34,8 @@ export class TemplateError extends Error {
     readonly line: number,
     readonly column: number,
     readonly reason: string,
+    /** Set when the file was refused before it was read. */
+    readonly refusal?: TemplateRefusal,
   ) {
     super(`${file}:${line}:${column}: ${reason}`);
   }
@@ -59,17 +70,56 @@ function toTemplateError(err: unknown, file: string): TemplateError {
   return new TemplateError(file, 1, 1, message);
 }
 
-/** Files of one format, built-in first, then the site's overrides replacing them by relative path. */
-function templateFiles(format: DocFormat, overrideDir: string | undefined): Map<string, string> {
-  const files = new Map<string, string>();
+const inside = (root: string, real: string) => real === root || real.startsWith(root + sep);
+
+function refused(full: string, code: TemplateRefusal['code'], params: Record<string, string>): TemplateError {
+  const reason =
+    code === 'TEMPLATE_OUTSIDE'
+      ? `a symbolic link leading outside the template folder (${params.target}); not read`
+      : `not a regular file (${params.what}); not read`;
+  return new TemplateError(displayPath(full), 1, 1, reason, { code, params });
+}
+
+/**
+ * Files of one format, built-in first, then the site's overrides replacing them by relative path; each
+ * maps to the real path to read. Every file and folder must stay inside its template folder once links are
+ * followed: a link to another file of the folder is fine, a link leading out of it (to `/etc/passwd`, to
+ * another project) is refused with a `TemplateError`, as is a `.hbs` that is not a regular file. Each real
+ * folder is walked once, so a link cycle ends.
+ */
+function templateFiles(
+  format: DocFormat,
+  overrideDir: string | undefined,
+): Map<string, { readonly full: string; readonly real: string }> {
+  const files = new Map<string, { readonly full: string; readonly real: string }>();
   const collect = (root: string) => {
     const base = join(root, format);
     if (!existsSync(base)) return;
+    const realRoot = realpathSync(root);
+    const seen = new Set<string>();
     const walk = (dir: string) => {
+      const realDir = realpathSync(dir);
+      if (!inside(realRoot, realDir)) throw refused(dir, 'TEMPLATE_OUTSIDE', { target: realDir });
+      if (seen.has(realDir)) return;
+      seen.add(realDir);
       for (const name of readdirSync(dir).sort()) {
         const full = join(dir, name);
-        if (statSync(full).isDirectory()) walk(full);
-        else if (name.endsWith('.hbs')) files.set(relative(base, full).split('\\').join('/'), full);
+        const info = statSync(full, { throwIfNoEntry: false });
+        if (info?.isDirectory()) walk(full);
+        else if (!name.endsWith('.hbs')) continue;
+        else if (!info) {
+          const target = readlinkSync(full);
+          throw refused(full, 'TEMPLATE_NOT_FILE', {
+            whatZh: `链接指向的 ${target} 不存在`,
+            what: `a link to ${target}, which does not exist`,
+          });
+        } else if (!info.isFile())
+          throw refused(full, 'TEMPLATE_NOT_FILE', { whatZh: '设备或管道', what: 'a device or a pipe' });
+        else {
+          const real = realpathSync(full);
+          if (!inside(realRoot, real)) throw refused(full, 'TEMPLATE_OUTSIDE', { target: real });
+          files.set(relative(base, full).split('\\').join('/'), { full, real });
+        }
       }
     };
     walk(base);
@@ -103,9 +153,9 @@ export class DocTemplates {
       knownHelpers: { cell: true, join: true },
       noEscape: format === 'md',
     };
-    for (const [rel, full] of templateFiles(format, overrideDir)) {
+    for (const [rel, { full, real }] of templateFiles(format, overrideDir)) {
       const shown = displayPath(full);
-      const source = readFileSync(full, 'utf8');
+      const source = readFileSync(real, 'utf8');
       rejectUnescaped(source, shown);
       let fn: Compiled;
       try {
