@@ -2,6 +2,7 @@ import Module, { createRequire } from 'node:module';
 import type * as Fontkit from 'fontkit';
 import type PDFKitDocument from 'pdfkit';
 import { readCffIndexesOnDemand } from './cff-index.js';
+import { adoptEmbeddedFont } from './embed.js';
 
 /**
  * pdfkit and fontkit, loaded for a run that writes PDFs.
@@ -123,3 +124,18 @@ deferred('png-js', 'pdfkit');
 export const PDFDocument = require('pdfkit') as typeof PDFKitDocument;
 export const fontkit = require('fontkit') as typeof Fontkit;
 readCffIndexesOnDemand(require.resolve('fontkit'));
+namedByContent(PDFDocument);
+
+/**
+ * Every font a document opens passes through `font()`; the first embedded one gets its class the
+ * subset names and ToUnicode maps of `embed.ts`, for every document of the process.
+ */
+function namedByContent(Doc: typeof PDFKitDocument): void {
+  const proto = Doc.prototype as unknown as { font(...args: unknown[]): unknown; _font?: unknown };
+  const font = proto.font;
+  proto.font = function (this: typeof proto, ...args: unknown[]): unknown {
+    const result = font.apply(this, args);
+    adoptEmbeddedFont(this._font);
+    return result;
+  };
+}
