@@ -610,6 +610,16 @@ export const catalog = {
         `The file may have been put back from an older copy. If ${p.stored} was approved, restore this file from ${p.snapshot}; if not, delete ${p.snapshot}.`,
       ),
   },
+  REVISION_INTERRUPTED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `修订 ${p.version} 的记录被中断，尚未完成：${p.detailZh}`,
+        `Recording revision ${p.version} was interrupted and is not complete: ${p.detail}`,
+        `下一次 sopforge validate、build、revise、diff 或 review 会补完它；若 ${p.file} 在中断后被改动过，先把它恢复，或删除 ${p.journal} 放弃这次修订后重新运行 sopforge revise。`,
+        `The next sopforge validate, build, revise, diff or review completes it; if ${p.file} was edited after the interruption, put it back, or delete ${p.journal} to give up this revision and run sopforge revise again.`,
+      ),
+  },
   ID_FILE_MISMATCH: {
     severity: 'warning',
     message: (p) =>
