@@ -193,7 +193,9 @@ describe('revise is one atomic step', () => {
   it('leaves the original or the complete revision when killed at random moments', async () => {
     const next = random(20);
     const outcomes: string[] = [];
-    for (let trial = 0; trial < 20; trial++) {
+    // 20 runs, fewer on a machine so loaded that they would take more than 90 s.
+    const started = performance.now();
+    for (let trial = 0; trial < 20 && (trial < 5 || performance.now() - started < 90_000); trial++) {
       await restore(dir, initial);
       // Around the end of the run, where it writes; the estimate follows the machine's load.
       const at = Math.round(duration * (0.4 + 0.7 * next()));
@@ -203,7 +205,7 @@ describe('revise is one atomic step', () => {
     }
     console.info(`revise ${Math.round(duration)} ms; ${outcomes.join(', ')}`);
     expect(outcomes.some((o) => o.startsWith('killed'))).toBe(true);
-  }, 120_000);
+  }, 240_000);
 
   it('reports a revision without its stored text, and a stored text newer than the file', async () => {
     await restore(dir, complete);
