@@ -712,6 +712,36 @@ export const catalog = {
         'The revision was changed after it was recorded. Restore it, or record a new revision with sopforge revise.',
       ),
   },
+  REVISION_SNAPSHOT_MISSING: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `修订 ${p.version} 已记录，但没有保存它的批准文本 ${p.snapshot}`,
+        `Revision ${p.version} is recorded, but its approved text ${p.snapshot} is not stored`,
+        `多半是旧版 sopforge 的 revise 在两次写入之间被中断。确认本文件就是 ${p.version} 的批准文本后，把它复制为 ${p.snapshot}；否则从备份恢复该文件。`,
+        `Most likely an older sopforge's revise was interrupted between its two writes. If this file is the approved text of ${p.version}, copy it to ${p.snapshot}; otherwise restore the file from a backup.`,
+      ),
+  },
+  REVISION_SNAPSHOT_AHEAD: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `版本 ${p.version} 早于已保存的批准文本 ${p.stored}（${p.snapshot}）`,
+        `The version ${p.version} is older than the stored approved text of ${p.stored} (${p.snapshot})`,
+        `文件可能是从旧副本恢复的。若 ${p.stored} 已批准，用 ${p.snapshot} 恢复本文件；若没有批准，删除 ${p.snapshot}。`,
+        `The file may have been put back from an older copy. If ${p.stored} was approved, restore this file from ${p.snapshot}; if not, delete ${p.snapshot}.`,
+      ),
+  },
+  REVISION_INTERRUPTED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `修订 ${p.version} 的记录被中断，尚未完成：${p.detailZh}`,
+        `Recording revision ${p.version} was interrupted and is not complete: ${p.detail}`,
+        `下一次 sopforge validate、build、revise、diff 或 review 会补完它；若 ${p.file} 在中断后被改动过，先把它恢复，或删除 ${p.journal} 放弃这次修订后重新运行 sopforge revise。`,
+        `The next sopforge validate, build, revise, diff or review completes it; if ${p.file} was edited after the interruption, put it back, or delete ${p.journal} to give up this revision and run sopforge revise again.`,
+      ),
+  },
   ID_FILE_MISMATCH: {
     severity: 'warning',
     message: (p) =>

@@ -7,7 +7,7 @@
  * Editing any of these, or removing or reordering a revision, breaks the chain at that revision.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument } from '../deps/yaml.js';
 import { makeDiagnostic } from '../diagnostics/report.js';
@@ -183,7 +183,69 @@ export function checkRevisionChain(sop: Sop, snapshotsDir?: string): Diagnostic[
       sealedBefore = r.version;
     }
   });
-  if (snapshotsDir !== undefined) out.push(...checkSnapshots(sop, records, snapshotsDir));
+  if (snapshotsDir !== undefined)
+    out.push(
+      ...checkStoredVersions(sop, records, snapshotsDir),
+      ...checkSnapshots(sop, records, snapshotsDir),
+    );
+  return out;
+}
+
+/** Where `version:` is written in the SOP's source (the model keeps no span for it). */
+function versionSpan(sop: Sop): SourceSpan {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(sop.source, { lineCounter, prettyErrors: false });
+  const node = doc.get('version', true) as { range?: [number, number, number] } | undefined;
+  if (!node?.range) return sop.span;
+  const s = lineCounter.linePos(node.range[0]);
+  const e = lineCounter.linePos(node.range[1]);
+  return { file: sop.file, line: s.line, column: s.col, endLine: e.line, endColumn: e.col };
+}
+
+/**
+ * The stored approved texts must match the file's version: a revision sealed by `sopforge revise` always
+ * has its text stored, and no stored text may be newer than the file. Either mismatch is what a `revise`
+ * of an older sopforge left when killed between its writes, or a file put back from an older copy; the
+ * comparison of rules against it (`diff --rev`, the next `revise`) would otherwise silently go wrong.
+ */
+function checkStoredVersions(
+  sop: Sop,
+  records: readonly RevisionRecord[],
+  snapshotsDir: string,
+): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const last = records.length - 1;
+  const record = records[last];
+  const shown = (v: string) => `.history/${sop.id}/${v}.yaml`;
+  if (
+    record &&
+    record.hash !== null &&
+    record.version === sop.version &&
+    !existsSync(snapshotPath(snapshotsDir, sop.id, sop.version))
+  ) {
+    out.push(
+      makeDiagnostic('REVISION_SNAPSHOT_MISSING', spanOf(sop, last, record), ['review', 'revisions', last], {
+        version: sop.version,
+        snapshot: shown(sop.version),
+      }),
+    );
+  }
+  const dir = join(snapshotsDir, sop.id);
+  const stored = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((n) => !n.startsWith('.') && n.endsWith('.yaml'))
+        .map((n) => n.slice(0, -'.yaml'.length))
+    : [];
+  const ahead = stored.filter((v) => compareVersions(v, sop.version) > 0).sort(compareVersions);
+  const newest = ahead[ahead.length - 1];
+  if (newest !== undefined)
+    out.push(
+      makeDiagnostic('REVISION_SNAPSHOT_AHEAD', versionSpan(sop), ['version'], {
+        version: sop.version,
+        stored: newest,
+        snapshot: shown(newest),
+      }),
+    );
   return out;
 }
 

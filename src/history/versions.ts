@@ -4,12 +4,13 @@
  * text committed in git.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parse } from '../deps/yaml.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import { loadSopTexts } from '../load/index.js';
 import type { Sop } from '../model/types.js';
+import { writeFileDurable } from './durable.js';
 import { snapshotPath } from './revisions.js';
 
 /** The folder of snapshots beside a SOP folder. */
@@ -61,12 +62,9 @@ export function gitHeadText(absFile: string, version: string): string | null {
   return peekIdentity(r.stdout).version === version ? r.stdout : null;
 }
 
-/** Writes a file atomically: a temporary file beside it, then a rename. */
+/** Writes a file atomically and durably: a temporary file beside it, fsync, rename, fsync of the folder. */
 export function writeFileAtomic(file: string, text: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
-  writeFileSync(tmp, text, 'utf8');
-  renameSync(tmp, file);
+  writeFileDurable(file, text);
 }
 
 export function writeSnapshot(snapshotsDir: string, id: string, version: string, text: string): string {

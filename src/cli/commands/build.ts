@@ -11,6 +11,7 @@ import { checkTemplates, TemplateError, templateDiagnostic } from '../../render/
 import { printableTextRule } from '../../render/pdf/rule.js';
 import { extraRules } from '../../validate/extra.js';
 import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { recoverRevisions } from '../recover.js';
 import { printDiagnostics } from './validate.js';
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -38,6 +39,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         const out = resolve(io.cwd, opts.out);
         const templatesDir = opts.templates === undefined ? undefined : resolve(io.cwd, opts.templates);
         await recoverOutput(out);
+        recoverRevisions(io, lang, paths);
         const rules = extraRules(io.cwd);
         const loaded = await loadSopSet(paths, {
           cwd: io.cwd,

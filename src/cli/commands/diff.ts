@@ -8,6 +8,7 @@ import { snapshotPath } from '../../history/revisions.js';
 import { loadVersion, peekIdentity, snapshotsDirFor } from '../../history/versions.js';
 import type { Sop } from '../../model/types.js';
 import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { recoverRevisions } from '../recover.js';
 
 interface Options {
   rev?: string[];
@@ -83,6 +84,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (revs.length > 0 && newPath !== undefined)
         throw new UsageError('with --rev, give only the SOP file');
 
+      recoverRevisions(io, lang, newPath === undefined ? [oldPath] : [oldPath, newPath]);
       let before: { file: string; text: string; abs: string };
       let after: { file: string; text: string; abs: string };
       if (revs.length === 0) {

@@ -15,6 +15,7 @@ import { loadVersion, readSnapshot, snapshotsDirFor } from '../../history/versio
 import { loadSopSet } from '../../load/index.js';
 import type { Sop, SopSet } from '../../model/types.js';
 import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { recoverRevisions } from '../recover.js';
 
 interface Options {
   today?: string;
@@ -113,6 +114,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         throw new UsageError(`--format must be text or json, not "${opts.format}"`);
       if (opts.today !== undefined && !parseIsoDate(opts.today))
         throw new UsageError(`--today must be a date written YYYY-MM-DD, not "${opts.today}"`);
+      recoverRevisions(io, lang, [opts.sops]);
       const loaded = await loadSopSet([opts.sops], { cwd: io.cwd });
       if (!loaded.set) {
         for (const d of loaded.diagnostics.filter((x) => x.severity === 'error')) {

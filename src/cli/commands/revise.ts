@@ -6,18 +6,13 @@ import { hasErrors, type Lang } from '../../diagnostics/types.js';
 import { parseIsoDate, todayIso } from '../../history/dates.js';
 import { diffSops, formatChanges, type RuleChange } from '../../history/diff.js';
 import { appendRevision, decideFeedback, type FeedbackDecision } from '../../history/edit.js';
-import { bumpVersion, checkRevisionChain, compareVersions } from '../../history/revisions.js';
-import {
-  gitHeadText,
-  loadVersion,
-  readSnapshot,
-  snapshotsDirFor,
-  writeFileAtomic,
-  writeSnapshot,
-} from '../../history/versions.js';
+import { commitRevision } from '../../history/journal.js';
+import { bumpVersion, checkRevisionChain, compareVersions, snapshotPath } from '../../history/revisions.js';
+import { gitHeadText, loadVersion, readSnapshot, snapshotsDirFor } from '../../history/versions.js';
 import { loadSopSet } from '../../load/index.js';
 import { reviewTypeText } from '../../render/doc/words.js';
 import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { recoverRevisions } from '../recover.js';
 
 const TYPES = ['annual', 'semiannual', 'feedback', 'expert'] as const;
 type ReviseType = (typeof TYPES)[number];
@@ -85,6 +80,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         throw new UsageError(`--date must be a date written YYYY-MM-DD, not "${opts.date}"`);
 
       const sopsDir = resolve(io.cwd, opts.sops);
+      recoverRevisions(io, lang, [opts.sops], { strict: true });
       const loaded = await loadSopSet([opts.sops], { cwd: io.cwd });
       if (!loaded.set) {
         for (const d of loaded.diagnostics.filter((x) => x.severity === 'error')) {
@@ -201,10 +197,23 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         );
       }
 
-      if (storedBefore === null && previousText !== null)
-        writeSnapshot(snapshots, sop.id, sop.version, previousText);
-      writeFileAtomic(abs, next.text);
-      writeSnapshot(snapshots, sop.id, version, next.text);
+      // One atomic step (see src/history/journal.ts): the journal names every file, the YAML last.
+      const writes = [
+        ...(storedBefore === null && previousText !== null
+          ? [{ file: snapshotPath(snapshots, sop.id, sop.version), text: previousText }]
+          : []),
+        { file: snapshotPath(snapshots, sop.id, version), text: next.text },
+        { file: abs, text: next.text },
+      ];
+      const committed = commitRevision(sopsDir, { sop: sop.id, version, writes });
+      if (committed.state === 'conflict')
+        throw new UserError(
+          t(
+            lang,
+            `${committed.file} 在修订过程中被改动，未写入任何文件`,
+            `${committed.file} changed while the revision was prepared; nothing was written`,
+          ),
+        );
 
       io.stdout(
         t(

@@ -8,6 +8,7 @@ import { hasErrors, toJson } from '../../diagnostics/types.js';
 import { loadSopSet } from '../../load/index.js';
 import { extraRules } from '../../validate/extra.js';
 import { type CliIo, parseLang, UsageError } from '../io.js';
+import { recoverRevisions } from '../recover.js';
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -20,6 +21,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const lang = parseLang(opts.lang);
       if (opts.format !== 'text' && opts.format !== 'json')
         throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+      recoverRevisions(io, lang, paths);
       const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules(io.cwd) });
       if (opts.format === 'json') {
         io.stdout(
