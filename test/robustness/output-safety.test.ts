@@ -214,6 +214,9 @@ describe('build writes a folder it owns', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(await readFile(join(work, 'out/README.md'), 'utf8')).toBe('# out/\n\nBuild output.\n');
     expect(await readFile(join(work, 'out/.gitkeep'), 'utf8')).toBe('');
+    // They are not build output, and not extra files either.
+    const verified = await runCli(['verify', SOP, '--lang', 'en'], work);
+    expect(verified.code, verified.stderr).toBe(0);
     // Its own build is sopforge's: the next build replaces it without complaint.
     const again = await runCli(['build', SOP, '--lang', 'en'], work);
     expect(again.code, again.stderr).toBe(0);
