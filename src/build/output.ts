@@ -6,8 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { Sop, SopSet } from '../model/types.js';
 import type { Target } from './artifact.js';
 import { type BuildOptions, emitSops, manifestSources } from './build.js';
+import { checkOwned, resolveOutput } from './guard.js';
 import { targets as defaultTargets } from './targets.js';
 import {
+  CACHE_FILE,
   commitStaging,
   type Manifest,
   type ManifestFile,
@@ -20,8 +22,7 @@ import {
   writeDurable,
 } from './write.js';
 
-/** Beside `manifest.json` in `out/`: the input key each SOP folder was built from (not listed in the manifest). */
-export const CACHE_FILE = '.sopforge-cache.json';
+export { CACHE_FILE } from './write.js';
 
 interface BuildCache {
   readonly format: 1;
@@ -42,6 +43,12 @@ export interface FolderBuildOptions extends BuildOptions {
   /** Reuse unchanged SOP folders of the previous build in `out` (default true). */
   readonly incremental?: boolean;
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * Stops the build: nothing more is written, the staging folder is removed and the call rejects with the
+   * signal's reason. A swap already under way is finished first (then the call resolves: the build is in).
+   * Targets still running in worker threads are not waited for.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface FolderBuildResult {
@@ -100,17 +107,29 @@ function inputKey(generator: string, sop: Sop, set: SopSet, targets: readonly Ta
   return h.digest('hex');
 }
 
-/** `fn` over `items` with at most `limit` calls in flight; results in the order of `items`. */
+/**
+ * `fn` over `items` with at most `limit` calls in flight; results in the order of `items`. On a failure no
+ * further call starts, and the calls in flight are settled before the first error is passed on (so nothing
+ * is still writing when the caller cleans up).
+ */
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
+  let failed = false;
   const lane = async () => {
-    while (next < items.length) {
+    while (next < items.length && !failed) {
       const i = next++;
-      results[i] = await fn(items[i] as T);
+      try {
+        results[i] = await fn(items[i] as T);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const lanes = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, lane));
+  const failure = lanes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   return results;
 }
 
@@ -162,13 +181,26 @@ export async function buildToFolder(
   options: FolderBuildOptions = {},
   targets: readonly Target[] = defaultTargets,
 ): Promise<FolderBuildResult> {
-  const stage = await prepareStaging(out);
+  options.signal?.throwIfAborted();
+  // Never replace a link, a file or a folder holding files the build did not write.
+  const real = await resolveOutput(out);
+  await checkOwned(real);
+  const stage = await prepareStaging(real);
   try {
-    return await buildInto(set, out, stage, options, targets);
+    return await buildInto(set, real, stage, options, targets);
   } catch (err) {
     await rm(stage, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Rejects with the signal's reason once it aborts; never resolves. */
+function whenAborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise((_, reject) => {
+    if (!signal) return;
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
 }
 
 async function buildInto(
@@ -195,7 +227,11 @@ async function buildInto(
   let done = 0;
   const total = set.sops.length;
   // Checking and linking is I/O: several SOPs at a time, results kept in set order.
+  const { signal } = options;
+  const aborted = whenAborted(signal);
+  aborted.catch(() => undefined);
   const carried = await mapLimit(set.sops, 16, async (sop) => {
+    signal?.throwIfAborted();
     const files =
       usable && Object.hasOwn(cache.sops, sop.id) && cache.sops[sop.id] === keys.get(sop.id)
         ? await reusable(out, bySop.get(sop.id) ?? [])
@@ -215,20 +251,26 @@ async function buildInto(
 
   const writes: Promise<void>[] = [];
   const write = async (id: string, files: readonly { path: string; data: string | Uint8Array }[]) => {
+    if (signal?.aborted) return;
     // The files of one SOP are written (and flushed) concurrently: flushing one by one is most of the time.
     await Promise.all(files.map((f) => writeDurable(join(stage, f.path), f.data)));
     for (const f of files) entries.push(manifestEntry(f));
     options.onProgress?.({ done: ++done, total, id, reused: false });
   };
   let emitError: unknown = null;
-  await emitSops(set, rebuild, targets, {
-    ...options,
-    retain: false,
-    onSop: (id, files) => {
-      writes.push(write(id, files));
-      options.onSop?.(id, files);
-    },
-  }).catch((err: unknown) => {
+  // An abort stops waiting for the targets at once; the writes already started are settled below.
+  await Promise.race([
+    emitSops(set, rebuild, targets, {
+      ...options,
+      retain: false,
+      onSop: (id, files) => {
+        if (signal?.aborted) return;
+        writes.push(write(id, files));
+        options.onSop?.(id, files);
+      },
+    }),
+    aborted,
+  ]).catch((err: unknown) => {
     emitError = err;
   });
   // Settle every write before leaving, even when a target failed (the staging folder is then discarded).
@@ -245,6 +287,8 @@ async function buildInto(
     sops: Object.fromEntries([...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
   await writeDurable(join(stage, CACHE_FILE), `${JSON.stringify(newCache, null, 2)}\n`);
+  // The last moment to stop: once the first rename is done, the swap is finished whatever happens.
+  signal?.throwIfAborted();
   await commitStaging(out, stage);
   return { manifest, rebuilt: rebuild.map((i) => (set.sops[i] as Sop).id), reused };
 }

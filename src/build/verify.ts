@@ -4,10 +4,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findSopFiles, readSource } from '../load/read.js';
 import { CACHE_FILE } from './output.js';
-import { type Manifest, recoverOutput } from './write.js';
+import { KEPT_FILES, type Manifest, recoverOutput } from './write.js';
 
 /** Files in `out/` that are not build output and not listed in the manifest. */
-const UNLISTED = new Set(['manifest.json', 'README.md', CACHE_FILE]);
+const UNLISTED = new Set(['manifest.json', ...KEPT_FILES, CACHE_FILE]);
 
 export interface SourceProblem {
   readonly id: string;

@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
-import { copyFile, link, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { copyFile, link, lstat, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { alive } from './lock.js';
 
 export interface ManifestFile {
   readonly path: string;
@@ -64,41 +65,47 @@ export function manifestText(manifest: Manifest): string {
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
 
-const staging = (out: string, tag: string) => join(dirname(out), `.${basename(out)}.staging-${tag}`);
-const previous = (out: string) => join(dirname(out), `.${basename(out)}.previous`);
+/** Beside `manifest.json` in `out/`: the input key each SOP folder was built from (not listed in the manifest). */
+export const CACHE_FILE = '.sopforge-cache.json';
+
+/** Files a repository keeps in its output folder; a build carries them over and accepts them in any folder. */
+export const KEPT_FILES: readonly string[] = ['README.md', '.gitkeep'];
+
+/** A name no other build uses: this process's id, then random hex (the id tells `recoverOutput` who owns it). */
+const tag = () => `${process.pid}-${randomBytes(4).toString('hex')}`;
+const stagingPrefix = (out: string) => `.${basename(out)}.staging-`;
+const previousName = (out: string) => `.${basename(out)}.previous`;
 
 /**
  * Puts back the previous output if a build was interrupted between its two renames, and removes staging
- * folders of builds that no longer run. Called before every build and verify.
+ * folders of builds that no longer run. Called before every build and verify, by the holder of the
+ * output's lock.
  */
 export async function recoverOutput(out: string): Promise<void> {
-  const prev = previous(out);
-  const outExists = await stat(out).then(
-    () => true,
-    () => false,
-  );
-  const prevExists = await stat(prev).then(
-    () => true,
-    () => false,
-  );
-  if (!outExists && prevExists) await rename(prev, out);
-  else if (prevExists) await rm(prev, { recursive: true, force: true });
   const parent = dirname(out);
-  const prefix = `.${basename(out)}.staging-`;
-  for (const name of await readdir(parent).catch(() => [] as string[])) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
-    if (!Number.isInteger(pid) || !alive(pid)) await rm(join(parent, name), { recursive: true, force: true });
+  const names = await readdir(parent).catch(() => [] as string[]);
+  const prevName = previousName(out);
+  // `.out.previous` is the name builds before unique names used.
+  const previous = names.filter((n) => n === prevName || n.startsWith(`${prevName}-`));
+  const outExists = await lstat(out).then(
+    () => true,
+    () => false,
+  );
+  if (!outExists && previous.length > 0) {
+    // Only one build runs at a time, so there is one; should there be more, the newest is the last build.
+    const dated = await Promise.all(
+      previous.map(async (n) => ({ n, t: (await stat(join(parent, n))).mtimeMs })),
+    );
+    const newest = dated.sort((a, b) => b.t - a.t)[0] as { n: string };
+    await rename(join(parent, newest.n), out);
   }
-}
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+  for (const n of previous)
+    await rm(join(parent, n), { recursive: true, force: true }).catch(() => undefined);
+  const prefix = stagingPrefix(out);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
+    if (!Number.isInteger(pid) || !alive(pid)) await rm(join(parent, name), { recursive: true, force: true });
   }
 }
 
@@ -121,31 +128,39 @@ export async function reuseFile(from: string, to: string): Promise<void> {
 }
 
 /**
- * Creates an empty staging folder beside `out` for this process, after recovering from interrupted builds.
+ * Creates an empty staging folder beside `out` for this build, after recovering from interrupted builds.
  * Everything of the next build is written there; `commitStaging` swaps it in.
  */
 export async function prepareStaging(out: string): Promise<string> {
   await mkdir(dirname(out), { recursive: true });
   await recoverOutput(out);
-  const stage = staging(out, String(process.pid));
-  await rm(stage, { recursive: true, force: true });
-  await mkdir(stage, { recursive: true });
+  const stage = join(dirname(out), `${stagingPrefix(out)}${tag()}`);
+  await mkdir(stage);
   return stage;
 }
 
 /**
  * Replaces `out` by the complete staging folder with two renames (`out` → previous, staging → `out`), then
- * removes the previous build. Files in the old `out` that are not build output (its README.md) are carried over.
+ * removes the previous build. Files a repository keeps in `out` (`KEPT_FILES`) are carried over. If the
+ * second rename fails, the previous build is put back before the error is passed on.
  */
 export async function commitStaging(out: string, stage: string): Promise<void> {
-  await copyFile(join(out, 'README.md'), join(stage, 'README.md')).catch(() => undefined);
-  const prev = previous(out);
-  const hadOut = await stat(out).then(
+  for (const name of KEPT_FILES)
+    await copyFile(join(out, name), join(stage, name)).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    });
+  const prev = join(dirname(out), `${previousName(out)}-${tag()}`);
+  const hadOut = await lstat(out).then(
     () => true,
     () => false,
   );
   if (hadOut) await rename(out, prev);
-  await rename(stage, out);
+  try {
+    await rename(stage, out);
+  } catch (err) {
+    if (hadOut) await rename(prev, out).catch(() => undefined);
+    throw err;
+  }
   if (hadOut) await rm(prev, { recursive: true, force: true });
 }
 

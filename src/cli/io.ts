@@ -7,7 +7,16 @@ export interface CliIo {
   readonly isTTY: boolean;
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * Set by the binary: from now on SIGINT and SIGTERM call `handler` instead of killing the process, which
+   * exits with 130 or 143 once every handler has settled. Returns the function that removes the handler.
+   * Absent in-process, where no signal stops a command.
+   */
+  onSignal?(handler: (signal: StopSignal) => Promise<void>): () => void;
 }
+
+/** The signals a command cleans up after. */
+export type StopSignal = 'SIGINT' | 'SIGTERM';
 
 /** A mistake in how the command was called (exit code 2). */
 export class UsageError extends Error {

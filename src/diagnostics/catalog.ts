@@ -752,6 +752,167 @@ export const catalog = {
         'Rename the file to <id>.yaml so it is easy to find.',
       ),
   },
+  // ── output folder (build, verify) ─────────────────────────────────────
+  OUTPUT_IS_FILE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `输出位置 ${p.path} 是一个文件，不是文件夹`,
+        `The output ${p.path} is a file, not a folder`,
+        '用 --out 指定一个文件夹（不存在的、空的，或 sopforge 生成的），或把该文件移走。',
+        'Pass --out a folder (missing, empty, or made by sopforge), or move the file away.',
+      ),
+  },
+  OUTPUT_IS_WORKDIR: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `输出文件夹 ${p.path} 是当前工作目录或它的上级目录，生成时会把它整个换掉`,
+        `The output folder ${p.path} is the working directory or one of its parents; a build would replace all of it`,
+        '用 --out 指定一个单独的子文件夹，如 --out out。',
+        'Pass --out a folder of its own, e.g. --out out.',
+      ),
+  },
+  OUTPUT_HOLDS_INPUT: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `输出文件夹 ${p.path} 包含本次生成的输入 ${p.input}，生成时会把它删掉`,
+        `The output folder ${p.path} contains ${p.input}, an input of this build; a build would delete it`,
+        '用 --out 指定一个不包含规程、日历或模板的文件夹，如 --out out。',
+        'Pass --out a folder that holds no SOPs, calendars or templates, e.g. --out out.',
+      ),
+  },
+  OUTPUT_IS_REPOSITORY: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `输出文件夹 ${p.path} 是 git 仓库的根目录（含 .git）`,
+        `The output folder ${p.path} is the root of a git repository (it holds .git)`,
+        '用 --out 指定仓库中的一个子文件夹，如 --out out。',
+        'Pass --out a folder inside the repository, e.g. --out out.',
+      ),
+  },
+  OUTPUT_NOT_OWNED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `输出文件夹 ${p.path} 不是 sopforge 生成的（没有 sopforge 的 manifest.json），其中有 ${p.count} 个文件：${p.files}`,
+        `The output folder ${p.path} was not made by sopforge (it has no sopforge manifest.json) and holds ${p.count} file(s): ${p.files}`,
+        'sopforge 只写入不存在的、空的或由它生成的文件夹。换一个 --out，或先把这些文件移走。',
+        'sopforge writes only into a folder that is missing, empty or made by sopforge. Pass another --out, or move these files away first.',
+      ),
+  },
+  OUTPUT_FOREIGN_FILES: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `输出文件夹 ${p.path} 中有 ${p.count} 个不是 sopforge 生成的文件（manifest.json 中没有）：${p.files}`,
+        `The output folder ${p.path} holds ${p.count} file(s) sopforge did not write (not in its manifest.json): ${p.files}`,
+        '生成会替换整个文件夹，这些文件会丢失。先把它们移到别处，再重新生成。',
+        'A build replaces the whole folder and these files would be lost. Move them elsewhere, then build again.',
+      ),
+  },
+  OUTPUT_DANGLING_LINK: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `输出位置 ${p.path} 是符号链接，但它指向的 ${p.target} 不存在`,
+        `The output ${p.path} is a symbolic link to ${p.target}, which does not exist`,
+        '创建它指向的文件夹，或删除该链接（sopforge 会新建文件夹）。',
+        'Create the folder it points to, or remove the link (sopforge then creates a folder).',
+      ),
+  },
+  OUTPUT_LOCKED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `另一个 sopforge build 正在写入 ${p.path}（进程 ${p.pid}）`,
+        `Another sopforge build is writing ${p.path} (process ${p.pid})`,
+        `等它结束后再试。若该进程已不存在，删除 ${p.lock}。`,
+        `Wait for it to finish and try again. If that process is gone, delete ${p.lock}.`,
+      ),
+  },
+  OUTPUT_NO_SPACE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `磁盘空间不足，无法写入 ${p.path}`,
+        `No space left on the device while writing ${p.path}`,
+        '腾出磁盘空间（或换一个 --out）后重新生成；上一次的输出保持不变。',
+        'Free some space (or pass another --out) and build again; the previous output is unchanged.',
+      ),
+  },
+  OUTPUT_READ_ONLY: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `${p.path} 所在的文件系统是只读的，无法写入`,
+        `${p.path} is on a read-only file system`,
+        '用 --out 指定一个可写的文件夹。',
+        'Pass --out a folder you can write to.',
+      ),
+  },
+  OUTPUT_PERMISSION: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `没有权限写入 ${p.path}`,
+        `No permission to write ${p.path}`,
+        '检查该文件夹及其上级文件夹的权限，或用 --out 指定一个可写的文件夹。',
+        'Check the permissions of the folder and its parent, or pass --out a folder you can write to.',
+      ),
+  },
+  OUTPUT_PATH_NOT_FOLDER: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `${p.path} 的路径中有一段是文件，不是文件夹`,
+        `A part of the path ${p.path} is a file, not a folder`,
+        '检查 --out 的路径。',
+        'Check the --out path.',
+      ),
+  },
+  OUTPUT_CHANGED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `生成期间 ${p.path} 被其他程序改动了（${p.errno}）`,
+        `${p.path} was changed by another program during the build (${p.errno})`,
+        '确认没有其他程序在写入这个文件夹，然后重新生成；上一次的输出保持不变。',
+        'Make sure nothing else writes to this folder, then build again; the previous output is unchanged.',
+      ),
+  },
+  OUTPUT_IO: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `写入 ${p.path} 失败（${p.errno}）`,
+        `Writing ${p.path} failed (${p.errno})`,
+        '检查磁盘和文件夹是否正常，然后重新生成；上一次的输出保持不变。',
+        'Check the disk and the folder, then build again; the previous output is unchanged.',
+      ),
+  },
+  OUTPUT_INTERRUPTED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `已中断（${p.signal}），未写入任何文件；${p.path} 保持不变`,
+        `Interrupted (${p.signal}): nothing was written and ${p.path} is unchanged`,
+        '需要时重新运行 sopforge build。',
+        'Run sopforge build again when you are ready.',
+      ),
+  },
+  OUTPUT_INTERRUPTED_DONE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `已中断（${p.signal}），但中断时本次生成已写完：${p.path} 是本次的完整结果`,
+        `Interrupted (${p.signal}) after the build was complete: ${p.path} holds the new build`,
+        '无需处理；可运行 sopforge verify 检查。',
+        'Nothing to do; sopforge verify checks it.',
+      ),
+  },
 } satisfies Record<string, Entry>;
 
 export type Code = keyof typeof catalog;

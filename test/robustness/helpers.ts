@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { cp, readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { cp, lstat, readdir, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { BIN, ROOT } from '../helpers.js';
@@ -51,4 +52,31 @@ export async function runBin(
       stderr: err.stderr,
     }),
   );
+}
+
+/**
+ * Every entry under `dir` by relative path: a file's sha256, a link's target, or `dir` for a folder, so that
+ * a removed folder, a link replaced by a folder or a changed byte all show.
+ */
+export async function snapshot(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (rel: string) => {
+    for (const name of (await readdir(join(dir, rel))).sort()) {
+      const p = rel ? `${rel}/${name}` : name;
+      const info = await lstat(join(dir, p));
+      if (info.isSymbolicLink()) out.set(p, `link → ${await readlink(join(dir, p))}`);
+      else if (info.isDirectory()) {
+        out.set(p, 'dir');
+        await walk(p);
+      } else
+        out.set(
+          p,
+          createHash('sha256')
+            .update(await readFile(join(dir, p)))
+            .digest('hex'),
+        );
+    }
+  };
+  await walk('');
+  return out;
 }

@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { type ClaimedOutput, claimOutput } from '../../build/guard.js';
 import { buildToFolder, type Progress } from '../../build/output.js';
 import { createTargets } from '../../build/targets.js';
-import { recoverOutput } from '../../build/write.js';
+import { catalog } from '../../diagnostics/catalog.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import type { Lang } from '../../diagnostics/types.js';
 import { hasErrors } from '../../diagnostics/types.js';
@@ -10,7 +11,8 @@ import { loadSopSet } from '../../load/index.js';
 import { checkTemplates, TemplateError, templateDiagnostic } from '../../render/doc/index.js';
 import { printableTextRule } from '../../render/pdf/rule.js';
 import { extraRules } from '../../validate/extra.js';
-import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { type CliIo, parseLang, type StopSignal, UsageError, UserError } from '../io.js';
+import { outputUserError } from '../output-error.js';
 import { recoverRevisions } from '../recover.js';
 import { printDiagnostics } from './validate.js';
 
@@ -38,52 +40,117 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         const workers = parseJobs(opts.jobs);
         const out = resolve(io.cwd, opts.out);
         const templatesDir = opts.templates === undefined ? undefined : resolve(io.cwd, opts.templates);
-        await recoverOutput(out);
-        recoverRevisions(io, lang, paths);
-        const rules = extraRules(io.cwd);
-        const loaded = await loadSopSet(paths, {
-          cwd: io.cwd,
-          ...rules,
-          // Builds print every text of the SOP: check the font has each character, with its position.
-          sopRules: [...(rules.sopRules ?? []), printableTextRule],
+        // From here on a signal stops the build cleanly: the staging folder and the lock are removed and
+        // out/ is left as it was (see `interrupted` below).
+        const stop = new AbortController();
+        let stoppedBy: StopSignal | null = null;
+        let settle = () => {};
+        const settled = new Promise<void>((done) => {
+          settle = done;
         });
-        const result =
-          loaded.set && templatesDir
-            ? { ...loaded, diagnostics: [...loaded.diagnostics, ...checkTemplates(loaded.set, templatesDir)] }
-            : loaded;
-        if (!result.set || hasErrors(result.diagnostics)) {
-          await printDiagnostics(io, result.diagnostics, result.files.length, lang);
-          io.stderr(
-            lang === 'zh'
-              ? '校验未通过，未生成任何文件；out/ 保持不变。\n'
-              : 'Validation failed: nothing was built and out/ is unchanged.\n',
+        const unlisten = io.onSignal?.(async (signal) => {
+          stoppedBy = signal;
+          stop.abort();
+          await settled;
+        });
+        const interrupted = (done: boolean) => {
+          const signal = stoppedBy ?? 'SIGINT';
+          const msg = catalog[done ? 'OUTPUT_INTERRUPTED_DONE' : 'OUTPUT_INTERRUPTED'].message({
+            signal,
+            path: `${opts.out}/`,
+          });
+          io.stderr(`sopforge: ${lang === 'zh' ? msg.zh : msg.en}\n`);
+          setExit(signal === 'SIGINT' ? 130 : 143);
+        };
+        let claimed: ClaimedOutput | null = null;
+        try {
+          // The output folder is checked and locked before any work: a folder sopforge may not replace is
+          // refused before anything is validated or written.
+          claimed = await claimOutput(out, {
+            cwd: io.cwd,
+            inputs: [
+              ...paths.map((p) => resolve(io.cwd, p)),
+              resolve(io.cwd, 'calendars'),
+              ...(templatesDir ? [templatesDir] : []),
+            ],
+          }).catch((err: unknown) => {
+            throw outputUserError(err, out, lang, io.cwd);
+          });
+          recoverRevisions(io, lang, paths);
+          const rules = extraRules(io.cwd);
+          const loaded = await untilAborted(
+            loadSopSet(paths, {
+              cwd: io.cwd,
+              ...rules,
+              // Builds print every text of the SOP: check the font has each character, with its position.
+              sopRules: [...(rules.sopRules ?? []), printableTextRule],
+            }),
+            stop.signal,
           );
-          setExit(1);
-          return;
+          const result =
+            loaded.set && templatesDir
+              ? {
+                  ...loaded,
+                  diagnostics: [...loaded.diagnostics, ...checkTemplates(loaded.set, templatesDir)],
+                }
+              : loaded;
+          if (!result.set || hasErrors(result.diagnostics)) {
+            await printDiagnostics(io, result.diagnostics, result.files.length, lang);
+            io.stderr(
+              lang === 'zh'
+                ? '校验未通过，未生成任何文件；out/ 保持不变。\n'
+                : 'Validation failed: nothing was built and out/ is unchanged.\n',
+            );
+            setExit(1);
+            return;
+          }
+          if (result.diagnostics.length > 0)
+            await printDiagnostics(io, result.diagnostics, result.files.length, lang);
+          const bar = progressBar(io, lang);
+          const real = claimed.path;
+          const built = await buildToFolder(
+            result.set,
+            real,
+            { workers, incremental: opts.incremental, onProgress: bar.update, signal: stop.signal },
+            createTargets(templatesDir ? { templatesDir } : {}),
+          )
+            .catch((err: unknown) => {
+              throw stop.signal.aborted ? err : userError(outputUserError(err, real, lang, io.cwd), lang);
+            })
+            .finally(bar.clear);
+          if (stop.signal.aborted) {
+            interrupted(true);
+            return;
+          }
+          const files = built.manifest.files.length;
+          const sops = result.set.sops.length;
+          io.stdout(
+            lang === 'zh'
+              ? `已生成 ${sops} 个规程的 ${files} 个文件 → ${opts.out}/（重新生成 ${built.rebuilt.length} 个，沿用 ${built.reused.length} 个未改动的）\n`
+              : `Built ${files} files for ${sops} SOPs → ${opts.out}/ (${built.rebuilt.length} rebuilt, ${built.reused.length} unchanged)\n`,
+          );
+          setExit(0);
+        } catch (err) {
+          if (!stop.signal.aborted) throw err;
+          interrupted(false);
+        } finally {
+          await claimed?.release();
+          unlisten?.();
+          settle();
         }
-        if (result.diagnostics.length > 0)
-          await printDiagnostics(io, result.diagnostics, result.files.length, lang);
-        const bar = progressBar(io, lang);
-        const built = await buildToFolder(
-          result.set,
-          out,
-          { workers, incremental: opts.incremental, onProgress: bar.update },
-          createTargets(templatesDir ? { templatesDir } : {}),
-        )
-          .catch((err: unknown) => {
-            throw userError(err, lang);
-          })
-          .finally(bar.clear);
-        const files = built.manifest.files.length;
-        const sops = result.set.sops.length;
-        io.stdout(
-          lang === 'zh'
-            ? `已生成 ${sops} 个规程的 ${files} 个文件 → ${opts.out}/（重新生成 ${built.rebuilt.length} 个，沿用 ${built.reused.length} 个未改动的）\n`
-            : `Built ${files} files for ${sops} SOPs → ${opts.out}/ (${built.rebuilt.length} rebuilt, ${built.reused.length} unchanged)\n`,
-        );
-        setExit(0);
       },
     );
+}
+
+/** `work`, or a rejection as soon as `signal` aborts (the work itself goes on, writing nothing). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_, reject) => {
+      if (signal.aborted) reject(signal.reason);
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    }),
+  ]);
 }
 
 function parseJobs(value: string): number | 'auto' {

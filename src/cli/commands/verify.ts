@@ -1,8 +1,12 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { resolveOutput } from '../../build/guard.js';
+import { lockOutput } from '../../build/lock.js';
 import { isClean, type VerifyReport, verifyOutput } from '../../build/verify.js';
+import { recoverOutput } from '../../build/write.js';
 import type { Lang } from '../../diagnostics/types.js';
 import { type CliIo, parseLang, UsageError } from '../io.js';
+import { outputUserError } from '../output-error.js';
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -18,12 +22,34 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const lang = parseLang(opts.lang);
       if (opts.format !== 'text' && opts.format !== 'json')
         throw new UsageError(`--format must be text or json, not "${opts.format}"`);
-      const report = await verifyOutput(resolve(io.cwd, opts.out), paths, io.cwd);
+      const out = resolve(io.cwd, opts.out);
+      const report = await readOutput(out).then(
+        (real) => verifyOutput(real, paths, io.cwd),
+        (err: unknown) => {
+          throw outputUserError(err, out, lang, io.cwd);
+        },
+      );
       if (opts.format === 'json')
         io.stdout(`${JSON.stringify({ clean: isClean(report), ...report }, null, 2)}\n`);
       else printReport(io, report, opts.out, lang);
       setExit(isClean(report) ? 0 : 1);
     });
+}
+
+/**
+ * The folder to verify (the target of a symbolic link), with an interrupted build put back first: under the
+ * output's lock, so a build that is writing it is not disturbed (that is refused). On a read-only disk, where
+ * no lock can be taken, nothing can have been interrupted there either: the folder is read as it is.
+ */
+async function readOutput(out: string): Promise<string> {
+  const real = await resolveOutput(out);
+  const release = await lockOutput(real).catch((err: unknown) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM' || code === 'ENOENT') return null;
+    throw err;
+  });
+  if (release) await recoverOutput(real).finally(release);
+  return real;
 }
 
 function printReport(io: CliIo, r: VerifyReport, out: string, lang: Lang): void {
