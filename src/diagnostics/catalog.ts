@@ -80,7 +80,7 @@ export const catalog = {
     severity: 'error',
     message: (p) =>
       m(
-        `YAML 语法错误：${p.detail}`,
+        `YAML 语法错误：${p.detailZh ?? p.detail}`,
         `YAML syntax error: ${p.detail}`,
         '检查缩进、冒号和引号；冒号后要有空格。',
         'Check indentation, colons and quotes; a colon needs a space after it.',
@@ -602,6 +602,36 @@ export const catalog = {
   },
   // ── slips: files that pass the schema but would not do what they say ───
   // Each would build, and the machine, form or document would quietly behave otherwise.
+  YAML_QUOTE_UNCLOSED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `这里的 ${p.quote} 引号没有闭合`,
+        `The ${p.quote} quote here is never closed`,
+        `在文字末尾补上 ${p.quote}，或删除这个多余的引号。`,
+        `Close it with ${p.quote} at the end of the text, or remove the stray quote.`,
+      ),
+  },
+  YAML_QUOTE_RUNAWAY: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `从这里开始的引号文字一直延续到第 ${p.endLine} 行第 ${p.endColumn} 列，吞掉了中间的内容`,
+        `The quoted text that starts here runs on to line ${p.endLine}, column ${p.endColumn}, swallowing everything between`,
+        `这个 ${p.quote} 多余或缺少配对：删除它，或在本行文字末尾补上 ${p.quote}。`,
+        `This ${p.quote} is stray or unmatched: remove it, or close it at the end of this line's text.`,
+      ),
+  },
+  YAML_BRACKET_UNCLOSED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `这里的 ${p.open} 没有配对的 ${p.close}`,
+        `This ${p.open} has no matching ${p.close}`,
+        `在这一项的末尾补上 ${p.close}。`,
+        `Add ${p.close} at the end of this item.`,
+      ),
+  },
   GUARD_FLAG_UNDECLARED: {
     severity: 'error',
     message: (p) =>

@@ -26,7 +26,11 @@ const table: Record<string, { code: string; line: number; column: number; warnin
   'unknown-tag.yaml': { code: 'YAML_UNKNOWN_TAG', line: 8, column: 10 },
   'not-mapping.yaml': { code: 'YAML_NOT_MAPPING', line: 1, column: 1 },
   'multiple-documents.yaml': { code: 'YAML_MULTIPLE_DOCUMENTS', line: 77, column: 1 },
-  'syntax-error.yaml': { code: 'YAML_SYNTAX', line: 5, column: 13 },
+  // An unclosed quote is reported where it opens, not where the parser gave up (5:13).
+  'syntax-error.yaml': { code: 'YAML_QUOTE_UNCLOSED', line: 5, column: 8 },
+  'stray-quote.yaml': { code: 'YAML_QUOTE_RUNAWAY', line: 1, column: 1 },
+  'unclosed-bracket.yaml': { code: 'YAML_BRACKET_UNCLOSED', line: 22, column: 9 },
+  'missing-colon.yaml': { code: 'YAML_SYNTAX', line: 8, column: 1 },
   'alias-bomb.yaml': { code: 'YAML_ALIAS_LIMIT', line: 2, column: 8 },
   // schema
   'missing-required.yaml': { code: 'SCHEMA_REQUIRED', line: 2, column: 1 },
@@ -148,4 +152,49 @@ describe('the sopforge binary on each bad input', () => {
       );
     }
   }, 120_000);
+});
+
+describe('a syntax error does not flood the output', () => {
+  // Before: a stray " before line 1 of a bundled SOP gave some 1,500 errors, the first at line 6.
+  it('a stray quote before line 1 of each bundled SOP is reported at 1:1, with at most 20 diagnostics shown', async () => {
+    const { mkdtemp, readFile, rm, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'sopforge-flood-'));
+    try {
+      const names = readdirSync(join(ROOT, 'sops')).filter((n) => n.endsWith('.yaml'));
+      for (const name of names)
+        await writeFile(join(dir, name), `"${await readFile(join(ROOT, 'sops', name), 'utf8')}`);
+      for (const lang of ['zh', 'en']) {
+        const res = await run('node', [BIN, 'validate', '--lang', lang, '.'], { cwd: dir }).then(
+          () => ({ code: 0, stderr: '' }),
+          (err: { code: number; stderr: string }) => ({ code: err.code, stderr: err.stderr }),
+        );
+        expect(res.code).toBe(1);
+        for (const name of names) {
+          const heads = res.stderr
+            .split('\n')
+            .filter((l) => l.startsWith(`${name}:`) && /:\d+:\d+ {2}/.test(l));
+          expect(heads[0], name).toContain(`${name}:1:1  `);
+          expect(heads[0]).toContain('YAML_QUOTE_RUNAWAY');
+          expect(heads.length).toBeLessThanOrEqual(20);
+          expect(res.stderr).toContain(lang === 'zh' ? `${name}: 还有 ` : `${name}: `);
+        }
+        expect(res.stderr).toMatch(lang === 'zh' ? /个错误未显示/ : /more errors not shown/);
+      }
+      // JSON keeps every diagnostic and says how many there are.
+      const json = await run('node', [BIN, 'validate', '--format', 'json', '.'], { cwd: dir }).catch(
+        (err: { stdout: string }) => err,
+      );
+      const out = JSON.parse(json.stdout) as { diagnostics: unknown[]; errors: number; files: number };
+      expect(out.errors).toBe(out.diagnostics.length);
+      expect(out.files).toBe(names.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a file with a syntax error gets no schema or rule diagnostics', async () => {
+    const { diagnostics } = await loadSopSet([`${BAD}/stray-quote.yaml`], { cwd: ROOT });
+    expect(diagnostics.every((d) => d.code.startsWith('YAML_'))).toBe(true);
+  });
 });
