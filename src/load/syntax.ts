@@ -21,16 +21,23 @@ interface Found {
   readonly flows: CST.FlowCollection[];
 }
 
-function collect(token: unknown, found: Found): void {
-  if (!token || typeof token !== 'object') return;
-  const t = token as { type?: string } & Record<string, unknown>;
-  if (t.type === 'double-quoted-scalar' || t.type === 'single-quoted-scalar') {
-    found.quoted.push(t as unknown as CST.FlowScalar);
-  } else if (t.type === 'flow-collection') found.flows.push(t as unknown as CST.FlowCollection);
-  for (const key of ['start', 'key', 'sep', 'value', 'items', 'end']) {
-    const v = t[key];
-    if (Array.isArray(v)) for (const x of v) collect(x, found);
-    else collect(v, found);
+/** Quoted scalars and flow collections of a CST, in document order; iterative, since nesting can be deep. */
+function collect(tokens: Iterable<unknown>, found: Found): void {
+  const stack: unknown[] = [...tokens].reverse();
+  while (stack.length > 0) {
+    const t = stack.pop();
+    if (!t || typeof t !== 'object') continue;
+    const tok = t as { type?: string } & Record<string, unknown>;
+    if (tok.type === 'double-quoted-scalar' || tok.type === 'single-quoted-scalar') {
+      found.quoted.push(tok as unknown as CST.FlowScalar);
+    } else if (tok.type === 'flow-collection') found.flows.push(tok as unknown as CST.FlowCollection);
+    const children: unknown[] = [];
+    for (const key of ['start', 'key', 'sep', 'value', 'items', 'end']) {
+      const v = tok[key];
+      if (Array.isArray(v)) children.push(...v);
+      else if (v) children.push(v);
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
 }
 
@@ -59,7 +66,7 @@ export function rootCause(
   if (errors.length === 0) return null;
   const first = Math.min(...errors.map((e) => e.pos[0]));
   const found: Found = { quoted: [], flows: [] };
-  for (const token of new Parser().parse(text)) collect(token, found);
+  collect(new Parser().parse(text), found);
   // A quote left open swallows the brackets after it, so quotes come first (the earliest); then the innermost
   // bracket left open, whose closing bracket the outer ones may have taken for theirs.
   const quote = found.quoted
