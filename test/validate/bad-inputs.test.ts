@@ -151,7 +151,7 @@ describe('the sopforge binary on each bad input', () => {
         }),
       );
     }
-  }, 120_000);
+  }, 240_000);
 });
 
 describe('a syntax error does not flood the output', () => {
