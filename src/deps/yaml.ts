@@ -29,6 +29,7 @@ const yaml = load();
 export const {
   Document,
   LineCounter,
+  Parser,
   isAlias,
   isMap,
   isPair,
@@ -41,4 +42,4 @@ export const {
 } = yaml;
 export type Document = Yaml.Document;
 export type LineCounter = Yaml.LineCounter;
-export type { Node, Scalar, YAMLMap } from 'yaml';
+export type { CST, Node, Scalar, YAMLError, YAMLMap } from 'yaml';

@@ -202,7 +202,7 @@ export const catalog = {
     severity: 'error',
     message: (p) =>
       m(
-        `YAML 语法错误：${p.detail}`,
+        `YAML 语法错误：${p.detailZh ?? p.detail}`,
         `YAML syntax error: ${p.detail}`,
         '检查缩进、冒号和引号；冒号后要有空格。',
         'Check indentation, colons and quotes; a colon needs a space after it.',
@@ -911,6 +911,138 @@ export const catalog = {
         `Interrupted (${p.signal}) after the build was complete: ${p.path} holds the new build`,
         '无需处理；可运行 sopforge verify 检查。',
         'Nothing to do; sopforge verify checks it.',
+      ),
+  },
+  // ── slips: files that pass the schema but would not do what they say ───
+  // Each would build, and the machine, form or document would quietly behave otherwise.
+  YAML_QUOTE_UNCLOSED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `这里的 ${p.quote} 引号没有闭合`,
+        `The ${p.quote} quote here is never closed`,
+        `在文字末尾补上 ${p.quote}，或删除这个多余的引号。`,
+        `Close it with ${p.quote} at the end of the text, or remove the stray quote.`,
+      ),
+  },
+  YAML_QUOTE_RUNAWAY: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `从这里开始的引号文字一直延续到第 ${p.endLine} 行第 ${p.endColumn} 列，吞掉了中间的内容`,
+        `The quoted text that starts here runs on to line ${p.endLine}, column ${p.endColumn}, swallowing everything between`,
+        `这个 ${p.quote} 多余或缺少配对：删除它，或在本行文字末尾补上 ${p.quote}。`,
+        `This ${p.quote} is stray or unmatched: remove it, or close it at the end of this line's text.`,
+      ),
+  },
+  YAML_BRACKET_UNCLOSED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `这里的 ${p.open} 没有配对的 ${p.close}`,
+        `This ${p.open} has no matching ${p.close}`,
+        `在这一项的末尾补上 ${p.close}。`,
+        `Add ${p.close} at the end of this item.`,
+      ),
+  },
+  GUARD_FLAG_UNDECLARED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `列表 “${p.list}” 没有 “${p.flag}” 这个标记（${p.declaredZh}），这个条件永远成立`,
+        `The list "${p.list}" has no flag "${p.flag}" (${p.declared}), so this condition always holds`,
+        `改用声明的标记，或在 workflow.context 中写 ${p.list}: { list: ${p.flag} }。`,
+        `Use the declared flag, or declare ${p.list}: { list: ${p.flag} } in workflow.context.`,
+      ),
+  },
+  LIST_FLAG_NEVER_SET: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `没有事件会设置列表 “${p.list}” 的标记 “${p.flag}”，按它判断的条件永远成立`,
+        `No event sets the flag "${p.flag}" of the list "${p.list}", so conditions on it always hold`,
+        `在向 ${p.list} 添加内容的事件（${p.events}）的 payload 中加上 { id: ${p.flag}, type: boolean }。`,
+        `Add { id: ${p.flag}, type: boolean } to the payload of the event that appends to ${p.list} (${p.events}).`,
+      ),
+  },
+  GUARD_VALUE_NOT_OPTION: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `字段 “${p.field}” 没有 “${p.value}” 这个选项，这个条件${p.effectZh}`,
+        `The field "${p.field}" has no option "${p.value}", so this condition ${p.effect}`,
+        `改用该字段的选项：${p.options}`,
+        `Use one of the field's options: ${p.options}`,
+      ),
+  },
+  ESCALATION_FROM_END: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `升级 “${p.ladder}” 在结束步骤 “${p.step}” 上计时；流程到这里已经结束，不会再升级`,
+        `The escalation "${p.ladder}" times the step "${p.step}", which ends the workflow, so it never escalates`,
+        '让 starts/watch 指向案件还在处理中的步骤（如受理、转交）。',
+        'Point starts/watch at a step where the case is still open (received, transferred, …).',
+      ),
+  },
+  RECORD_DUPLICATE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `表格 “${p.form}” 已在 records 的第 ${p.first} 项列出`,
+        `The form "${p.form}" is already listed as entry ${p.first} of records`,
+        '每份记录只列一次：把两项合并为一项（保存期限只能有一个）。',
+        'List each record once: merge the two entries (a record has one retention).',
+      ),
+  },
+  RETENTION_UNIT: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `保存期限 ${p.value} 以${p.unitZh}计，记录几乎立即就可销毁`,
+        `The retention ${p.value} is in ${p.unit}, so the record could be destroyed almost at once`,
+        '保存期限以天或更长为单位：d 天、w 周、mo 月、y 年，如 30d、3y。注意 m 是分钟，月份写 mo（如 6mo）。',
+        'Retention is in days or longer: d, w, mo, y — e.g. 30d, 3y. Note that m means minutes; months are mo (6mo).',
+      ),
+  },
+  CHAPTER_DUPLICATE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `章节 “${p.id}” 已在 chapters 的第 ${p.first} 项列出`,
+        `The chapter "${p.id}" is already listed as entry ${p.first} of chapters`,
+        '每个规程在手册中只收录一次：删除重复的一项。',
+        'A manual includes each SOP once: remove the repeat.',
+      ),
+  },
+  REVIEW_PERIODS: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `半年调整周期 ${p.semiannual} 不短于年度复审周期 ${p.annual}`,
+        `The semi-annual period ${p.semiannual} is not shorter than the annual one (${p.annual})`,
+        '半年调整应比年度复审更频繁，如 annual: 1y、semiannual: 6mo。',
+        'The semi-annual review comes more often than the annual one, e.g. annual: 1y, semiannual: 6mo.',
+      ),
+  },
+  CHECKLIST_TOO_LONG: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `清单 “${p.checklist}” 有 ${p.items} 项，表格 “${p.form}” 一页最多只能印 ${p.capacity} 项（从这一项起印不下）`,
+        `The checklist "${p.checklist}" has ${p.items} items, but a page of the form "${p.form}" has room for ${p.capacity} (this item is the first that does not fit)`,
+        '减少清单项；或为清单腾出位置：减少该表格的 rows（每页行数）、表头字段或签名栏。',
+        'Shorten the checklist, or make room for it: fewer rows, header fields or signatures on the form.',
+      ),
+  },
+  FORM_TOO_FULL: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `表格 “${p.form}” 的内容一页 A4 放不下`,
+        `The form "${p.form}" does not fit on one A4 page`,
+        '减少 rows（每页行数）、栏目、表头字段或签名栏。',
+        'Use fewer rows, columns, header fields or signatures.',
       ),
   },
 } satisfies Record<string, Entry>;

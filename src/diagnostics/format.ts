@@ -57,3 +57,52 @@ export function summary(diagnostics: readonly Diagnostic[], files: number, lang:
     ? `${files} 个文件，${errors} 个错误，${warnings} 个警告`
     : `${files} file${files === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
 }
+
+/** How many diagnostics of one file the terminal shows; after a syntax error the rest are mostly its echo. */
+export const MAX_SHOWN_PER_FILE = 20;
+
+export interface Hidden {
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+/**
+ * The first `max` diagnostics of each file (they are sorted, so the first cause comes first), and per file
+ * how many are left out. The full list stays available to `--format json`.
+ */
+export function capPerFile(
+  diagnostics: readonly Diagnostic[],
+  max = MAX_SHOWN_PER_FILE,
+): { shown: Diagnostic[]; hidden: Map<string, Hidden> } {
+  const seen = new Map<string, number>();
+  const shown: Diagnostic[] = [];
+  const hidden = new Map<string, Hidden>();
+  for (const d of diagnostics) {
+    const n = seen.get(d.file) ?? 0;
+    seen.set(d.file, n + 1);
+    if (n < max) {
+      shown.push(d);
+      continue;
+    }
+    const h = hidden.get(d.file) ?? { errors: 0, warnings: 0 };
+    hidden.set(d.file, {
+      errors: h.errors + (d.severity === 'error' ? 1 : 0),
+      warnings: h.warnings + (d.severity === 'warning' ? 1 : 0),
+    });
+  }
+  return { shown, hidden };
+}
+
+/** The closing line of a capped file: `还有 N 个错误未显示` / `N more errors not shown`. */
+export function moreNotShown(file: string, h: Hidden, lang: Lang): string {
+  const plural = (n: number, word: string) => `${n} more ${word}${n === 1 ? '' : 's'}`;
+  if (lang === 'zh') {
+    const parts = [h.errors > 0 ? `${h.errors} 个错误` : '', h.warnings > 0 ? `${h.warnings} 个警告` : ''];
+    return `${file}: 还有 ${parts.filter(Boolean).join('、')}未显示（--format json 列出全部）`;
+  }
+  const parts = [
+    h.errors > 0 ? plural(h.errors, 'error') : '',
+    h.warnings > 0 ? plural(h.warnings, 'warning') : '',
+  ];
+  return `${file}: ${parts.filter(Boolean).join(' and ')} not shown (--format json lists them all)`;
+}

@@ -2,6 +2,7 @@ import { type Document, isAlias, isMap, LineCounter, parseAllDocuments, visit } 
 import { FileReporter, makeDiagnostic, spanOfRange } from '../diagnostics/report.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { SourceText } from './read.js';
+import { describeYamlError, rootCause } from './syntax.js';
 
 /** A parsed SOP file: the YAML document (for positions) and its plain JS value. */
 export interface ParsedFile {
@@ -40,7 +41,12 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
     if (diagnostics.length === 0) diagnostics.push(makeDiagnostic('FILE_EMPTY', at(0, 0), []));
     return { parsed: null, diagnostics };
   }
+  // The quote or bracket that broke the file replaces the errors it explains; after it, one error a line.
+  const cause = rootCause(source.text, doc.errors, lc.lineStarts);
+  if (cause) diagnostics.push(makeDiagnostic(cause.code, at(cause.start, cause.end), [], cause.params));
+  const syntaxLines = new Set<number>();
   for (const e of doc.errors) {
+    if (cause?.explains(e)) continue;
     const span = at(e.pos[0], e.pos[1]);
     if (e.code === 'DUPLICATE_KEY') {
       diagnostics.push(
@@ -51,8 +57,9 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
       (e.code === 'UNEXPECTED_TOKEN' && source.text[e.pos[0]] === '\t')
     ) {
       diagnostics.push(makeDiagnostic('YAML_TAB', span, []));
-    } else {
-      diagnostics.push(makeDiagnostic('YAML_SYNTAX', span, [], { detail: firstLine(e.message) }));
+    } else if (!syntaxLines.has(span.line)) {
+      syntaxLines.add(span.line);
+      diagnostics.push(makeDiagnostic('YAML_SYNTAX', span, [], describeYamlError(e)));
     }
   }
   // A tab confuses the parser for the rest of its line: keep only the tab error there.
@@ -66,7 +73,7 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
     if (w.code === 'TAG_RESOLVE_FAILED') {
       diagnostics.push(makeDiagnostic('YAML_UNKNOWN_TAG', span, [], { tag: tagAt(source.text, w.pos[0]) }));
     } else {
-      diagnostics.push(makeDiagnostic('YAML_SYNTAX', span, [], { detail: firstLine(w.message) }));
+      diagnostics.push(makeDiagnostic('YAML_SYNTAX', span, [], describeYamlError(w)));
     }
   }
   if (diagnostics.length > 0) return { parsed: null, diagnostics };
@@ -95,7 +102,12 @@ export function parseSource(source: SourceText): { parsed: ParsedFile | null; di
     return {
       parsed: null,
       diagnostics: [
-        makeDiagnostic('YAML_SYNTAX', at(0, 0), [], { detail: firstLine(String((err as Error).message)) }),
+        makeDiagnostic(
+          'YAML_SYNTAX',
+          at(0, 0),
+          [],
+          describeYamlError({ message: String((err as Error).message) }),
+        ),
       ],
     };
   }
@@ -126,10 +138,6 @@ function recursiveAlias(doc: Document): [number, number] | null {
     },
   });
   return found;
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0] ?? s;
 }
 
 function tagAt(text: string, pos: number): string {

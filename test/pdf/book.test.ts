@@ -277,7 +277,8 @@ describe('record book: duty log', () => {
     const pdf = await parsePdf(await renderBook(long, { ...base, pages: 1 }));
     const rowsOf = (text: string) => text.split(':').length - 1; // the time column pre-prints one ':' a row
     expect(rowsOf(pdf.text[1] ?? '')).toBeGreaterThanOrEqual(30);
-    const huge = editedSop(SOP, (y) => y.replace('    rows: 18\n', '    rows: 60\n'));
+    // validate refuses 60 rows (FORM_TOO_FULL); the book still refuses such a model on its own.
+    const huge = { ...long, forms: long.forms.map((f) => (f.id === 'duty-log' ? { ...f, rows: 60 } : f)) };
     await expect(renderBook(huge, { ...base, size: 'A5', pages: 1 })).rejects.toThrow(
       /duty-log does not fit on A5/,
     );

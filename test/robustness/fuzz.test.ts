@@ -474,3 +474,103 @@ describe('inputs that validate also build', () => {
     );
   }, 120_000);
 });
+
+// ── what the user reads: positions, the cap, and one language ────────────────
+
+/** `file:line:col  错误 CODE  message` — the head line of a diagnostic in the text output. */
+const HEAD = /^(\S+?):(\d+):(\d+) {2}(错误|警告|error|warning) ([A-Z][A-Z0-9_]*) {2}/;
+
+/**
+ * The prose of an output, without what may legitimately be in the other language: code frames (the
+ * user's YAML), anything in quotes or brackets (values quoted from the YAML: “…”, "…", 《…》), file paths,
+ * `key: value` snippets, command lines, and the YAML spelling of a next-day time (次日08:30).
+ */
+function prose(out: string): string {
+  return out
+    .split('\n')
+    .filter((l) => !/^[ >]\s*\d*\s*\|/.test(l))
+    .join('\n')
+    .replace(/“[^”\n]*”|"[^"\n]*"|《[^》\n]*》|'[^'\n]*'/g, ' ')
+    .replace(/^\S+?:\d+:\d+ {2}/gm, ' ')
+    .replace(/\S*[/\\]\S*|\S+\.ya?ml\b/g, ' ')
+    .replace(/次日\d/g, ' ')
+    .replace(/\b[\w-]+: [\w\-.:"{}[\], <>…]+/g, ' ')
+    .replace(/--[a-z-]+( [a-z]+)?|\bsopforge [a-z]+/g, ' ');
+}
+
+/**
+ * Three English words in a row outside code: a sentence of the English messages leaking into Chinese
+ * output. (Comma-separated ids, such as a list of allowed values, are code, not a sentence.)
+ */
+const ENGLISH_RUN = /\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b/;
+const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
+
+describe('prose checks can fail', () => {
+  it('find an English sentence in Chinese output and a Chinese one in English output', () => {
+    expect(prose('a.yaml:1:1  错误 X  the file is empty')).toMatch(ENGLISH_RUN);
+    // What yaml's own message did to the Chinese output before it was translated:
+    expect(prose('a.yaml:6:14  错误 YAML_SYNTAX  YAML 语法错误：Unexpected scalar at node end')).toMatch(
+      ENGLISH_RUN,
+    );
+    expect(prose('a.yaml:1:1  error X  文件是空的')).toMatch(CJK);
+    // …and leave alone what is quoted from the YAML or is code.
+    expect(prose('a.yaml:1:1  error X  The role "值班员" is not declared\n>3 | name: 值班员')).not.toMatch(
+      CJK,
+    );
+    expect(prose('a.yaml:1:1  错误 X  把 type 改为 normal: final')).not.toMatch(ENGLISH_RUN);
+  });
+});
+
+describe('the sopforge binary speaks one language and shows a capped, positioned list', () => {
+  it('validate and build in zh and en on mutated files: exit 0/1, positions, ≤ 20 a file, nothing built on failure', async () => {
+    const { dir, cleanup } = await tempDir('sopforge-fuzz-lang-');
+    try {
+      // Value and line mutations of every bundled SOP and the base fixture, one file each, in one set.
+      const texts = fc.sample(fc.oneof(valueMutation, lineMutation), {
+        seed: SEED + 1,
+        numRuns: Math.max(6, Math.round(16 * SCALE)),
+      });
+      await mkdir(join(dir, 'sops'));
+      const names = texts.map((t, i) => `m${String(i).padStart(2, '0')}-${t.name}`);
+      await Promise.all(texts.map((t, i) => writeFile(join(dir, 'sops', names[i] as string), t.text)));
+      const outputs: { lang: string; command: string; text: string }[] = [];
+      for (const lang of ['zh', 'en']) {
+        for (const command of ['validate', 'build']) {
+          const args =
+            command === 'build' ? ['build', '--lang', lang, '--out', 'out'] : ['validate', '--lang', lang];
+          const r = await runBin(args, dir);
+          expect([0, 1], `${command} ${lang}: ${r.stderr.slice(0, 2000)}`).toContain(r.code);
+          expect(r.stderr).not.toMatch(/internal error|\n\s+at .+:\d+:\d+\)?\n/);
+          const perFile = new Map<string, number>();
+          for (const line of r.stderr.split('\n')) {
+            const m = HEAD.exec(line);
+            if (!m) continue;
+            const [, file = '', l = '0', c = '0', sev = ''] = m;
+            expect(Number(l) >= 1 && Number(c) >= 1, line).toBe(true);
+            expect(lang === 'zh' ? ['错误', '警告'] : ['error', 'warning']).toContain(sev);
+            perFile.set(file, (perFile.get(file) ?? 0) + 1);
+          }
+          for (const [file, n] of perFile) expect(n, file).toBeLessThanOrEqual(20);
+          // Mutations break most files: the language check below must have diagnostics to read.
+          expect(perFile.size, `${command} ${lang}`).toBeGreaterThan(0);
+          if (command === 'build' && r.code === 1) {
+            const { readdir } = await import('node:fs/promises');
+            expect(await readdir(join(dir, 'out')).catch(() => [])).toEqual([]);
+          }
+          outputs.push({ lang, command, text: `${r.stdout}\n${r.stderr}` });
+        }
+      }
+      for (const o of outputs) {
+        const p = prose(o.text);
+        if (o.lang === 'zh') expect(p.match(ENGLISH_RUN)?.[0], `${o.command} zh`).toBeUndefined();
+        else
+          expect(
+            p.match(CJK)?.[0],
+            `${o.command} en: ${p.split('\n').find((l) => CJK.test(l))}`,
+          ).toBeUndefined();
+      }
+    } finally {
+      await cleanup();
+    }
+  }, 120_000);
+});

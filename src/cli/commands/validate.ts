@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { NO_CODE_FRAME } from '../../diagnostics/catalog.js';
-import { formatDiagnostic, summary } from '../../diagnostics/format.js';
+import { capPerFile, formatDiagnostic, moreNotShown, summary } from '../../diagnostics/format.js';
 import type { Diagnostic, Lang } from '../../diagnostics/types.js';
 import { hasErrors, toJson } from '../../diagnostics/types.js';
 import { loadSopSet } from '../../load/index.js';
@@ -24,8 +24,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       recoverRevisions(io, lang, paths);
       const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules(io.cwd) });
       if (opts.format === 'json') {
+        const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+        const counts = { files: result.files.length, errors, warnings: result.diagnostics.length - errors };
         io.stdout(
-          `${JSON.stringify({ diagnostics: result.diagnostics.map((d) => toJson(d, lang)) }, null, 2)}\n`,
+          `${JSON.stringify({ diagnostics: result.diagnostics.map((d) => toJson(d, lang)), ...counts }, null, 2)}\n`,
         );
       } else {
         await printDiagnostics(io, result.diagnostics, result.files.length, lang);
@@ -34,7 +36,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     });
 }
 
-/** Prints diagnostics with code frames to stderr and a one-line summary. */
+/** Prints diagnostics with code frames to stderr (at most `MAX_SHOWN_PER_FILE` a file) and a one-line summary. */
 export async function printDiagnostics(
   io: CliIo,
   diagnostics: readonly Diagnostic[],
@@ -42,15 +44,17 @@ export async function printDiagnostics(
   lang: Lang,
 ): Promise<void> {
   const sources = new Map<string, string | null>();
-  for (const d of diagnostics) {
-    if (NO_CODE_FRAME.has(d.code)) {
-      io.stderr(`${formatDiagnostic(d, lang, null)}\n\n`);
-      continue;
-    }
-    if (!sources.has(d.file))
-      sources.set(d.file, await readFile(resolve(io.cwd, d.file), 'utf8').catch(() => null));
-    io.stderr(`${formatDiagnostic(d, lang, sources.get(d.file) ?? null)}\n\n`);
-  }
+  const { shown, hidden } = capPerFile(diagnostics);
+  // A template reached through a link out of its folder is named, never quoted: no code frame.
+  for (const d of shown) if (!sources.has(d.file) && !NO_CODE_FRAME.has(d.code)) sources.set(d.file, null);
+  for (const file of sources.keys())
+    sources.set(file, await readFile(resolve(io.cwd, file), 'utf8').catch(() => null));
+  shown.forEach((d, i) => {
+    const source = NO_CODE_FRAME.has(d.code) ? null : (sources.get(d.file) ?? null);
+    io.stderr(`${formatDiagnostic(d, lang, source)}\n\n`);
+    const h = hidden.get(d.file);
+    if (h && shown[i + 1]?.file !== d.file) io.stderr(`${moreNotShown(d.file, h, lang)}\n\n`);
+  });
   const line = summary(diagnostics, files, lang);
   if (hasErrors(diagnostics)) io.stderr(`${line}\n`);
   else io.stdout(`${line}\n`);

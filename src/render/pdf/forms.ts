@@ -1,10 +1,8 @@
 import type { Form, ProcedureSop } from '../../model/types.js';
-import { layoutTablePage, prefersLandscape } from './layout.js';
+import { blankFormSheet, layoutTablePage } from './layout.js';
 import { checkCoverage, openDocument, paint, RenderError, sopDate } from './paint.js';
 import { renderRoster } from './roster/render.js';
-import { makeSheet } from './sheet.js';
 import { Sketch } from './sketch.js';
-import { MM } from './units.js';
 
 /**
  * One blank copy of a form, on A4 without bleed or gutter, for printing at the office. Rosters come
@@ -15,15 +13,7 @@ import { MM } from './units.js';
  */
 export async function renderBlankForm(sop: ProcedureSop, form: Form): Promise<Uint8Array> {
   if (form.kind === 'roster') return renderRoster(sop, form.id, null);
-  const sheet = makeSheet({
-    size: 'A4',
-    orientation: prefersLandscape(form) ? 'landscape' : 'portrait',
-    bleed: 0,
-    cropMarks: false,
-    gutter: 0,
-    margin: 12 * MM,
-    duplex: false,
-  });
+  const sheet = blankFormSheet(form);
   const box = sheet.content('recto');
   let layout: ReturnType<typeof layoutTablePage>;
   try {

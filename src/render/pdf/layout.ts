@@ -1,5 +1,7 @@
 import type { Checklist, Field, Form, ProcedureSop, Transition } from '../../model/types.js';
+import { makeSheet, type Sheet } from './sheet.js';
 import { type Align, Sketch, textWidth } from './sketch.js';
+import { MM } from './units.js';
 import {
   auditText,
   clauseSuffix,
@@ -397,7 +399,7 @@ function checklistBlock(sop: ProcedureSop, checklist: Checklist, size: Size, sc:
   const title = `${checklist.title}${clauseSuffix(checklist.clause)}`;
   const titleH = sc.body * 1.6;
   const headH = 15 * sc.s;
-  const rowH = 16 * sc.s;
+  const rowH = checklistRowHeight(sc);
   const problemLines = checklist.onProblem
     ? new Sketch().paragraph(checklist.onProblem, 0, 0, size.w, sc.small)
     : 0;
@@ -411,6 +413,11 @@ function checklistBlock(sop: ProcedureSop, checklist: Checklist, size: Size, sc:
         sk.paragraph(checklist.onProblem, 0, y + titleH + th + 2 * sc.s, size.w, sc.small);
     },
   };
+}
+
+/** Height of one checklist item's row: each item is printed on a row of its own. */
+function checklistRowHeight(sc: Scale): number {
+  return 16 * sc.s;
 }
 
 /** A short table for a list the shift keeps (follow-ups, anomalies, unfinished work), from the event that adds to it. */
@@ -604,8 +611,54 @@ export function layoutTablePage(sop: ProcedureSop, form: Form, size: Size): Page
   const height = size.h - footer.height;
   const withRows = (n: number) => [header.block, ...bodyBlocks(sop, form, size, sc, n)];
   const two = withRows(2);
-  stack(sk, fits(two, height, 11 * sc.s) ? two : withRows(1), 0, height, 11 * sc.s, 26 * sc.s);
+  stack(sk, fits(two, height, minRowHeight(sc)) ? two : withRows(1), 0, height, minRowHeight(sc), 26 * sc.s);
   return { fixed: sk, serial: header.serial, pageNumber: footer.pageNumber };
+}
+
+/** The lowest writing row a page may have: below this, rows are too narrow to write in. */
+function minRowHeight(sc: Scale): number {
+  return 11 * sc.s;
+}
+
+/** The sheet a blank form is printed on: A4 without bleed or gutter (landscape for a wide register). */
+export function blankFormSheet(form: Form): Sheet {
+  return makeSheet({
+    size: 'A4',
+    orientation: prefersLandscape(form) ? 'landscape' : 'portrait',
+    bleed: 0,
+    cropMarks: false,
+    gutter: 0,
+    margin: 12 * MM,
+    duplex: false,
+  });
+}
+
+/**
+ * How many checklist items fit on one page of `form` beside everything else the page prints, at the size of
+ * the blank form (`blankFormSheet`), or at `size`. The count comes from the same blocks `layoutTablePage`
+ * stacks, with the short lists at their smallest (one row) and writing rows at their lowest, so a checklist of
+ * at most this many items always lays out. Negative when the page is too full even without a checklist.
+ *
+ * @example
+ * const room = checklistCapacity(sop, form);
+ * if (checklist.items.length > room) report('does not fit');
+ */
+export function checklistCapacity(
+  sop: ProcedureSop,
+  form: Form,
+  size: Size = blankFormSheet(form).content('recto'),
+): number {
+  const sc = scaleFor(size.w);
+  // The page as it would be with an empty checklist: every item then adds one row of the same height.
+  const empty: ProcedureSop = {
+    ...sop,
+    checklists: sop.checklists.map((c) => (c.id === form.checklist ? { ...c, items: [] } : c)),
+  };
+  const blocks = [headerBlock(empty, form.title, size, sc).block, ...bodyBlocks(empty, form, size, sc, 1)];
+  const fixed = blocks.reduce((a, b) => a + b.fixed, 0);
+  const rows = blocks.reduce((a, b) => a + b.rows, 0);
+  const room = size.h - footerBlock(empty, size, sc).height - fixed - rows * minRowHeight(sc);
+  return Math.floor(room / checklistRowHeight(sc));
 }
 
 function fits(blocks: readonly Block[], height: number, minRow: number): boolean {

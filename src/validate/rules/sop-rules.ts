@@ -3,6 +3,7 @@ import type { FileReporter } from '../../diagnostics/report.js';
 import type { ProcedureSop, Sop, Step } from '../../model/types.js';
 import { approxMonths } from '../../normalize/units.js';
 import type { WrittenSop } from '../../normalize/written.js';
+import { slipRules } from './slips.js';
 
 /** What a rule over one SOP sees: the written document (for paths), the model, and where to report. */
 export interface SopRuleContext {
@@ -225,7 +226,9 @@ export const endStepsAreWellFormed: SopRule = ({ written: w, sop, report }) => {
       else if (!refs.has(step.handoff))
         report.at([...path, 'sop'], 'REFERENCE_UNDECLARED', { id: step.handoff });
     }
-    if (step.kind !== 'normal' && (step.transitions.length > 0 || step.timers.length > 0)) {
+    // Escalation timers on an end step are the ladder's mistake (ESCALATION_FROM_END), reported there.
+    const ownTimers = step.timers.filter((t) => t.kind !== 'escalation');
+    if (step.kind !== 'normal' && (step.transitions.length > 0 || ownTimers.length > 0)) {
       report.at(path, 'FINAL_WITH_TRANSITIONS', {}, { key: true });
     }
   }
@@ -392,6 +395,7 @@ export const sopRules: readonly SopRule[] = [
   retentionMeetsOwnMinimum,
   revisionsInOrder,
   fileNamedAfterId,
+  ...slipRules,
 ];
 
 export type { ProcedureSop };
