@@ -1,4 +1,4 @@
-import { glyphInfo, loadFont } from './font.js';
+import { ADVANCE_RUNS, MISSING_ADVANCE, UNITS_PER_EM } from './advances.js';
 
 /**
  * A page part as plain drawing operations, in points, origin at the top left, y growing downwards
@@ -42,11 +42,26 @@ export type Op =
 
 export type Align = 'left' | 'center' | 'right';
 
+/** Advance of code point `cp` at size 1, from the print font's table (binary search over its runs). */
+function advance(cp: number): number {
+  let lo = 0;
+  let hi = ADVANCE_RUNS.length / 3 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = mid * 3;
+    if (cp < (ADVANCE_RUNS[at] ?? 0)) hi = mid - 1;
+    else if (cp > (ADVANCE_RUNS[at + 1] ?? 0)) lo = mid + 1;
+    else return (ADVANCE_RUNS[at + 2] ?? MISSING_ADVANCE) / UNITS_PER_EM;
+  }
+  return MISSING_ADVANCE / UNITS_PER_EM;
+}
+
 const advanceCache = new Map<number, number>();
 
 /**
- * Advance width of `text` at size 1 (multiply by the font size), using the Chinese font's metrics.
- * `before` is the width of text that precedes it on the line: the sum goes on in the same order, so
+ * Advance width of `text` at size 1 (multiply by the font size), using the Chinese font's metrics (the
+ * table `advances.ts` made from the font, so measuring needs neither fontkit nor the font file). `before`
+ * is the width of text that precedes it on the line: the sum goes on in the same order, so
  * `unitWidth(b, unitWidth(a))` is exactly `unitWidth(a + b)`.
  */
 export function unitWidth(text: string, before = 0): number {
@@ -56,9 +71,7 @@ export function unitWidth(text: string, before = 0): number {
     if (cp > 0xffff) i++;
     let w = advanceCache.get(cp);
     if (w === undefined) {
-      // The same plain character-map layout pdfkit is given (see paint.ts), so measured text fits.
-      const font = loadFont('Regular');
-      w = glyphInfo(font, cp).advanceWidth / font.unitsPerEm;
+      w = advance(cp);
       advanceCache.set(cp, w);
     }
     units += w;
