@@ -52,7 +52,7 @@ const DERIVED_ITEMS: Readonly<Record<string, (item: unknown) => boolean>> = {
 };
 
 /** The properties that identify a list item, tried in order; a list of plain values is keyed by the value. */
-const ITEM_KEYS = ['id', 'event', 'form', 'value', 'role', 'target', 'label', 'text'];
+const ITEM_KEYS = ['id', 'event', 'form', 'value', 'target', 'label', 'role', 'text'];
 
 const AREAS: Readonly<Record<string, ChangeArea>> = {
   site: 'site',
@@ -210,7 +210,12 @@ class Walk {
       name: (l, depth = w.path.length) =>
         nameOf(at(depth), w.path[depth - 2] ?? '', w.path[depth - 1] ?? '', sop, l),
     };
-    const phrase = PHRASES[w.pattern] ?? (shape === 'value' ? PROPS[prop] : undefined);
+    // A reordered list is named after its items, and only by their noun.
+    const listNoun = PHRASES[`${w.pattern}.*`]?.noun ?? PHRASES[w.pattern]?.noun;
+    const phrase =
+      shape === 'order'
+        ? listNoun && { noun: listNoun }
+        : (PHRASES[w.pattern] ?? (shape === 'value' ? PROPS[prop] : undefined));
     const print = (side: Side) =>
       shape === 'order'
         ? [...((value(side) as unknown[]) ?? [])]

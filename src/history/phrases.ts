@@ -372,7 +372,6 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
 /** Wording by the property alone, for values of any kind: `「值班中」条款编号 4.2 → 4.3`. */
 export const PROPS: Readonly<Record<string, Phrase>> = {
   clause: { noun: (c) => [`「${owner(c, 'zh')}」条款编号`, `Clause number of "${owner(c, 'en')}"`] },
-  label: { noun: (c) => [`「${owner(c, 'zh')}」名称`, `Label of "${owner(c, 'en')}"`] },
   required: { noun: (c) => [`「${owner(c, 'zh')}」必填`, `"${owner(c, 'en')}" required`] },
   width: { noun: (c) => [`「${owner(c, 'zh')}」栏宽`, `Width of "${owner(c, 'en')}"`] },
   type: { noun: (c) => [`「${owner(c, 'zh')}」类型`, `Type of "${owner(c, 'en')}"`] },
