@@ -229,6 +229,9 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
   'workflow.steps.*.transitions.*.payload.*': {
     noun: (c) => [`「${transition(c)}」须记录的项目`, `field recorded by "${transition(c)}"`],
   },
+  'workflow.steps.*.transitions.*.payload.*.label': {
+    noun: (c) => [`「${transition(c)}」须记录的项目名称`, `Name of a field recorded by "${transition(c)}"`],
+  },
   'workflow.steps.*.transitions.*.conditions.*': {
     noun: (c) => [`「${transition(c)}」的前提条件`, `condition of "${transition(c)}"`],
   },
@@ -338,6 +341,14 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
   'forms.*.checklist': { noun: (c) => [`${form(c)}所附清单`, `Checklist printed on ${form(c)}`] },
   'forms.*.columns.*': { noun: (c) => [`${form(c)}栏目`, `column of ${form(c)}`] },
   'forms.*.fields.*': { noun: (c) => [`${form(c)}填写项`, `field of ${form(c)}`] },
+  'forms.*.columns.*.label': { noun: (c) => [`${form(c)}栏目名称`, `Column name of ${form(c)}`] },
+  'forms.*.fields.*.label': { noun: (c) => [`${form(c)}填写项名称`, `Field name of ${form(c)}`] },
+  'forms.*.signatures.*.role': {
+    noun: (c) => [
+      `${form(c)}「${c.str(4, 'label')}」签名人`,
+      `Signer of "${c.str(4, 'label')}" on ${form(c)}`,
+    ],
+  },
   'forms.*.signatures.*': { noun: (c) => [`${form(c)}签名栏`, `signature of ${form(c)}`] },
 
   'references.*': noun('相关文件', 'related document'),

@@ -165,7 +165,7 @@ describe('rule-level diff', () => {
     expect(manualChanges(MANUAL, interval)).toEqual(['半年调整周期 6 个月 → 3 个月']);
   });
 
-  it('states a change the phrase table does not know, with its clause and key', () => {
+  it('states changes by property, and by clause and key where the phrase table has no entry', () => {
     const width = edit(
       DESK,
       '{ id: owner, label: 业主姓名, type: text, required: true, width: 1.2 }',
@@ -201,7 +201,7 @@ describe('rule-level diff', () => {
       '{ label: 经理每周一审核, role: cs-supervisor }',
     );
     expect(zh(changes(DESK, signer))).toEqual([
-      'forms.reception-record.signatures.经理每周一审核.role 经理 → 客服主管',
+      '《接待业主情况记录》「经理每周一审核」签名人 经理 → 客服主管',
     ]);
   });
 
