@@ -164,4 +164,75 @@ describe('rule-level diff', () => {
     const interval = edit(MANUAL, 'semiannual: 6mo', 'semiannual: 3mo');
     expect(manualChanges(MANUAL, interval)).toEqual(['半年调整周期 6 个月 → 3 个月']);
   });
+
+  it('states changes by property, and by clause and key where the phrase table has no entry', () => {
+    const width = edit(
+      DESK,
+      '{ id: owner, label: 业主姓名, type: text, required: true, width: 1.2 }',
+      '{ id: owner, label: 业主姓名, type: text, required: true, width: 1.5 }',
+    );
+    expect(changes(DESK, width)).toEqual([
+      {
+        area: 'form',
+        op: 'changed',
+        key: 'forms.reception-record.columns.owner.width',
+        before: '1.2',
+        after: '1.5',
+        zh: '「业主姓名」栏宽 1.2 → 1.5',
+        en: 'Width of "业主姓名" 1.2 → 1.5',
+      },
+    ]);
+    const required = edit(
+      DESK,
+      '            - { id: room, label: 房号, type: text, required: true }',
+      '            - { id: room, label: 房号, type: text }',
+    );
+    expect(zh(changes(DESK, required))).toEqual(['「房号」必填 是 → 否']);
+    const label = edit(DUTY, 'label: 交班前 15 分钟准备交班', 'label: 交班前准备');
+    expect(changes(DUTY, label)).toMatchObject([
+      {
+        zh: '第 4.2.2 条 workflow.steps.on-duty.timers.preparing-handover.label 交班前 15 分钟准备交班 → 交班前准备',
+        en: 'clause 4.2.2, workflow.steps.on-duty.timers.preparing-handover.label 交班前 15 分钟准备交班 → 交班前准备',
+      },
+    ]);
+    const signer = edit(
+      DESK,
+      '{ label: 经理每周一审核, role: manager }',
+      '{ label: 经理每周一审核, role: cs-supervisor }',
+    );
+    expect(zh(changes(DESK, signer))).toEqual([
+      '《接待业主情况记录》「经理每周一审核」签名人 经理 → 客服主管',
+    ]);
+  });
+
+  it('states a changed clause number and a reordered list', () => {
+    const clause = edit(
+      DUTY,
+      '{ text: 及时汇报的原则。, clause: "4.1.4" }',
+      '{ text: 及时汇报的原则。, clause: "4.1.9" }',
+    );
+    expect(zh(changes(DUTY, clause))).toEqual(['「及时汇报的原则。」条款编号 4.1.4 → 4.1.9']);
+    const order = edit(
+      DUTY,
+      '  - { text: 控制事态发展的原则；, clause: "4.1.4" }\n  - { text: 及时汇报的原则。, clause: "4.1.4" }\n',
+      '  - { text: 及时汇报的原则。, clause: "4.1.4" }\n  - { text: 控制事态发展的原则；, clause: "4.1.4" }\n',
+    );
+    expect(changes(DUTY, order)).toMatchObject([
+      {
+        area: 'rule',
+        op: 'changed',
+        key: 'principles',
+        zh: '工作原则顺序调整为：时效管理的原则；、及时汇报的原则。、控制事态发展的原则；',
+      },
+    ]);
+  });
+
+  it('leaves out the revision record: version, effective date, revisions', () => {
+    const bumped = edit(
+      edit(DUTY, '\nversion: "1.0"', '\nversion: "1.1"'),
+      'effective: 2026-01-01',
+      'effective: 2026-12-01',
+    );
+    expect(changes(DUTY, bumped)).toEqual([]);
+  });
 });

@@ -1,0 +1,394 @@
+/**
+ * The wording of the rule-level diff: one entry per kind of value, keyed by its path in the model with list
+ * keys as `*` (`escalations.*.levels.*.after`). An entry names the value (`noun`), which the diff puts into
+ * its plain sentences (`新增{noun}：…`, `{noun} a → b`, `{noun}改为：…`), or says the whole sentence where the
+ * plain ones do not read well. A kind missing here still gets the generic sentence with its clause and key.
+ */
+import type { Lang } from '../diagnostics/types.js';
+import type { Duration, Sop } from '../model/types.js';
+import { durationText, formTitle, roleName, stepLabel } from '../render/doc/words.js';
+import type { ChangeOp } from './diff.js';
+import { isRecord, show, tr } from './values.js';
+
+type Words = readonly [zh: string, en: string];
+export type Side = 'before' | 'after';
+
+/** What a phrase sees: the change, both SOPs, and the objects along the key path on either side. */
+export interface Ctx {
+  readonly op: ChangeOp;
+  /** `item`: a list item or object added or removed as a whole; `order`: a list reordered. */
+  readonly shape: 'value' | 'item' | 'order';
+  readonly path: readonly string[];
+  readonly a: Sop;
+  readonly b: Sop;
+  /** The SOP names are taken from: the old one for a removal, else the new one. */
+  readonly sop: Sop;
+  readonly value: (side: Side) => unknown;
+  /** The object at `depth` segments of the path (0 is the SOP), on `side` (default: where it exists, new first). */
+  readonly at: (depth: number, side?: Side) => Readonly<Record<string, unknown>>;
+  /** A string property of `at(depth)`, or `''`. */
+  readonly str: (depth: number, key: string, side?: Side) => string;
+  readonly show: (side: Side, l: Lang) => string;
+  /** The display name of the object at `depth` (default: the changed item itself). */
+  readonly name: (l: Lang, depth?: number) => string;
+}
+
+export interface Phrase {
+  readonly noun?: Words | ((c: Ctx) => Words);
+  /** The whole sentence; `null` falls back to the plain sentences with `noun`. */
+  readonly say?: (c: Ctx, l: Lang) => string | null;
+  /** Prose: `{noun}改为：…` rather than `{noun} a → b`. */
+  readonly prose?: boolean;
+}
+
+const prose = (zh: string, en: string): Phrase => ({ noun: [zh, en], prose: true });
+const noun = (zh: string, en: string): Phrase => ({ noun: [zh, en] });
+const arrow = (c: Ctx, l: Lang) => `${c.show('before', l)} → ${c.show('after', l)}`;
+/** `on`/`off` sentences of a yes-or-no rule. */
+const flag =
+  (on: Words, off: Words) =>
+  (c: Ctx, l: Lang): string => {
+    const [zh, en] = c.value('after') === true ? on : off;
+    return tr(l, zh, en);
+  };
+
+const step = (c: Ctx) => c.str(3, 'label');
+const transition = (c: Ctx) => c.str(5, 'label');
+const ladder = (c: Ctx) => c.str(2, 'label');
+const checklist = (c: Ctx) => c.str(2, 'title');
+const form = (c: Ctx) => `《${c.str(2, 'title')}》`;
+const record = (c: Ctx) => formTitle(c.sop, c.str(2, 'form'));
+const auditWhat = (c: Ctx) => (c.str(2, 'form') ? formTitle(c.sop, c.str(2, 'form')) : c.str(2, 'covers'));
+const auditBy = (c: Ctx) => roleName(c.sop, c.str(2, 'role'));
+
+function audit(c: Ctx, l: Lang): string {
+  const f = c.at(2).frequency;
+  const when = isRecord(f) ? show(f, 'frequency', c.sop, l) : '';
+  return tr(l, `${auditBy(c)}${when}审核${auditWhat(c)}`, `${auditBy(c)} checks ${auditWhat(c)} ${when}`);
+}
+
+/** `超过 2 天未处理转客服主管`, with the ladder's day basis. */
+function level(c: Ctx, side: 'before' | 'after', l: Lang): string {
+  const lv = c.at(4, side);
+  const basis = c.at(2, side).basis === 'working' ? 'working' : 'calendar';
+  const after = isRecord(lv.after) ? durationText(lv.after as unknown as Duration, l, basis) : '';
+  const who = roleName(side === 'before' ? c.a : c.b, typeof lv.role === 'string' ? lv.role : null);
+  return tr(l, `超过 ${after}未处理转${who}`, `not resolved after ${after}: passed to ${who}`);
+}
+
+function timer(c: Ctx, side: 'before' | 'after', l: Lang): string {
+  const t = c.at(5, side);
+  const before = isRecord(t.before) ? durationText(t.before as unknown as Duration, l) : '';
+  const to = stepLabel(side === 'before' ? c.a : c.b, typeof t.target === 'string' ? t.target : null);
+  return tr(l, `值班结束前 ${before}转入「${to}」`, `${before} before the end of duty, move to "${to}"`);
+}
+
+function due(v: unknown, l: Lang): string {
+  if (typeof v !== 'number') return tr(l, '无', 'none');
+  if (v === 0) return tr(l, '每月底前', 'by the end of the month');
+  return tr(l, `每月底前 ${v} 天`, `${v} days before the end of the month`);
+}
+
+/** Added and removed whole items: `新增：…` / `删除：…` around a sentence of the item. */
+const whole =
+  (zhAdd: string, enAdd: string, zhDel: string, enDel: string, say: (c: Ctx, l: Lang) => string) =>
+  (c: Ctx, l: Lang): string | null =>
+    c.shape !== 'item'
+      ? null
+      : c.op === 'added'
+        ? tr(l, `${zhAdd}${say(c, l)}`, `${enAdd}${say(c, l)}`)
+        : tr(l, `${zhDel}${say(c, l)}`, `${enDel}${say(c, l)}`);
+
+export const PHRASES: Readonly<Record<string, Phrase>> = {
+  id: noun('规程标识', 'SOP id'),
+  title: prose('标题', 'Title'),
+  number: prose('编号', 'Number'),
+  department: prose('部门', 'Department'),
+  purpose: prose('目的', 'Purpose'),
+  scope: prose('适用范围', 'Scope'),
+  'site.utcOffsetMinutes': noun('现场时区（与 UTC 相差的分钟数）', 'Site UTC offset in minutes'),
+  'site.extraHolidays.*': noun('本地节假日', 'local holiday'),
+  'site.extraWorkdays.*': noun('本地调休工作日', 'local make-up workday'),
+  'notes.*': noun('其他要求', 'note'),
+  'mainDuties.*': noun('值班主要工作', 'main duty'),
+  'principles.*': noun('工作原则', 'principle'),
+  'discipline.*': noun('纪律', 'discipline rule'),
+  'rights.*': noun('权利', 'right'),
+
+  'roles.*': noun('角色', 'role'),
+  'roles.*.name': noun('角色名称', 'Role name'),
+  'roles.*.aliases.*': { noun: (c) => [`${c.str(2, 'name')}的别称`, `alias of ${c.str(2, 'name')}`] },
+  'roles.*.duties.*': { noun: (c) => [`${c.str(2, 'name')}职责`, `duty of ${c.str(2, 'name')}`] },
+
+  schedule: noun('值班时间安排', 'duty schedule'),
+  'schedule.window': noun('值班时间', 'Duty hours'),
+  'schedule.holidayWindow': noun('节假日值班时间', 'Holiday duty hours'),
+  'schedule.arriveEarly': noun('接班人员提前到岗', 'Incoming staff arrive early by'),
+  'schedule.handoverPrep': noun('交班前准备', 'Handover preparation before the end of duty'),
+  'schedule.answerWithinRings': {
+    say: (c, l) => {
+      const rings = (v: unknown) =>
+        typeof v === 'number' ? tr(l, `${v} 声`, `${v} rings`) : tr(l, '无', 'none');
+      const [x, y] = [rings(c.value('before')), rings(c.value('after'))];
+      return tr(l, `电话铃响 ${x} → ${y}内接听`, `Answer the phone within ${x} → ${y}`);
+    },
+  },
+  'schedule.hotlineAnswerOnly': {
+    say: flag(
+      ['新增：值班热线电话只允许接听，不允许拨打', 'Added: the duty hotline may only answer calls'],
+      ['取消：值班热线电话只允许接听，不允许拨打', 'Removed: the duty hotline may only answer calls'],
+    ),
+  },
+  'schedule.roster': noun('值班安排表规定', 'roster rule'),
+  'schedule.roster.preparedBy': noun('值班安排表编制人', 'Roster prepared by'),
+  'schedule.roster.approvedBy': noun('值班安排表审批人', 'Roster approved by'),
+  'schedule.roster.dueDaysBeforeMonth': {
+    say: (c, l) =>
+      tr(l, '值班安排表编制期限 ', 'Roster due ') +
+      `${due(c.value('before'), l)} → ${due(c.value('after'), l)}`,
+  },
+  'schedule.roster.form': noun('值班安排表所用表格', 'Roster form'),
+  'schedule.roster.leaveApprovedBy': noun('请假审批人', 'Leave approved by'),
+  'schedule.roster.privateSwapsForbidden': {
+    say: flag(
+      ['新增：未经批准不允许私自调班', 'Added: no private shift swaps'],
+      ['取消：未经批准不允许私自调班', 'Removed: no private shift swaps'],
+    ),
+  },
+
+  onCall: noun('下班后及假期联络规定', 'on-call rule'),
+  'onCall.roles.*': noun('下班后保持通讯畅通的岗位', 'on-call role'),
+  'onCall.devices.*': noun('保持开机的通讯工具', 'on-call device'),
+  'onCall.rule.text': prose('下班后及假期联络规定', 'On-call rule'),
+
+  'checklists.*': {
+    noun: ['清点清单', 'checklist'],
+    say: (c, l) => {
+      if (c.op !== 'added' || c.shape !== 'item') return null;
+      const items = show(c.at(2).items, 'items', c.b, l);
+      return tr(
+        l,
+        `新增清点清单：${checklist(c)}（${items}）`,
+        `Added checklist: ${checklist(c)} (${items})`,
+      );
+    },
+  },
+  'checklists.*.title': noun('清单名称', 'Checklist title'),
+  'checklists.*.items.*': {
+    say: (c, l) =>
+      c.op === 'added'
+        ? tr(l, `新增${checklist(c)}物品：${c.name(l)}`, `Added item to ${checklist(c)}: ${c.name(l)}`)
+        : tr(l, `删除${checklist(c)}物品：${c.name(l)}`, `Removed item from ${checklist(c)}: ${c.name(l)}`),
+  },
+  'checklists.*.items.*.name': { noun: (c) => [`${checklist(c)}物品`, `Item of ${checklist(c)}`] },
+  'checklists.*.onProblem': {
+    prose: true,
+    noun: (c) => [
+      `${checklist(c)}发现问题时的处理`,
+      `What to do when an item of ${checklist(c)} is damaged or missing`,
+    ],
+  },
+
+  'workflow.initial': noun('流程起始步骤', 'First step'),
+  'workflow.context.*': noun('流程记录项', 'workflow record field'),
+  'workflow.steps.*': {
+    say: whole('新增步骤：', 'Added step: ', '删除步骤：', 'Removed step: ', (c) => {
+      const role = c.str(3, 'role');
+      return role ? `${step(c)}（${roleName(c.sop, role)}）` : step(c);
+    }),
+  },
+  'workflow.steps.*.label': noun('步骤名称', 'Step name'),
+  'workflow.steps.*.role': { noun: (c) => [`步骤「${step(c)}」执行人`, `Step "${step(c)}" performed by`] },
+  'workflow.steps.*.kind': { noun: (c) => [`步骤「${step(c)}」类型`, `Kind of step "${step(c)}"`] },
+  'workflow.steps.*.handoff': {
+    noun: (c) => [`步骤「${step(c)}」移交的规程`, `SOP that step "${step(c)}" hands over to`],
+  },
+  'workflow.steps.*.tasks.*': { noun: (c) => [`步骤「${step(c)}」工作要求`, `task of step "${step(c)}"`] },
+  'workflow.steps.*.transitions.*': {
+    say: whole('', '', '', '', (c, l) => {
+      const to = c.str(5, 'target');
+      const what = to ? `${transition(c)}（→ ${stepLabel(c.sop, to)}）` : transition(c);
+      return c.op === 'added'
+        ? tr(l, `新增步骤「${step(c)}」的操作：${what}`, `Added action of step "${step(c)}": ${what}`)
+        : tr(l, `删除步骤「${step(c)}」的操作：${what}`, `Removed action of step "${step(c)}": ${what}`);
+    }),
+  },
+  'workflow.steps.*.transitions.*.label': {
+    noun: (c) => [`步骤「${step(c)}」的操作`, `Action of step "${step(c)}"`],
+  },
+  'workflow.steps.*.transitions.*.target': {
+    noun: (c) => [`「${transition(c)}」后转入`, `After "${transition(c)}" the case moves to`],
+  },
+  'workflow.steps.*.transitions.*.role': {
+    noun: (c) => [`「${transition(c)}」由`, `"${transition(c)}" performed by`],
+  },
+  'workflow.steps.*.transitions.*.refusal': {
+    prose: true,
+    noun: (c) => [`「${transition(c)}」的前提要求`, `Precondition of "${transition(c)}"`],
+  },
+  'workflow.steps.*.transitions.*.payload.*': {
+    noun: (c) => [`「${transition(c)}」须记录的项目`, `field recorded by "${transition(c)}"`],
+  },
+  'workflow.steps.*.transitions.*.payload.*.label': {
+    noun: (c) => [`「${transition(c)}」须记录的项目名称`, `Name of a field recorded by "${transition(c)}"`],
+  },
+  'workflow.steps.*.transitions.*.conditions.*': {
+    noun: (c) => [`「${transition(c)}」的前提条件`, `condition of "${transition(c)}"`],
+  },
+  'workflow.steps.*.transitions.*.effects.*': {
+    noun: (c) => [`「${transition(c)}」的记录方式`, `effect of "${transition(c)}"`],
+  },
+  'workflow.steps.*.timers.*': {
+    say: whole('新增：', 'Added: ', '删除：', 'Removed: ', (c, l) =>
+      timer(c, c.op === 'removed' ? 'before' : 'after', l),
+    ),
+  },
+  'workflow.steps.*.timers.*.before': {
+    say: (c, l) => {
+      const to = stepLabel(c.b, c.str(5, 'target'));
+      return tr(
+        l,
+        `值班结束前 ${arrow(c, l)}转入「${to}」`,
+        `${arrow(c, l)} before the end of duty, move to "${to}"`,
+      );
+    },
+  },
+
+  'escalations.*': {
+    noun: ['逐级上报', 'escalation'],
+    say: (c, l) => {
+      if (c.op !== 'added' || c.shape !== 'item') return null;
+      const lv = c.at(2).levels;
+      const all = (Array.isArray(lv) ? lv : []).map((_, i) =>
+        level(
+          { ...c, at: (d, s) => (d === 4 && Array.isArray(lv) && isRecord(lv[i]) ? lv[i] : c.at(d, s)) },
+          'after',
+          l,
+        ),
+      );
+      return tr(
+        l,
+        `新增逐级上报：${ladder(c)}（${all.join('；')}）`,
+        `Added escalation: ${ladder(c)} (${all.join('; ')})`,
+      );
+    },
+  },
+  'escalations.*.label': noun('逐级上报名称', 'Escalation name'),
+  'escalations.*.basis': { noun: (c) => [`${ladder(c)}计日方式`, `${ladder(c)} counts`] },
+  'escalations.*.startsAt': { noun: (c) => [`${ladder(c)}起算步骤`, `${ladder(c)} clock starts at`] },
+  'escalations.*.watch.*': { noun: (c) => [`${ladder(c)}计时的步骤`, `step watched by ${ladder(c)}`] },
+  'escalations.*.levels.*': {
+    say: whole('新增：', 'Added: ', '删除：', 'Removed: ', (c, l) =>
+      level(c, c.op === 'removed' ? 'before' : 'after', l),
+    ),
+  },
+  'escalations.*.levels.*.after': {
+    say: (c, l) => {
+      const basis = (side: 'before' | 'after') =>
+        c.at(2, side).basis === 'working' ? 'working' : 'calendar';
+      const d = (side: 'before' | 'after') => {
+        const v = c.value(side);
+        return isRecord(v) ? durationText(v as unknown as Duration, l, basis(side)) : '';
+      };
+      const who = roleName(c.b, c.str(4, 'role'));
+      return tr(
+        l,
+        `超过 ${d('before')}未处理 → ${d('after')} 转${who}`,
+        `Not resolved after ${d('before')} → ${d('after')}: passed to ${who}`,
+      );
+    },
+  },
+  'escalations.*.levels.*.step': {
+    noun: (c) => {
+      const who = roleName(c.b, c.str(4, 'role'));
+      return [`转${who}后进入`, `Passed to ${who}, the case moves to`];
+    },
+  },
+
+  'audits.*': {
+    say: whole('新增检查：', 'Added check: ', '删除检查：', 'Removed check: ', audit),
+  },
+  'audits.*.role': { noun: (c) => [`${auditWhat(c)}的检查人`, `Check of ${auditWhat(c)} by`] },
+  'audits.*.frequency': {
+    say: (c, l) =>
+      tr(l, `${auditBy(c)}检查${auditWhat(c)} `, `${auditBy(c)} checks ${auditWhat(c)} `) + arrow(c, l),
+  },
+  'audits.*.form': { noun: (c) => [`${auditBy(c)}检查的记录`, `Record checked by ${auditBy(c)}`] },
+  'audits.*.covers': {
+    prose: true,
+    noun: (c) => [`${auditBy(c)}检查的内容`, `What ${auditBy(c)} checks`],
+  },
+  'audits.*.signs': {
+    say: (c, l) =>
+      c.value('after') === true
+        ? tr(l, `${auditBy(c)}检查后须签名确认`, `${auditBy(c)} signs after checking`)
+        : tr(l, `${auditBy(c)}检查后不再须签名确认`, `${auditBy(c)} no longer signs after checking`),
+  },
+
+  'records.*': noun('记录', 'record'),
+  'records.*.retention': { noun: (c) => [`${record(c)}保存期`, `${record(c)} kept for`] },
+  'records.*.minRetention': { noun: (c) => [`${record(c)}最短保存期`, `${record(c)} kept at least`] },
+  'records.*.custodian': { noun: (c) => [`${record(c)}保管`, `${record(c)} kept by`] },
+  'records.*.rules.*': { noun: (c) => [`${record(c)}记录要求`, `rule of ${record(c)}`] },
+
+  'forms.*': noun('表格', 'form'),
+  'forms.*.title': {
+    say: (c, l) =>
+      `${tr(l, '表格名称', 'Form title')} 《${c.show('before', l)}》 → 《${c.show('after', l)}》`,
+  },
+  'forms.*.kind': { noun: (c) => [`${form(c)}类型`, `Kind of ${form(c)}`] },
+  'forms.*.rows': { noun: (c) => [`${form(c)}每页行数`, `Rows per page of ${form(c)}`] },
+  'forms.*.checklist': { noun: (c) => [`${form(c)}所附清单`, `Checklist printed on ${form(c)}`] },
+  'forms.*.columns.*': { noun: (c) => [`${form(c)}栏目`, `column of ${form(c)}`] },
+  'forms.*.fields.*': { noun: (c) => [`${form(c)}填写项`, `field of ${form(c)}`] },
+  'forms.*.columns.*.label': { noun: (c) => [`${form(c)}栏目名称`, `Column name of ${form(c)}`] },
+  'forms.*.fields.*.label': { noun: (c) => [`${form(c)}填写项名称`, `Field name of ${form(c)}`] },
+  'forms.*.signatures.*.role': {
+    noun: (c) => [
+      `${form(c)}「${c.str(4, 'label')}」签名人`,
+      `Signer of "${c.str(4, 'label')}" on ${form(c)}`,
+    ],
+  },
+  'forms.*.signatures.*': { noun: (c) => [`${form(c)}签名栏`, `signature of ${form(c)}`] },
+
+  'references.*': noun('相关文件', 'related document'),
+  'references.*.title': noun('相关文件名称', 'Related document'),
+  'references.*.external': {
+    noun: (c) => [`${c.str(2, 'title')}是否为外部文件`, `${c.str(2, 'title')} is external`],
+  },
+  'references.*.note': {
+    prose: true,
+    noun: (c) => [`${c.str(2, 'title')}的说明`, `Note on ${c.str(2, 'title')}`],
+  },
+
+  'review.annual': noun('年度复审周期', 'Annual review interval'),
+  'review.semiannual': noun('半年调整周期', 'Semi-annual adjustment interval'),
+  'review.feedback': noun('接受员工实时反馈', 'Staff feedback accepted'),
+  'review.expert': noun('专家评审', 'Expert review'),
+  'review.recordEveryReview': noun('每次复审均须记录', 'Every review recorded'),
+  'review.rules.*': noun('复审规定', 'review rule'),
+
+  'sections.*': noun('章节', 'section'),
+  'sections.*.title': noun('章节名称', 'Section title'),
+  'sections.*.guide': {
+    prose: true,
+    noun: (c) => [`「${c.str(2, 'title')}」编制指南`, `Guide of "${c.str(2, 'title')}"`],
+  },
+  chapters: noun('收录规程', 'chapters'),
+  'chapters.*': noun('收录规程', 'chapter'),
+  minRetention: noun('记录最短保存期', 'Minimum retention of records'),
+  disclaimer: prose('说明', 'Disclaimer'),
+};
+
+/** Wording by the property alone, for values of any kind: `「值班中」条款编号 4.2 → 4.3`. */
+export const PROPS: Readonly<Record<string, Phrase>> = {
+  clause: { noun: (c) => [`「${owner(c, 'zh')}」条款编号`, `Clause number of "${owner(c, 'en')}"`] },
+  required: { noun: (c) => [`「${owner(c, 'zh')}」必填`, `"${owner(c, 'en')}" required`] },
+  width: { noun: (c) => [`「${owner(c, 'zh')}」栏宽`, `Width of "${owner(c, 'en')}"`] },
+  type: { noun: (c) => [`「${owner(c, 'zh')}」类型`, `Type of "${owner(c, 'en')}"`] },
+};
+
+/** The item that holds a changed property: its name, or its key (`schedule`) when it has none. */
+function owner(c: Ctx, l: Lang): string {
+  return c.name(l, c.path.length - 1);
+}
