@@ -5,7 +5,6 @@
  */
 import type { Lang } from '../diagnostics/types.js';
 import type {
-  Clause,
   Duration,
   DutyWindow,
   EscalationLadder,
@@ -140,39 +139,6 @@ function matchKeyed<T>(
   };
 }
 
-/** Clause lists are compared by text: a reworded sentence is one removal and one addition. */
-function diffClauses(
-  c: Changes,
-  area: ChangeArea,
-  key: string,
-  zhName: string,
-  enName: string,
-  a: readonly Clause[],
-  b: readonly Clause[],
-): void {
-  const { removed, added } = matchKeyed(a, b, (x) => x.text);
-  for (const r of removed)
-    c.add(
-      area,
-      'removed',
-      `${key}.${r.text}`,
-      r.text,
-      null,
-      `删除${zhName}：${r.text}`,
-      `Removed ${enName}: ${r.text}`,
-    );
-  for (const r of added)
-    c.add(
-      area,
-      'added',
-      `${key}.${r.text}`,
-      null,
-      r.text,
-      `新增${zhName}：${r.text}`,
-      `Added ${enName}: ${r.text}`,
-    );
-}
-
 function diffStrings(
   c: Changes,
   area: ChangeArea,
@@ -208,9 +174,6 @@ function diffDocument(c: Changes, a: Sop, b: Sop): void {
   text(c, 'document', 'title', '标题', 'Title', a.title, b.title);
   text(c, 'document', 'number', '编号', 'Number', a.number, b.number);
   text(c, 'document', 'department', '部门', 'Department', a.department, b.department);
-  text(c, 'document', 'purpose', '目的', 'Purpose', a.purpose, b.purpose);
-  text(c, 'document', 'scope', '适用范围', 'Scope', a.scope, b.scope);
-  diffClauses(c, 'rule', 'notes', '其他要求', 'note', a.notes, b.notes);
 }
 
 function diffRoles(c: Changes, a: Sop, b: Sop): void {
@@ -230,7 +193,6 @@ function diffRoles(c: Changes, a: Sop, b: Sop): void {
       x.aliases,
       y.aliases,
     );
-    diffClauses(c, 'role', `roles.${x.id}.duties`, `${y.name}职责`, `duty of ${y.name}`, x.duties, y.duties);
   }
 }
 
@@ -376,55 +338,6 @@ function diffSchedule(c: Changes, a: ProcedureSop, b: ProcedureSop): void {
   }
 }
 
-function diffProcedureRules(c: Changes, a: ProcedureSop, b: ProcedureSop): void {
-  diffClauses(c, 'rule', 'mainDuties', '值班主要工作', 'main duty', a.mainDuties, b.mainDuties);
-  diffClauses(c, 'rule', 'principles', '工作原则', 'principle', a.principles, b.principles);
-  diffClauses(c, 'rule', 'discipline', '纪律', 'discipline rule', a.discipline, b.discipline);
-  diffClauses(c, 'rule', 'rights', '权利', 'right', a.rights, b.rights);
-  const x = a.onCall;
-  const y = b.onCall;
-  const onA = x?.roles ?? [];
-  const onB = y?.roles ?? [];
-  for (const r of onA.filter((id) => !onB.includes(id)))
-    c.add(
-      'on-call',
-      'removed',
-      `onCall.roles.${r}`,
-      roleName(a, r),
-      null,
-      `删除下班后保持通讯畅通的岗位：${roleName(a, r)}`,
-      `Removed on-call role: ${roleName(a, r)}`,
-    );
-  for (const r of onB.filter((id) => !onA.includes(id)))
-    c.add(
-      'on-call',
-      'added',
-      `onCall.roles.${r}`,
-      null,
-      roleName(b, r),
-      `新增下班后保持通讯畅通的岗位：${roleName(b, r)}`,
-      `Added on-call role: ${roleName(b, r)}`,
-    );
-  diffStrings(
-    c,
-    'on-call',
-    'onCall.devices',
-    '保持开机的通讯工具',
-    'on-call device',
-    x?.devices ?? [],
-    y?.devices ?? [],
-  );
-  text(
-    c,
-    'on-call',
-    'onCall.rule',
-    '下班后及假期联络规定',
-    'On-call rule',
-    x?.rule.text ?? null,
-    y?.rule.text ?? null,
-  );
-}
-
 function diffChecklists(c: Changes, a: ProcedureSop, b: ProcedureSop): void {
   const m = matchKeyed(a.checklists, b.checklists, (x) => x.id);
   for (const x of m.removed)
@@ -515,7 +428,6 @@ function diffStep(c: Changes, a: ProcedureSop, b: ProcedureSop, x: Step, y: Step
     `步骤${name}执行人`,
     `Step ${name} performed by`,
   );
-  diffClauses(c, 'step', `${k}.tasks`, `步骤${name}工作要求`, `task of step ${name}`, x.tasks, y.tasks);
   const tr = matchKeyed(x.transitions, y.transitions, (t) => t.event);
   for (const t of tr.removed)
     c.add(
@@ -1026,46 +938,11 @@ function diffReview(c: Changes, a: Sop, b: Sop): void {
     '半年调整周期',
     'Semi-annual adjustment interval',
   );
-  diffClauses(c, 'review', 'review.rules', '复审规定', 'review rule', a.review.rules, b.review.rules);
 }
 
 function diffManual(c: Changes, a: Sop, b: Sop): void {
   if (a.kind !== 'manual' || b.kind !== 'manual') return;
-  const m = matchKeyed(a.sections, b.sections, (s) => s.id);
-  for (const s of m.removed)
-    c.add(
-      'manual',
-      'removed',
-      `sections.${s.id}`,
-      s.title,
-      null,
-      `删除章节：${s.title}`,
-      `Removed section: ${s.title}`,
-    );
-  for (const s of m.added)
-    c.add(
-      'manual',
-      'added',
-      `sections.${s.id}`,
-      null,
-      s.title,
-      `新增章节：${s.title}`,
-      `Added section: ${s.title}`,
-    );
-  for (const [x, y] of m.both) {
-    c.value('manual', `sections.${x.id}.title`, x.title, y.title, '章节名称', 'Section title');
-    text(
-      c,
-      'manual',
-      `sections.${x.id}.guide`,
-      `「${y.title}」编制指南`,
-      `Guide of "${y.title}"`,
-      x.guide,
-      y.guide,
-    );
-  }
   diffStrings(c, 'manual', 'chapters', '收录规程', 'chapter', a.chapters, b.chapters);
-  text(c, 'manual', 'disclaimer', '说明', 'Disclaimer', a.disclaimer, b.disclaimer);
 }
 
 /**
@@ -1081,7 +958,6 @@ export function diffSops(before: Sop, after: Sop): RuleChange[] {
   diffRoles(c, before, after);
   if (before.kind === 'procedure' && after.kind === 'procedure') {
     diffSchedule(c, before, after);
-    diffProcedureRules(c, before, after);
     diffChecklists(c, before, after);
     diffWorkflow(c, before, after);
     diffEscalations(c, before, after);
