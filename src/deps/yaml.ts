@@ -41,4 +41,4 @@ export const {
 } = yaml;
 export type Document = Yaml.Document;
 export type LineCounter = Yaml.LineCounter;
-export type { Node, Scalar, YAMLMap } from 'yaml';
+export type { Node, Pair, Scalar, YAMLMap } from 'yaml';
