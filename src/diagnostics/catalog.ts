@@ -274,6 +274,16 @@ export const catalog = {
         'Write the version as a quoted number such as "1.0" (unquoted, 1.10 reads as 1.1).',
       ),
   },
+  CLAUSE_NUMBER_INVALID: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `条款号 ${p.value} 不是原文的编号写法`,
+        `${p.value} is not written like a clause number of the source`,
+        '条款号照原文写，只写编号：如 "4.1.2"、"1.0"、"一、"、"1、"、"（1）"、"a、"、"a)"、"第三条"；编号后的文字写在 title 或 text 中。',
+        'Write the number as the source prints it, the number only: e.g. "4.1.2", "1.0", "一、", "1、", "（1）", "a、", "a)", "第三条"; the words after it go in title or text.',
+      ),
+  },
   LANGUAGE_VERSION_OLD: {
     severity: 'error',
     message: (p) =>

@@ -361,6 +361,31 @@ function printDrafts(drafts: readonly Draft[], indent: string, out: string[]): n
   return checks;
 }
 
+/**
+ * A tree of leaves only (the usual small v1 file: purpose and scope) as a flow sequence, one clause a line,
+ * padded to `lines` lines: then every line after it keeps its number, and so does every position a test
+ * table or a person noted in the v1 file. `null` when the tree does not fit.
+ */
+function flatBlock(tree: readonly Draft[], lines: number): { text: string; checks: number } | null {
+  if (tree.length === 0 || tree.length > lines) return null;
+  if (tree.some((d) => d.children.length > 0 || d.texts.length > 1)) return null;
+  const out: string[] = [];
+  let checks = 0;
+  tree.forEach((d, i) => {
+    const pairs: string[] = [];
+    if (d.number !== null) pairs.push(`clause: ${JSON.stringify(d.number)}`);
+    if (d.title !== null) pairs.push(`title: ${scalar(d.title)}`);
+    if (d.texts[0] !== undefined) pairs.push(`text: ${scalar(d.texts[0])}`);
+    const item = d.number === null && d.title === null ? scalar(d.texts[0] ?? '') : `{ ${pairs.join(', ')} }`;
+    const last = i === tree.length - 1;
+    const comment = d.check ? `  # 待核对：${d.check}` : '';
+    if (d.check) checks += 1;
+    out.push(`${i === 0 ? 'clauses: [' : '  '}${item}${last ? ']' : ','}${comment}`);
+  });
+  while (out.length < lines) out.push('');
+  return { text: `${out.join('\n')}\n`, checks };
+}
+
 // ── editing the text ─────────────────────────────────────────────────────
 
 interface Edit {
@@ -436,18 +461,27 @@ export function migrateV1(src: string): MigrateResult {
     edits.push({ start: vs, end: ve, text: '2' });
 
     const tree = v.kind === 'manual' ? manualTree(v) : procedureTree(v);
-    const lines: string[] = [tree.length > 0 ? 'clauses:' : 'clauses: []  # 待核对：v1 文件中没有原文'];
-    toCheck += tree.length > 0 ? printDrafts(tree, '  ', lines) : 1;
-    const block = `${lines.join('\n')}\n`;
-
-    let inserted = false;
+    const removals: Edit[] = [];
     for (const key of TOP_PROSE) {
       for (const p of pairsOf(root, key)) {
         const e = removePair(src, root, p);
-        if (!e) continue;
-        edits.push(inserted ? e : { ...e, text: block });
-        inserted = true;
+        if (e) removals.push(e);
       }
+    }
+    removals.sort((a, b) => a.start - b.start);
+    const removedLines = removals.reduce(
+      (n, e) => n + (src.slice(e.start, e.end).match(/\n/g)?.length ?? 0),
+      0,
+    );
+    const flat = flatBlock(tree, removedLines);
+    const lines: string[] = [tree.length > 0 ? 'clauses:' : 'clauses: []  # 待核对：v1 文件中没有原文'];
+    toCheck += tree.length > 0 ? (flat ? flat.checks : printDrafts(tree, '  ', lines)) : 1;
+    const block = flat ? flat.text : `${lines.join('\n')}\n`;
+
+    let inserted = false;
+    for (const e of removals) {
+      edits.push(inserted ? e : { ...e, text: block });
+      inserted = true;
     }
     if (!inserted) {
       const anchor = pairOf(root, 'effective') ?? pairOf(root, 'version') ?? version;

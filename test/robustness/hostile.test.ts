@@ -239,7 +239,7 @@ describe('SOP ids and output paths stay inside out/', () => {
       const asForm = loadSopTexts([{ file: 'base.yaml', text: base.replace(/\blog\b/g, name) }]);
       expect(asForm.set).toBeNull();
       expect(asForm.diagnostics).toContainEqual(
-        expect.objectContaining({ code: 'ID_RESERVED', line: 25, column: 3 }),
+        expect.objectContaining({ code: 'ID_RESERVED', line: 24, column: 3 }),
       );
     },
   );
@@ -289,7 +289,7 @@ describe('SOP ids and output paths stay inside out/', () => {
     const { set, diagnostics } = loadSopTexts([{ file: 'base.yaml', text }]);
     expect(set).toBeNull();
     expect(diagnostics).toEqual([
-      expect.objectContaining({ code: 'CONTEXT_UNDECLARED', line: 50, column: 67 }),
+      expect.objectContaining({ code: 'CONTEXT_UNDECLARED', line: 49, column: 67 }),
     ]);
     const proto = loadSopTexts([
       {
