@@ -7,7 +7,7 @@ const q = (s: string) => JSON.stringify(s);
 
 export function hostileSop(texts: readonly string[]): string {
   const t = (i: number) => q(texts[i % texts.length] as string);
-  return `sopforge: 1
+  return `sopforge: 2
 kind: procedure
 id: hostile
 title: ${t(0)}
@@ -15,17 +15,27 @@ number: ${t(1)}
 department: ${t(2)}
 version: "1.0"
 effective: 2026-01-01
-purpose: ${t(3)}
-scope: ${t(4)}
+clauses:
+  - { clause: "1.0", title: ${t(3)}, text: ${t(4)} }
+  - clause: "3.0"
+    title: ${t(0)}
+    clauses:
+      - { clause: "3.1", text: ${t(1)} }
+      - { clause: "3.2", text: ${t(2)} }
+  - clause: "4.0"
+    title: ${t(5)}
+    clauses:
+      - clause: "4.1"
+        text: ${t(6)}
+        clauses: [${t(7)}, ${t(8)}]
+      - { clause: "4.2", text: ${t(9)} }
+      - ${t(10)}
 roles:
   constructor:
     name: ${t(0)}
-    duties: [${t(1)}, ${t(2)}]
   boss:
     name: ${t(1)}
     aliases: [${t(5)}]
-principles: [${t(6)}, ${t(7)}]
-notes: [${t(8)}, ${t(9)}, ${t(10)}]
 schedule:
   window: { start: "18:00", end: "22:00" }
   handover-prep: 15m
@@ -55,7 +65,7 @@ workflow:
     constructor:
       label: ${t(10)}
       role: constructor
-      tasks: [${t(0)}, ${t(6)}]
+      clause: "4.1"
       on:
         CHECK_ITEM:
           label: ${t(1)}
@@ -87,7 +97,7 @@ escalations:
     levels:
       - { after: 2d, role: boss, step: boss-step }
 audits:
-  - { id: daily, role: boss, every: daily, form: constructor, covers: ${t(2)} }
+  - { id: daily, role: boss, every: daily, form: constructor, covers: ${t(2)}, clause: "4.2" }
 records:
   - { form: constructor, retention: 3y, custodian: ${t(3)}, rules: [no-torn-pages] }
 review:

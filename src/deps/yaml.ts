@@ -42,4 +42,4 @@ export const {
 } = yaml;
 export type Document = Yaml.Document;
 export type LineCounter = Yaml.LineCounter;
-export type { CST, Node, Scalar, YAMLError, YAMLMap } from 'yaml';
+export type { CST, Node, Pair, Scalar, YAMLError, YAMLMap } from 'yaml';

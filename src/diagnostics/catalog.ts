@@ -264,8 +264,8 @@ export const catalog = {
       m(
         '文件顶层必须是“键: 值”的映射',
         'The top level of the file must be a mapping of keys to values',
-        '参照 sops/ 中的示例，以 sopforge: 1、kind、id 等键开头。',
-        'Start from an example in sops/: sopforge: 1, kind, id, …',
+        '参照 sops/ 中的示例，以 sopforge: 2、kind、id 等键开头。',
+        'Start from an example in sops/: sopforge: 2, kind, id, …',
       ),
   },
   YAML_MULTIPLE_DOCUMENTS: {
@@ -396,7 +396,51 @@ export const catalog = {
         'Write the version as a quoted number such as "1.0" (unquoted, 1.10 reads as 1.1).',
       ),
   },
+  CLAUSE_NUMBER_INVALID: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `条款号 ${p.value} 不是原文的编号写法`,
+        `${p.value} is not written like a clause number of the source`,
+        '条款号照原文写，只写编号：如 "4.1.2"、"1.0"、"一、"、"1、"、"（1）"、"a、"、"a)"、"第三条"；编号后的文字写在 title 或 text 中。',
+        'Write the number as the source prints it, the number only: e.g. "4.1.2", "1.0", "一、", "1、", "（1）", "a、", "a)", "第三条"; the words after it go in title or text.',
+      ),
+  },
+  LANGUAGE_VERSION_OLD: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `这是 sopforge 语言第 ${p.version} 版的文件；现在的版本是 2：规程的原文写在 clauses（条款树，照原文编号和文字），目的、适用范围、职责、主要工作、原则、纪律、权利、待命规定、其他规定、步骤的 tasks 和复审规定原文都改写为条款，各项规则用 clause 引用条款号`,
+        `This file is written in version ${p.version} of the sopforge language; the current version is 2: the approved text is the clauses tree (the source's numbers and wording), purpose, scope, duties, main duties, principles, discipline, rights, on-call, notes, step tasks and the review rules' text became clauses, and every rule cites a clause number with clause`,
+        `运行 npx sopforge migrate ${p.file} --write 自动改写，然后对照原文核对标有“# 待核对”的条款。`,
+        `Run npx sopforge migrate ${p.file} --write to rewrite it, then check the clauses marked "# 待核对" against the source text.`,
+      ),
+  },
   // ── semantics ──────────────────────────────────────────────────────────
+  CLAUSE_UNKNOWN: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `条款 “${p.clause}” 不在本规程的 clauses 中`,
+        `Clause "${p.clause}" is not in this SOP's clauses`,
+        p.suggestion
+          ? `是否应为 “${p.suggestion}”？引用的条款号须与 clauses 中写的完全一致。`
+          : `引用的条款号须与 clauses 中写的完全一致（如 "4.1.2"；非点分的编号连同上级编号写，如 "四、1、（2）"）。`,
+        p.suggestion
+          ? `Did you mean "${p.suggestion}"? A cited number must be written exactly as in clauses.`
+          : 'A cited number must be written exactly as in clauses (e.g. "4.1.2"; a number that is not dotted is written after its parents\', e.g. "四、1、（2）").',
+      ),
+  },
+  CLAUSE_DUPLICATE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `条款号 “${p.clause}” 在本规程中出现了两次（第一次在第 ${p.firstLine} 行）`,
+        `Clause number "${p.clause}" is used twice in this SOP (first on line ${p.firstLine})`,
+        '每个条款号只能用一次；检查是否重复录入了一条，或编号写错。',
+        'Each clause number is used once; check for a clause entered twice or a mistyped number.',
+      ),
+  },
   ROLE_UNDECLARED: {
     severity: 'error',
     message: (p) =>

@@ -8,7 +8,7 @@
  * clause and key path, so a key the language gains later can never be silently left out.
  */
 import type { Lang } from '../diagnostics/types.js';
-import type { Duration, Sop } from '../model/types.js';
+import type { ClauseNode, Duration, Sop } from '../model/types.js';
 import { joinList } from '../render/doc/words.js';
 import { type Ctx, PHRASES, type Phrase, PROPS, type Side } from './phrases.js';
 import { isDuration, isRecord, isValue, NOT_RULES, nameOf, REVISION_RECORD, show, tr } from './values.js';
@@ -19,7 +19,6 @@ export type ChangeArea =
   | 'role'
   | 'schedule'
   | 'rule'
-  | 'on-call'
   | 'checklist'
   | 'step'
   | 'escalation'
@@ -52,18 +51,13 @@ const DERIVED_ITEMS: Readonly<Record<string, (item: unknown) => boolean>> = {
 };
 
 /** The properties that identify a list item, tried in order; a list of plain values is keyed by the value. */
-const ITEM_KEYS = ['id', 'event', 'form', 'value', 'target', 'label', 'role', 'text'];
+const ITEM_KEYS = ['id', 'key', 'event', 'form', 'value', 'target', 'label', 'role', 'text'];
 
 const AREAS: Readonly<Record<string, ChangeArea>> = {
+  clauses: 'document',
   site: 'site',
   roles: 'role',
   schedule: 'schedule',
-  notes: 'rule',
-  mainDuties: 'rule',
-  principles: 'rule',
-  discipline: 'rule',
-  rights: 'rule',
-  onCall: 'on-call',
   checklists: 'checklist',
   workflow: 'step',
   escalations: 'escalation',
@@ -72,10 +66,8 @@ const AREAS: Readonly<Record<string, ChangeArea>> = {
   forms: 'form',
   references: 'reference',
   review: 'review',
-  sections: 'manual',
   chapters: 'manual',
   minRetention: 'manual',
-  disclaimer: 'manual',
 };
 
 /** Printed `before`/`after` of a change: a duration as written, anything else as shown in Chinese. */
@@ -286,9 +278,66 @@ function sentence(c: Ctx, phrase: Phrase | undefined, w: Where, l: Lang): string
  * for (const ch of diffSops(oldSop, newSop)) console.log(ch.zh); // 超过 2 天未处理 → 3 天 转客服主管
  */
 export function diffSops(before: Sop, after: Sop): RuleChange[] {
-  const walk = new Walk(before, after);
-  walk.node(before, after, { path: [], pattern: '', before: [before], after: [after] });
+  const x = withFlatClauses(before);
+  const y = withFlatClauses(after);
+  const walk = new Walk(x, y);
+  walk.node(x, y, { path: [], pattern: '', before: [x], after: [y] });
   return walk.list;
+}
+
+/** A clause of the tree as the diff sees it: keyed by its clause key, with the clause it sits under. */
+export interface FlatClause {
+  readonly key: string;
+  readonly number: string | null;
+  readonly title: string | null;
+  readonly text: string | null;
+  readonly parent: string | null;
+  /** How a sentence names it (`第 4.1.2 条`, `“目录”1.`, `第 4.1.4 条第 2 行`); not compared. */
+  readonly where: { readonly zh: string; readonly en: string };
+}
+
+const DOTTED = /^\d+(\.\d+)*$/;
+
+function clauseWhere(n: ClauseNode, index: number, parent: FlatClause['where'] | null): FlatClause['where'] {
+  if (n.number !== null && DOTTED.test(n.number))
+    return { zh: `第 ${n.number} 条`, en: `clause ${n.number}` };
+  if (n.number !== null)
+    return {
+      zh: `${parent ? parent.zh : ''}“${n.number}”`,
+      en: `${parent ? `${parent.en} ` : ''}"${n.number}"`,
+    };
+  if (n.title !== null && n.text === null) return { zh: `“${n.title}”`, en: `"${n.title}"` };
+  const line = index + 1;
+  return parent
+    ? { zh: `${parent.zh}第 ${line} 行`, en: `${parent.en}, line ${line}` }
+    : { zh: `第 ${line} 段`, en: `paragraph ${line}` };
+}
+
+/**
+ * The clause tree as one list in document order, so that a clause is matched by its key wherever it sits
+ * (a moved clause is a changed `parent`, not a removal and an addition) and every clause at any depth has
+ * the kind `clauses.*` of the phrase table.
+ */
+export function flatClauses(
+  nodes: readonly ClauseNode[],
+  parent: { readonly key: string; readonly where: FlatClause['where'] } | null = null,
+): FlatClause[] {
+  return nodes.flatMap((n, i) => {
+    const where = clauseWhere(n, i, parent?.where ?? null);
+    const flat: FlatClause = {
+      key: n.key,
+      number: n.number,
+      title: n.title,
+      text: n.text,
+      parent: parent?.key ?? null,
+      where,
+    };
+    return [flat, ...flatClauses(n.children, { key: n.key, where })];
+  });
+}
+
+function withFlatClauses(sop: Sop): Sop {
+  return { ...sop, clauses: flatClauses(sop.clauses) } as unknown as Sop;
 }
 
 export function changeText(change: RuleChange, lang: Lang): string {

@@ -80,7 +80,7 @@ function timer(c: Ctx, side: 'before' | 'after', l: Lang): string {
   const t = c.at(5, side);
   const before = isRecord(t.before) ? durationText(t.before as unknown as Duration, l) : '';
   const to = stepLabel(side === 'before' ? c.a : c.b, typeof t.target === 'string' ? t.target : null);
-  return tr(l, `值班结束前 ${before}转入「${to}」`, `${before} before the end of duty, move to "${to}"`);
+  return tr(l, `值班结束前 ${before}转入“${to}”`, `${before} before the end of duty, move to "${to}"`);
 }
 
 function due(v: unknown, l: Lang): string {
@@ -99,26 +99,80 @@ const whole =
         ? tr(l, `${zhAdd}${say(c, l)}`, `${enAdd}${say(c, l)}`)
         : tr(l, `${zhDel}${say(c, l)}`, `${enDel}${say(c, l)}`);
 
+/** The clause a change is in, as `flatClauses` names it. */
+function clauseAt(c: Ctx, l: Lang): string {
+  const where = c.at(2).where;
+  if (!isRecord(where)) return c.path[1] ?? '';
+  const name = where[l];
+  return typeof name === 'string' ? name : '';
+}
+
+/** A clause as another clause names it (`parent`): by its key's own words, or as found in the model. */
+function clauseByKey(c: Ctx, key: string, side: Side, l: Lang): string {
+  const list = (side === 'before' ? c.a : c.b).clauses as unknown as readonly Readonly<
+    Record<string, unknown>
+  >[];
+  const found = list.find((x) => x.key === key)?.where;
+  const name = isRecord(found) ? found[l] : undefined;
+  return typeof name === 'string' ? name : key;
+}
+
+const clauseWords = (c: Ctx) => {
+  const v = c.at(2);
+  const words = [v.title, v.text].filter((t): t is string => typeof t === 'string').join(' ');
+  return words;
+};
+
+/** The approved text: a clause added, removed, reworded, retitled or moved. */
+export const CLAUSE_PHRASES: Readonly<Record<string, Phrase>> = {
+  'clauses.*': {
+    noun: ['条款', 'clauses'],
+    say: (c, l) =>
+      c.op === 'added'
+        ? tr(
+            l,
+            `新增${clauseAt(c, 'zh')}：${clauseWords(c)}`,
+            `Added ${clauseAt(c, 'en')}: ${clauseWords(c)}`,
+          )
+        : tr(
+            l,
+            `删除${clauseAt(c, 'zh')}：${clauseWords(c)}`,
+            `Removed ${clauseAt(c, 'en')}: ${clauseWords(c)}`,
+          ),
+  },
+  'clauses.*.text': {
+    say: (c, l) => {
+      const now = c.value('after');
+      if (typeof now !== 'string')
+        return tr(l, `删除${clauseAt(c, 'zh')}的正文`, `Removed the text of ${clauseAt(c, 'en')}`);
+      return tr(l, `${clauseAt(c, 'zh')}正文改为：${now}`, `${clauseAt(c, 'en')} now reads: ${now}`);
+    },
+  },
+  'clauses.*.title': { noun: (c) => [`${clauseAt(c, 'zh')}标题`, `Title of ${clauseAt(c, 'en')}`] },
+  'clauses.*.number': { noun: (c) => [`${clauseAt(c, 'zh')}编号`, `Number of ${clauseAt(c, 'en')}`] },
+  'clauses.*.parent': {
+    say: (c, l) => {
+      const to = c.value('after');
+      const where =
+        typeof to === 'string' ? clauseByKey(c, to, 'after', l) : tr(l, '正文第一层', 'the top level');
+      return tr(l, `${clauseAt(c, 'zh')}移至${where}之下`, `${clauseAt(c, 'en')} moved under ${where}`);
+    },
+  },
+};
+
 export const PHRASES: Readonly<Record<string, Phrase>> = {
+  ...CLAUSE_PHRASES,
   id: noun('规程标识', 'SOP id'),
   title: prose('标题', 'Title'),
   number: prose('编号', 'Number'),
   department: prose('部门', 'Department'),
-  purpose: prose('目的', 'Purpose'),
-  scope: prose('适用范围', 'Scope'),
   'site.utcOffsetMinutes': noun('现场时区（与 UTC 相差的分钟数）', 'Site UTC offset in minutes'),
   'site.extraHolidays.*': noun('本地节假日', 'local holiday'),
   'site.extraWorkdays.*': noun('本地调休工作日', 'local make-up workday'),
-  'notes.*': noun('其他要求', 'note'),
-  'mainDuties.*': noun('值班主要工作', 'main duty'),
-  'principles.*': noun('工作原则', 'principle'),
-  'discipline.*': noun('纪律', 'discipline rule'),
-  'rights.*': noun('权利', 'right'),
 
   'roles.*': noun('角色', 'role'),
   'roles.*.name': noun('角色名称', 'Role name'),
   'roles.*.aliases.*': { noun: (c) => [`${c.str(2, 'name')}的别称`, `alias of ${c.str(2, 'name')}`] },
-  'roles.*.duties.*': { noun: (c) => [`${c.str(2, 'name')}职责`, `duty of ${c.str(2, 'name')}`] },
 
   schedule: noun('值班时间安排', 'duty schedule'),
   'schedule.window': noun('值班时间', 'Duty hours'),
@@ -155,11 +209,6 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
       ['取消：未经批准不允许私自调班', 'Removed: no private shift swaps'],
     ),
   },
-
-  onCall: noun('下班后及假期联络规定', 'on-call rule'),
-  'onCall.roles.*': noun('下班后保持通讯畅通的岗位', 'on-call role'),
-  'onCall.devices.*': noun('保持开机的通讯工具', 'on-call device'),
-  'onCall.rule.text': prose('下班后及假期联络规定', 'On-call rule'),
 
   'checklists.*': {
     noun: ['清点清单', 'checklist'],
@@ -198,45 +247,44 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
     }),
   },
   'workflow.steps.*.label': noun('步骤名称', 'Step name'),
-  'workflow.steps.*.role': { noun: (c) => [`步骤「${step(c)}」执行人`, `Step "${step(c)}" performed by`] },
-  'workflow.steps.*.kind': { noun: (c) => [`步骤「${step(c)}」类型`, `Kind of step "${step(c)}"`] },
+  'workflow.steps.*.role': { noun: (c) => [`步骤“${step(c)}”执行人`, `Step "${step(c)}" performed by`] },
+  'workflow.steps.*.kind': { noun: (c) => [`步骤“${step(c)}”类型`, `Kind of step "${step(c)}"`] },
   'workflow.steps.*.handoff': {
-    noun: (c) => [`步骤「${step(c)}」移交的规程`, `SOP that step "${step(c)}" hands over to`],
+    noun: (c) => [`步骤“${step(c)}”移交的规程`, `SOP that step "${step(c)}" hands over to`],
   },
-  'workflow.steps.*.tasks.*': { noun: (c) => [`步骤「${step(c)}」工作要求`, `task of step "${step(c)}"`] },
   'workflow.steps.*.transitions.*': {
     say: whole('', '', '', '', (c, l) => {
       const to = c.str(5, 'target');
       const what = to ? `${transition(c)}（→ ${stepLabel(c.sop, to)}）` : transition(c);
       return c.op === 'added'
-        ? tr(l, `新增步骤「${step(c)}」的操作：${what}`, `Added action of step "${step(c)}": ${what}`)
-        : tr(l, `删除步骤「${step(c)}」的操作：${what}`, `Removed action of step "${step(c)}": ${what}`);
+        ? tr(l, `新增步骤“${step(c)}”的操作：${what}`, `Added action of step "${step(c)}": ${what}`)
+        : tr(l, `删除步骤“${step(c)}”的操作：${what}`, `Removed action of step "${step(c)}": ${what}`);
     }),
   },
   'workflow.steps.*.transitions.*.label': {
-    noun: (c) => [`步骤「${step(c)}」的操作`, `Action of step "${step(c)}"`],
+    noun: (c) => [`步骤“${step(c)}”的操作`, `Action of step "${step(c)}"`],
   },
   'workflow.steps.*.transitions.*.target': {
-    noun: (c) => [`「${transition(c)}」后转入`, `After "${transition(c)}" the case moves to`],
+    noun: (c) => [`“${transition(c)}”后转入`, `After "${transition(c)}" the case moves to`],
   },
   'workflow.steps.*.transitions.*.role': {
-    noun: (c) => [`「${transition(c)}」由`, `"${transition(c)}" performed by`],
+    noun: (c) => [`“${transition(c)}”由`, `"${transition(c)}" performed by`],
   },
   'workflow.steps.*.transitions.*.refusal': {
     prose: true,
-    noun: (c) => [`「${transition(c)}」的前提要求`, `Precondition of "${transition(c)}"`],
+    noun: (c) => [`“${transition(c)}”的前提要求`, `Precondition of "${transition(c)}"`],
   },
   'workflow.steps.*.transitions.*.payload.*': {
-    noun: (c) => [`「${transition(c)}」须记录的项目`, `field recorded by "${transition(c)}"`],
+    noun: (c) => [`“${transition(c)}”须记录的项目`, `field recorded by "${transition(c)}"`],
   },
   'workflow.steps.*.transitions.*.payload.*.label': {
-    noun: (c) => [`「${transition(c)}」须记录的项目名称`, `Name of a field recorded by "${transition(c)}"`],
+    noun: (c) => [`“${transition(c)}”须记录的项目名称`, `Name of a field recorded by "${transition(c)}"`],
   },
   'workflow.steps.*.transitions.*.conditions.*': {
-    noun: (c) => [`「${transition(c)}」的前提条件`, `condition of "${transition(c)}"`],
+    noun: (c) => [`“${transition(c)}”的前提条件`, `condition of "${transition(c)}"`],
   },
   'workflow.steps.*.transitions.*.effects.*': {
-    noun: (c) => [`「${transition(c)}」的记录方式`, `effect of "${transition(c)}"`],
+    noun: (c) => [`“${transition(c)}”的记录方式`, `effect of "${transition(c)}"`],
   },
   'workflow.steps.*.timers.*': {
     say: whole('新增：', 'Added: ', '删除：', 'Removed: ', (c, l) =>
@@ -248,7 +296,7 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
       const to = stepLabel(c.b, c.str(5, 'target'));
       return tr(
         l,
-        `值班结束前 ${arrow(c, l)}转入「${to}」`,
+        `值班结束前 ${arrow(c, l)}转入“${to}”`,
         `${arrow(c, l)} before the end of duty, move to "${to}"`,
       );
     },
@@ -344,10 +392,7 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
   'forms.*.columns.*.label': { noun: (c) => [`${form(c)}栏目名称`, `Column name of ${form(c)}`] },
   'forms.*.fields.*.label': { noun: (c) => [`${form(c)}填写项名称`, `Field name of ${form(c)}`] },
   'forms.*.signatures.*.role': {
-    noun: (c) => [
-      `${form(c)}「${c.str(4, 'label')}」签名人`,
-      `Signer of "${c.str(4, 'label')}" on ${form(c)}`,
-    ],
+    noun: (c) => [`${form(c)}“${c.str(4, 'label')}”签名人`, `Signer of "${c.str(4, 'label')}" on ${form(c)}`],
   },
   'forms.*.signatures.*': { noun: (c) => [`${form(c)}签名栏`, `signature of ${form(c)}`] },
 
@@ -366,29 +411,23 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
   'review.feedback': noun('接受员工实时反馈', 'Staff feedback accepted'),
   'review.expert': noun('专家评审', 'Expert review'),
   'review.recordEveryReview': noun('每次复审均须记录', 'Every review recorded'),
-  'review.rules.*': noun('复审规定', 'review rule'),
 
-  'sections.*': noun('章节', 'section'),
-  'sections.*.title': noun('章节名称', 'Section title'),
-  'sections.*.guide': {
-    prose: true,
-    noun: (c) => [`「${c.str(2, 'title')}」编制指南`, `Guide of "${c.str(2, 'title')}"`],
-  },
   chapters: noun('收录规程', 'chapters'),
   'chapters.*': noun('收录规程', 'chapter'),
   minRetention: noun('记录最短保存期', 'Minimum retention of records'),
-  disclaimer: prose('说明', 'Disclaimer'),
 };
 
-/** Wording by the property alone, for values of any kind: `「值班中」条款编号 4.2 → 4.3`. */
+/** Wording by the property alone, for values of any kind: `“值班中”条款编号 4.2 → 4.3`. */
 export const PROPS: Readonly<Record<string, Phrase>> = {
-  clause: { noun: (c) => [`「${owner(c, 'zh')}」条款编号`, `Clause number of "${owner(c, 'en')}"`] },
-  required: { noun: (c) => [`「${owner(c, 'zh')}」必填`, `"${owner(c, 'en')}" required`] },
-  width: { noun: (c) => [`「${owner(c, 'zh')}」栏宽`, `Width of "${owner(c, 'en')}"`] },
-  type: { noun: (c) => [`「${owner(c, 'zh')}」类型`, `Type of "${owner(c, 'en')}"`] },
+  clause: { noun: (c) => [`${owner(c, 'zh')}条款编号`, `Clause number of "${owner(c, 'en')}"`] },
+  required: { noun: (c) => [`${owner(c, 'zh')}必填`, `"${owner(c, 'en')}" required`] },
+  width: { noun: (c) => [`${owner(c, 'zh')}栏宽`, `Width of "${owner(c, 'en')}"`] },
+  type: { noun: (c) => [`${owner(c, 'zh')}类型`, `Type of "${owner(c, 'en')}"`] },
 };
 
 /** The item that holds a changed property: its name, or its key (`schedule`) when it has none. */
 function owner(c: Ctx, l: Lang): string {
-  return c.name(l, c.path.length - 1);
+  const name = c.name(l, c.path.length - 1);
+  // English sentences quote it themselves; a Chinese form title keeps its own 《》.
+  return l === 'en' || name.startsWith('《') ? name : `“${name}”`;
 }

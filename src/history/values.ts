@@ -17,7 +17,8 @@ import {
 } from '../render/doc/words.js';
 
 /** Not rules, wherever they are: source positions and the source text. */
-export const NOT_RULES: ReadonlySet<string> = new Set(['span', 'file', 'source', 'sourceHash']);
+/** Not rules: source positions and text, and the display name the diff gives a clause (`FlatClause.where`). */
+export const NOT_RULES: ReadonlySet<string> = new Set(['span', 'file', 'source', 'sourceHash', 'where']);
 
 /**
  * The revision record, at the top of a SOP: the revision list, the staff feedback log, and the version and

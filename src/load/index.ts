@@ -9,7 +9,7 @@ import type { WrittenSop } from '../normalize/written.js';
 import { type SetRule, setRules } from '../validate/rules/set-rules.js';
 import { type SopRule, type SopRuleContext, sopRules } from '../validate/rules/sop-rules.js';
 import { validateSchema } from '../validate/schema.js';
-import { parseSource } from './parse.js';
+import { type ParsedFile, parseSource } from './parse.js';
 import { decodeSource, display, findSopFiles, readSource, type SourceText } from './read.js';
 
 export interface LoadResult {
@@ -87,6 +87,17 @@ export function loadSopTexts(
   return { set: hasErrors(all) ? null : checked.set, diagnostics: all, files: files.map((f) => f.file) };
 }
 
+/**
+ * A file of language version 1 is not read by the version 2 schema and normalizer: one error at its
+ * `sopforge:` line, naming the command that rewrites it, instead of a page of schema errors.
+ */
+function oldLanguage(parsed: ParsedFile): Diagnostic | null {
+  const v = (parsed.value as { sopforge?: unknown }).sopforge;
+  if (v !== 1) return null;
+  parsed.reporter.at(['sopforge'], 'LANGUAGE_VERSION_OLD', { version: 1, file: parsed.source.file });
+  return parsed.reporter.diagnostics.pop() ?? null;
+}
+
 /** parse → schema → normalize → rules, for each file; then the rules over the whole set. */
 function checkSources(
   sources: readonly SourceText[],
@@ -100,6 +111,11 @@ function checkSources(
     const { parsed, diagnostics: parseDiags } = parseSource(source);
     diagnostics.push(...parseDiags);
     if (!parsed) continue;
+    const old = oldLanguage(parsed);
+    if (old) {
+      diagnostics.push(old);
+      continue;
+    }
     const schemaDiags = validateSchema(parsed);
     diagnostics.push(...schemaDiags);
     if (hasErrors(schemaDiags)) continue;

@@ -54,14 +54,22 @@ export interface Role {
   readonly id: string;
   readonly name: string;
   readonly aliases: readonly string[];
-  readonly duties: readonly Clause[];
   readonly span: SourceSpan;
 }
 
-/** A sentence of the SOP, with the seed clause number it comes from (e.g. `4.1.2`). */
-export interface Clause {
-  readonly text: string;
-  readonly clause: string | null;
+/**
+ * A clause of the approved text, as the source writes it. `number` is the source's spelling (`1.0`, `4.1.2`,
+ * `一、`, `1、`, `（1）`, `a、`) or `null` for an unnumbered line or heading. `key` names the clause in citations
+ * and diffs: a dotted number (`4.1.2`, `1.0`) is its own key; any other number is qualified by its parent's key
+ * (`四、1、（2）`, `4.1.3/a)`); an unnumbered clause is `<parent key>#<index>` (`4.1.3#0`, `#2` at the top).
+ */
+export interface ClauseNode {
+  readonly number: string | null;
+  readonly key: string;
+  readonly title: string | null;
+  readonly text: string | null;
+  readonly children: readonly ClauseNode[];
+  readonly span: SourceSpan;
 }
 
 export interface Schedule {
@@ -88,12 +96,6 @@ export interface RosterRule {
   readonly leaveApprovedBy: string | null;
   readonly privateSwapsForbidden: boolean;
   readonly clause: string | null;
-}
-
-export interface OnCall {
-  readonly roles: readonly string[];
-  readonly devices: readonly string[];
-  readonly rule: Clause;
 }
 
 export interface ChecklistItem {
@@ -208,8 +210,6 @@ export interface Step {
   readonly kind: StepKind;
   readonly role: string | null;
   readonly clause: string | null;
-  /** What is done in this step, in order (for documents and forms). */
-  readonly tasks: readonly Clause[];
   readonly transitions: readonly Transition[];
   readonly timers: readonly Timer[];
   /** For `handoff` steps: the SOP the case is handed to (a key of `references`). */
@@ -317,7 +317,6 @@ export interface ReviewPolicy {
   readonly feedback: boolean;
   readonly expert: boolean;
   readonly recordEveryReview: boolean;
-  readonly rules: readonly Clause[];
 }
 
 export interface Revision {
@@ -341,12 +340,6 @@ export interface FeedbackItem {
   readonly status: 'open' | 'accepted' | 'rejected';
 }
 
-export interface ManualSection {
-  readonly id: string;
-  readonly title: string;
-  readonly guide: string;
-}
-
 export interface SopIdentity {
   readonly id: string;
   readonly title: string;
@@ -362,14 +355,13 @@ interface SopBase extends SopIdentity {
   /** sha256 of the source text, hex. */
   readonly sourceHash: string;
   readonly site: SiteSettings;
-  readonly purpose: string;
-  readonly scope: string;
+  /** The approved text: the tree of the SOP's clauses, in the source's order. */
+  readonly clauses: readonly ClauseNode[];
   readonly roles: readonly Role[];
   readonly references: readonly Reference[];
   readonly review: ReviewPolicy;
   readonly revisions: readonly Revision[];
   readonly feedback: readonly FeedbackItem[];
-  readonly notes: readonly Clause[];
   readonly span: SourceSpan;
 }
 
@@ -384,11 +376,6 @@ export interface SiteSettings {
 export interface ProcedureSop extends SopBase {
   readonly kind: 'procedure';
   readonly schedule: Schedule | null;
-  readonly mainDuties: readonly Clause[];
-  readonly principles: readonly Clause[];
-  readonly discipline: readonly Clause[];
-  readonly rights: readonly Clause[];
-  readonly onCall: OnCall | null;
   readonly checklists: readonly Checklist[];
   readonly workflow: Workflow | null;
   readonly escalations: readonly EscalationLadder[];
@@ -399,12 +386,10 @@ export interface ProcedureSop extends SopBase {
 
 export interface ManualSop extends SopBase {
   readonly kind: 'manual';
-  readonly sections: readonly ManualSection[];
   /** SOP ids included as chapters, in order. */
   readonly chapters: readonly string[];
   /** Minimum retention every record of the set must meet. */
   readonly minRetention: Duration | null;
-  readonly disclaimer: string | null;
 }
 
 export type Sop = ProcedureSop | ManualSop;

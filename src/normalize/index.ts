@@ -16,7 +16,7 @@ import type {
   Sop,
   Weekday,
 } from '../model/types.js';
-import { clause, clauses } from './common.js';
+import { normalizeClauses } from './clauses.js';
 import { normalizeReview } from './review.js';
 import { normalizeSchedule } from './schedule.js';
 import { parseDuration } from './units.js';
@@ -50,14 +50,12 @@ function base(w: WrittenSop, parsed: ParsedFile) {
     source: parsed.source.text,
     sourceHash: createHash('sha256').update(parsed.source.text).digest('hex'),
     site: site(w),
-    purpose: w.purpose,
-    scope: w.scope,
+    clauses: normalizeClauses(w.clauses, r),
     roles: roles(w, r),
     references: references(w, r),
     review,
     revisions,
     feedback,
-    notes: clauses(w.notes),
     span: r.span(['id']),
   };
 }
@@ -78,7 +76,6 @@ function roles(w: WrittenSop, r: FileReporter): Role[] {
     id,
     name: role.name,
     aliases: role.aliases ?? [],
-    duties: clauses(role.duties),
     span: r.span(['roles', id], { key: true }),
   }));
 }
@@ -131,16 +128,10 @@ function procedure(w: WrittenSop, parsed: ParsedFile): ProcedureSop {
     clause: rec.clause ?? null,
     span: r.span(['records', i]),
   }));
-  const onCall = w['on-call'];
   return {
     ...base(w, parsed),
     kind: 'procedure',
     schedule: normalizeSchedule(w, r),
-    mainDuties: clauses(w['main-duties']),
-    principles: clauses(w.principles),
-    discipline: clauses(w.discipline),
-    rights: clauses(w.rights),
-    onCall: onCall ? { roles: onCall.roles, devices: onCall.devices ?? [], rule: clause(onCall.rule) } : null,
     checklists,
     workflow: normalizeWorkflow(w, escalations, r),
     escalations,
@@ -162,9 +153,7 @@ function manual(w: WrittenSop, parsed: ParsedFile): ManualSop {
   return {
     ...base(w, parsed),
     kind: 'manual',
-    sections: Object.entries(w.sections ?? {}).map(([id, s]) => ({ id, title: s.title, guide: s.guide })),
     chapters: w.chapters ?? [],
     minRetention: minRetention ? parseDuration(minRetention) : null,
-    disclaimer: w.disclaimer ?? null,
   };
 }

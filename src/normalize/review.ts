@@ -1,6 +1,5 @@
 import type { FileReporter } from '../diagnostics/report.js';
 import type { FeedbackItem, ReviewPolicy, Revision } from '../model/types.js';
-import { clauses } from './common.js';
 import { parseDuration } from './units.js';
 import type { WrittenSop } from './written.js';
 
@@ -11,7 +10,6 @@ export const DEFAULT_REVIEW_POLICY: ReviewPolicy = {
   feedback: true,
   expert: true,
   recordEveryReview: true,
-  rules: [],
 };
 
 export function normalizeReview(
@@ -26,7 +24,6 @@ export function normalizeReview(
         feedback: p.feedback ?? true,
         expert: p.expert ?? true,
         recordEveryReview: p['record-every-review'] ?? true,
-        rules: clauses(p.rules),
       }
     : DEFAULT_REVIEW_POLICY;
   const revisions: Revision[] = (w.review?.revisions ?? []).map((rev, i) => ({

@@ -11,7 +11,6 @@ import type {
   Transition,
   Workflow,
 } from '../model/types.js';
-import { clauses } from './common.js';
 import { durationZh, parseDuration } from './units.js';
 import type { WrittenField, WrittenSop, WrittenTransition } from './written.js';
 
@@ -145,7 +144,6 @@ export function normalizeWorkflow(
       kind: s.type ?? 'normal',
       role: s.role ?? null,
       clause: s.clause ?? null,
-      tasks: clauses(s.tasks),
       transitions,
       timers: [...timers, ...(escalationTimers.get(id) ?? [])],
       handoff: s.sop ?? null,

@@ -2,7 +2,10 @@
  * The SOP as written in YAML, after the schema accepted it. Keys keep their YAML spelling; everything
  * optional here gets its default in `normalize`.
  */
-export type WrittenClause = string | { text: string; clause?: string };
+/** A clause of the tree: an unnumbered line, or a clause with its number, title, text and children. */
+export type WrittenClauseNode =
+  | string
+  | { clause?: string; title?: string; text?: string; clauses?: WrittenClauseNode[] };
 
 export interface WrittenWindow {
   start: string;
@@ -35,13 +38,12 @@ export interface WrittenStep {
   role?: string;
   clause?: string;
   sop?: string;
-  tasks?: WrittenClause[];
   on?: Record<string, WrittenTransition>;
   timers?: { 'before-window-end': string; to: string; label: string; clause?: string }[];
 }
 
 export interface WrittenSop {
-  sopforge: 1;
+  sopforge: 2;
   kind: 'procedure' | 'manual';
   id: string;
   title: string;
@@ -49,10 +51,9 @@ export interface WrittenSop {
   department?: string;
   version: string;
   effective: string;
-  purpose: string;
-  scope: string;
+  clauses: WrittenClauseNode[];
   site?: { 'utc-offset'?: string; 'extra-holidays'?: string[]; 'extra-workdays'?: string[] };
-  roles?: Record<string, { name: string; aliases?: string[]; duties?: WrittenClause[] }>;
+  roles?: Record<string, { name: string; aliases?: string[] }>;
   schedule?: {
     window: WrittenWindow;
     'holiday-window'?: WrittenWindow;
@@ -71,12 +72,6 @@ export interface WrittenSop {
       clause?: string;
     };
   };
-  'main-duties'?: WrittenClause[];
-  principles?: WrittenClause[];
-  discipline?: WrittenClause[];
-  rights?: WrittenClause[];
-  notes?: WrittenClause[];
-  'on-call'?: { roles: string[]; devices?: string[]; rule: WrittenClause };
   checklists?: Record<
     string,
     { title: string; clause?: string; items: { id: string; name: string }[]; 'on-problem'?: string }
@@ -127,10 +122,8 @@ export interface WrittenSop {
     rules?: ('no-torn-pages' | 'no-alterations')[];
     clause?: string;
   }[];
-  sections?: Record<string, { title: string; guide: string }>;
   chapters?: string[];
   'record-policy'?: { 'min-retention'?: string };
-  disclaimer?: string;
   review?: {
     policy?: {
       annual?: string;
@@ -138,7 +131,6 @@ export interface WrittenSop {
       feedback?: boolean;
       expert?: boolean;
       'record-every-review'?: boolean;
-      rules?: WrittenClause[];
     };
     revisions?: {
       version: string;

@@ -40,6 +40,7 @@ const defCodes: Record<string, Code> = {
   duration: 'DURATION_INVALID',
   date: 'DATE_INVALID',
   id: 'SCHEMA_ID',
+  clauseNumber: 'CLAUSE_NUMBER_INVALID',
 };
 
 /** Higher wins when several errors point at the same value. */
@@ -51,6 +52,7 @@ const priority: Partial<Record<Code, number>> = {
   DATE_INVALID: 7,
   VERSION_INVALID: 7,
   SCHEMA_ID: 7,
+  CLAUSE_NUMBER_INVALID: 7,
   SCHEMA_EVENT: 7,
   SCHEMA_ENUM: 5,
   SCHEMA_VALUE: 4,

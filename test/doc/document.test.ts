@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProcedureSop, SopSet } from '../../src/model/types.js';
+import type { ClauseNode, ProcedureSop, SopSet } from '../../src/model/types.js';
+import { allClauses } from '../../src/normalize/clauses.js';
 import {
   checkTemplates,
   createDocumentTarget,
@@ -10,14 +12,9 @@ import {
   procedureView,
   TemplateError,
 } from '../../src/render/doc/index.js';
-import {
-  durationText,
-  formTitle,
-  frequencyText,
-  recordRuleText,
-  roleName,
-} from '../../src/render/doc/words.js';
-import { tempDir } from '../helpers.js';
+import { mdText } from '../../src/render/doc/markdown.js';
+import { clauseLabel } from '../../src/render/doc/view.js';
+import { ROOT, tempDir } from '../helpers.js';
 import { bundledSet, bundledText, edit, loadText, manual } from './helpers.js';
 
 interface Dom {
@@ -39,71 +36,19 @@ async function emit(
   return new Map(artifacts.map((a) => [a.path, a.data]));
 }
 
-/** Every rule the model holds, as the words the document must contain. */
-function ruleWords(sop: ProcedureSop): string[] {
-  const words: string[] = [sop.title, sop.purpose, sop.scope, sop.version, sop.effective];
-  if (sop.number) words.push(sop.number);
-  for (const r of sop.roles) {
-    words.push(r.name);
-    for (const d of r.duties) words.push(d.text);
-  }
-  const s = sop.schedule;
-  if (s) {
-    words.push(s.window.label);
-    if (s.holidayWindow) words.push(s.holidayWindow.label);
-    if (s.arriveEarly) words.push(`提前 ${durationText(s.arriveEarly)}`);
-    if (s.handoverPrep) words.push(`交班前 ${durationText(s.handoverPrep)}`);
-    if (s.answerWithinRings !== null) words.push(`${s.answerWithinRings} 声内接听`);
-    if (s.hotlineAnswerOnly) words.push('只允许接听，不允许拨打');
-    if (s.roster) {
-      words.push(`${roleName(sop, s.roster.preparedBy)}每月底前`);
-      if (s.roster.form) words.push(formTitle(sop, s.roster.form));
-      if (s.roster.leaveApprovedBy) words.push(`须向${roleName(sop, s.roster.leaveApprovedBy)}请假`);
-      if (s.roster.privateSwapsForbidden) words.push('不允许私自调班');
-    }
-  }
-  for (const list of [sop.mainDuties, sop.principles, sop.discipline, sop.rights, sop.notes])
-    for (const c of list) words.push(c.text);
-  if (sop.onCall) {
-    words.push(sop.onCall.rule.text, ...sop.onCall.devices, ...sop.onCall.roles.map((r) => roleName(sop, r)));
-  }
-  for (const c of sop.checklists) {
-    words.push(c.title, ...c.items.map((i) => i.name));
-    if (c.onProblem) words.push(c.onProblem);
-  }
-  for (const step of sop.workflow?.steps ?? []) {
-    words.push(step.label);
-    for (const t of step.tasks) words.push(t.text);
-    for (const tr of step.transitions) {
-      words.push(tr.label);
-      if (tr.refusal) words.push(tr.refusal.replace(/。$/, ''));
-    }
-    for (const timer of step.timers)
-      if (timer.kind === 'before-window-end') words.push(`值班结束前 ${durationText(timer.before)}`);
-  }
-  for (const l of sop.escalations) {
-    words.push(l.label);
-    for (const level of l.levels)
-      words.push(
-        `超过 ${durationText(level.after, 'zh', l.basis)}未处理完毕的，转由${roleName(sop, level.role)}负责处理`,
-      );
-  }
-  for (const a of sop.audits) {
-    words.push(`${roleName(sop, a.role)}${frequencyText(a.frequency)}检查`, a.covers);
-    if (a.form) words.push(formTitle(sop, a.form));
-  }
-  for (const r of sop.records) {
-    words.push(formTitle(sop, r.form));
-    if (r.retention) words.push(`保存期 ${durationText(r.retention)}`);
-    if (r.custodian) words.push(roleName(sop, r.custodian));
-    for (const rule of r.rules) words.push(recordRuleText(rule));
-  }
-  for (const ref of sop.references) {
-    words.push(ref.title);
-    if (ref.note) words.push(ref.note);
-  }
-  for (const rev of sop.revisions) words.push(rev.version, rev.date, rev.summary, ...rev.by);
-  return words;
+/** The body of a Markdown document: from the cover table to the first appendix (or the revision record). */
+function mdBody(md: string): string {
+  const from = md.indexOf('\n## ');
+  const ends = ['<a id="', '\n## 修订记录'].map((m) => md.indexOf(m, from)).filter((i) => i >= 0);
+  return md.slice(from, Math.min(...ends));
+}
+
+/** A clause as the Markdown body prints it: number as written, then title or text. */
+function printed(c: ClauseNode): string[] {
+  const label = clauseLabel(c.number);
+  return [c.title, c.text]
+    .filter((t): t is string => t !== null)
+    .map((t, i) => mdText(i === 0 ? `${label}${t}` : t));
 }
 
 describe('the SOP document', () => {
@@ -112,49 +57,67 @@ describe('the SOP document', () => {
     set = await bundledSet();
   });
 
-  it('states every rule of each bundled procedure, in Markdown and HTML', async () => {
+  it('prints every clause of each bundled procedure in its order, numbers as written, and nothing generated', async () => {
     const procedures = set.sops.filter((s): s is ProcedureSop => s.kind === 'procedure');
     expect(procedures.length).toBeGreaterThanOrEqual(4);
     for (const sop of procedures) {
-      const files = await emit(sop, set);
-      const md = text(files.get('sop.md') ?? '');
-      const html = text(files.get('sop.html') ?? '');
-      const missing = ruleWords(sop).filter((w) => !md.includes(w));
-      expect(missing, `${sop.id}: missing in sop.md`).toEqual([]);
-      // HTML escapes quotes and such, so compare on words without characters HTML would escape.
-      const plain = ruleWords(sop).filter((w) => !/[<>&"'`=]/.test(w));
-      expect(
-        plain.filter((w) => !html.includes(w)),
-        `${sop.id}: missing in sop.html`,
-      ).toEqual([]);
+      const md = text((await emit(sop, set)).get('sop.md') ?? '');
+      const body = mdBody(md);
+      let at = 0;
+      for (const c of allClauses(sop.clauses)) {
+        for (const line of printed(c)) {
+          const next = body.indexOf(line, at);
+          expect(next, `${sop.id}: ${line}`).toBeGreaterThanOrEqual(0);
+          at = next;
+        }
+      }
+      // What v1 generated into the body: flow bullets, counts, step names, derived rules.
+      for (const generated of [
+        '转入',
+        '流程结束于',
+        '要求：',
+        '记录：',
+        '共 ',
+        '「',
+        '」',
+        '按日历日',
+        '待处理的员工反馈',
+      ])
+        expect(body, `${sop.id}: ${generated}`).not.toContain(generated);
     }
   });
 
-  it('numbers the sections like the seeds and puts the review status and revision history in', async () => {
+  it('keeps the header as written and prints the revision table without hashes', async () => {
     const sop = set.sops.find((s) => s.id === 'duty-handover-public-affairs') as ProcedureSop;
     const md = text((await emit(sop, set)).get('sop.md') ?? '');
-    const headings = [...md.matchAll(/^## (\d\.0) (\S+)/gm)].map((m) => `${m[1]} ${m[2]}`);
-    expect(headings).toEqual([
-      '1.0 目的',
-      '2.0 适用范围',
-      '3.0 职责',
-      '4.0 程序要点',
-      '5.0 记录',
-      '6.0 相关支持文件',
-    ]);
-    expect(md).toContain('**3.1** 公共事务部主管负责安排值班与交接班工作及值班抽查工作。');
     expect(md).toContain(
-      '正常的值班时间为：17:30–次日08:30（15 小时）；节假日值班时间为：08:30–次日08:30（24 小时）。',
+      '| 编号 | 二 |\n| 部门 | 公共事务部 |\n| 版本 | 1.0 |\n| 生效日期 | 2026-01-01 |\n\n',
     );
-    expect(md).toContain(
-      '| 复审状态 | 最近一次：2026-01-01 首次编制（版本 1.0）<br>下次年度复审：2027-01-01 前',
-    );
-    expect(md).toContain('下次半年调整：2026-07-01 前');
+    expect(md).not.toContain('复审状态');
+    expect(md).not.toContain('下次年度复审');
     expect(md).toContain('## 修订记录');
-    expect(md).toMatch(/\| 1\.0 \| 2026-01-01 \| 首次编制 \| 品质管理部 \| 依据种子文本首次编制。 \|/);
+    expect(md).toContain('| 版本 | 日期 | 类型 | 复审人 | 摘要 |\n');
+    expect(md).toMatch(/\| 1\.0 \| 2026-01-01 \| 首次编制 \| 品质管理部 \| 依据种子文本首次编制。 \|\n/);
   });
 
-  it('generates the escalation sentences from the ladder, so a changed threshold changes the text', async () => {
+  it('puts what it derives into titled appendices whose rows name an existing clause', () => {
+    for (const sop of set.sops.filter((s): s is ProcedureSop => s.kind === 'procedure')) {
+      const view = procedureView(sop);
+      expect(view.appendices.length, sop.id).toBeGreaterThan(0);
+      const keys = new Set([...allClauses(sop.clauses)].map((c) => c.key));
+      for (const a of view.appendices) {
+        expect(a.title).toMatch(/^附录[A-Z] .+（据本规程生成）$/);
+        expect(a.tables[0]?.columns[0]).toBe('条款');
+        for (const row of a.tables.flatMap((t) => t.rows)) {
+          const clause = row.cells[0] ?? '';
+          if (clause !== '—') expect(keys.has(clause), `${sop.id} ${a.id}: ${clause}`).toBe(true);
+          for (const cell of row.cells) expect(cell).not.toMatch(/[「」]/);
+        }
+      }
+    }
+  });
+
+  it('states a changed escalation threshold in the appendix and leaves the approved text alone', async () => {
     const changed = loadText(
       edit(
         bundledText('front-desk-reception'),
@@ -163,20 +126,18 @@ describe('the SOP document', () => {
       ),
     ) as ProcedureSop;
     const md = DocTemplates.load('md').render('sop', procedureView(changed));
-    expect(md).toContain('超过 3 天未处理完毕的，转由客服主管负责处理（转入「客服主管跟踪处理」）。');
-    expect(md).not.toContain('超过 2 天未处理完毕的');
-    expect(md).toContain('超过 1 周未处理完毕的，转由经理负责处理');
+    const times = md.slice(md.indexOf('附录B'));
+    expect(times).toContain(
+      '| 4.7 | 未处理完毕逐级上报（自“接待业主”起，按日历日计） | 超过 3 天 | 客服主管（→ “客服主管跟踪处理”） |',
+    );
+    expect(times).not.toContain('超过 2 天');
+    expect(mdBody(md)).toContain('4.7 如果在2天内未能处理完毕的情况，转由客服主管负责处理。');
   });
 
   it('escapes untrusted text in HTML and in Markdown', async () => {
     const evil = '<script>alert("x")</script> & <b>bold</b>';
-    const sop = loadText(
-      edit(
-        bundledText('front-desk-reception'),
-        'scope: 适用于管理（服务）中心前台接待人员。',
-        `scope: '${evil}'`,
-      ),
-    ) as ProcedureSop;
+    const base = readFileSync(join(ROOT, 'test/fixtures/good/base.yaml'), 'utf8');
+    const sop = loadText(edit(base, 'text: 适用于测试。', `text: '${evil}'`), 'base.yaml') as ProcedureSop;
     const html = DocTemplates.load('html').render('sop', procedureView(sop));
     expect(html).not.toContain('<script>');
     expect(html).not.toContain('<b>bold</b>');
@@ -185,7 +146,7 @@ describe('the SOP document', () => {
     expect(md).toContain('\\<script\\>alert("x")\\</script\\> \\& \\<b\\>bold\\</b\\>');
   });
 
-  it('writes well-formed HTML with the six numbered sections and the revision table', async () => {
+  it('writes well-formed HTML: the top-level clauses as headings, the appendices, the revision table', async () => {
     // jsdom ships no types; the few DOM calls used here are typed by hand.
     const jsdom = 'jsdom';
     const { JSDOM } = (await import(jsdom)) as { JSDOM: new (html: string) => { window: { document: Dom } } };
@@ -194,20 +155,22 @@ describe('the SOP document', () => {
     const doc = new JSDOM(html).window.document;
     expect(doc.documentElement.lang).toBe('zh-CN');
     expect(doc.querySelector('h1')?.textContent).toBe('物业服务中心前台接待业主作业规程（十五）');
-    expect([...doc.querySelectorAll('section > h2')].map((h) => h.textContent)).toEqual([
-      '1.0目的',
-      '2.0适用范围',
-      '3.0职责',
-      '4.0程序要点',
-      '5.0记录',
-      '6.0相关支持文件',
-      '修订记录',
+    expect([...doc.querySelectorAll('.body > section > h2')].map((h) => h.textContent)).toEqual([
+      '1 目的',
+      '2 适用范围',
+      '3 职责',
+      '4 作业流程',
+      '5 相关记录',
+    ]);
+    expect([...doc.querySelectorAll('.appendix > h2')].map((h) => h.textContent)).toEqual([
+      '附录A 流程（据本规程生成）',
+      '附录B 时限与周期（据本规程生成）',
+      '附录C 记录表格（据本规程生成）',
     ]);
     const rows = [...doc.querySelectorAll('.revisions tbody tr')].map((tr) =>
       [...tr.querySelectorAll('td')].map((td) => td.textContent),
     );
-    expect(rows).toEqual([['1.0', '2026-01-01', '首次编制', '品质管理部', '依据种子文本首次编制。', '', '']]);
-    expect(doc.querySelector('.cover-table')?.textContent).toContain('下次年度复审：2027-01-01 前');
+    expect(rows).toEqual([['1.0', '2026-01-01', '首次编制', '品质管理部', '依据种子文本首次编制。']]);
   });
 
   it('renders the same bytes twice (no wall-clock dates)', async () => {
@@ -220,28 +183,32 @@ describe('the SOP document', () => {
 });
 
 describe('the manual', () => {
-  it('has the nine-section outline, the review rules, a table of contents and every SOP as a chapter', async () => {
+  it('prints its own clauses (目录, 编制指南, 复审规定, the closing note), then every SOP as a chapter in order', async () => {
     const set = await bundledSet();
     const m = await manual();
     const files = await emit(m, set);
     expect([...files.keys()]).toEqual(['manual.md', 'manual.html', 'manual.pdf']);
     const md = text(files.get('manual.md') ?? '');
-    expect(m.sections).toHaveLength(9);
-    for (const s of m.sections) expect(md).toContain(`${s.title}：${s.guide}`);
-    for (const r of m.review.rules) expect(md).toContain(r.text);
-    if (m.disclaimer) expect(md).toContain(m.disclaimer);
-    expect(md).toContain('年度复审周期：1 年');
-    expect(md).toContain('半年调整周期：6 个月');
-    const toc = md.slice(md.indexOf('## 目录'), md.indexOf('## 目录') + 2000);
+    let at = 0;
+    for (const c of allClauses(m.clauses)) {
+      for (const line of printed(c)) {
+        const next = md.indexOf(line, at);
+        expect(next, line).toBeGreaterThanOrEqual(0);
+        at = next;
+      }
+    }
+    expect(md).not.toContain('年度复审周期');
     const procedures = set.sops.filter((s): s is ProcedureSop => s.kind === 'procedure');
     for (const p of procedures) {
-      expect(toc, `table of contents lists ${p.id}`).toContain(p.title);
       expect(md).toContain(`<a id="${m.id}-ch-${p.id}"></a>`);
-      for (const w of ruleWords(p).filter((x) => x !== p.version)) expect(md, `${p.id} chapter`).toContain(w);
+      const chapter = md.slice(md.indexOf(`<a id="${m.id}-ch-${p.id}"></a>`));
+      for (const c of allClauses(p.clauses))
+        for (const line of printed(c)) expect(chapter, p.id).toContain(line);
     }
-    // Chapters follow the order the manual lists them in.
+    // Chapters follow the order the manual lists them in, after the manual's last clause.
     const positions = m.chapters.map((id) => md.indexOf(`<a id="${m.id}-ch-${id}"></a>`));
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(md.indexOf('服务中心作业规程范文')).toBeLessThan(positions[0] ?? 0);
   });
 });
 
@@ -257,15 +224,16 @@ describe('template overrides', () => {
     const site = join(dir, 'site');
     await mkdir(join(site, 'md', 'partials'), { recursive: true });
     await writeFile(
-      join(site, 'md', 'partials', 'records.hbs'),
-      '{{h}} {{number}} 本站记录\n\n{{#each clauses}}* {{text}}\n{{/each}}\n',
+      join(site, 'md', 'partials', 'revisions.hbs'),
+      '{{h}} 本站修订记录\n\n{{#each rows}}* {{version}} {{summary}}\n{{/each}}\n',
     );
     const set = await bundledSet();
     const sop = set.sops.find((s) => s.id === 'duty-handover-public-affairs') as ProcedureSop;
     const target = createDocumentTarget({ templatesDir: site });
     const md = text((await target.emit(sop, { set })).find((a) => a.path === 'sop.md')?.data ?? '');
-    expect(md).toContain('## 5.0 本站记录');
-    expect(md).toContain('* 《值班记录》：由管理处统一保管，保存期 3 年，不得撕页，记录不得涂改。');
+    expect(md).toContain('## 本站修订记录');
+    expect(md).toContain('* 1.0 依据种子文本首次编制。');
+    expect(md).not.toContain('| 版本 | 日期 |');
     expect(md).toContain('## 4.0 程序要点');
   });
 
@@ -273,8 +241,8 @@ describe('template overrides', () => {
     const site = join(dir, 'broken');
     await mkdir(join(site, 'md', 'partials'), { recursive: true });
     await writeFile(
-      join(site, 'md', 'partials', 'scope.hbs'),
-      '{{h}} {{number}} {{title}}\n\n{{#if text}\n{{text}}\n',
+      join(site, 'md', 'partials', 'clause.hbs'),
+      '{{h}} {{label}}{{title}}\n\n{{#if text}\n{{text}}\n',
     );
     let err: unknown;
     try {
@@ -284,7 +252,7 @@ describe('template overrides', () => {
     }
     expect(err).toBeInstanceOf(TemplateError);
     const t = err as TemplateError;
-    expect(t.file).toMatch(/broken\/md\/partials\/scope\.hbs$/);
+    expect(t.file).toMatch(/broken\/md\/partials\/clause\.hbs$/);
     expect(t.line).toBe(3);
   });
 
@@ -292,8 +260,8 @@ describe('template overrides', () => {
     const site = join(dir, 'strict');
     await mkdir(join(site, 'md', 'partials'), { recursive: true });
     await writeFile(
-      join(site, 'md', 'partials', 'purpose.hbs'),
-      '{{h}} {{number}} {{title}}\n\n{{text}}\n签发：{{signedBy.name}}\n',
+      join(site, 'md', 'partials', 'cover.hbs'),
+      '{{h}} {{heading}}\n\n{{meta}}\n签发：{{signedBy.name}}\n',
     );
     const set = await bundledSet();
     const sop = set.sops.find((s) => s.id === 'front-desk-reception') as ProcedureSop;
@@ -306,7 +274,7 @@ describe('template overrides', () => {
     }
     expect(err).toBeInstanceOf(TemplateError);
     const t = err as TemplateError;
-    expect(t.file).toMatch(/strict\/md\/partials\/purpose\.hbs$/);
+    expect(t.file).toMatch(/strict\/md\/partials\/cover\.hbs$/);
     // Line 4, at `signedBy` (after 签发：{{).
     expect([t.line, t.column]).toEqual([4, 6]);
   });
@@ -315,20 +283,20 @@ describe('template overrides', () => {
     const site = join(dir, 'unescaped');
     await mkdir(join(site, 'html', 'partials'), { recursive: true });
     await writeFile(
-      join(site, 'html', 'partials', 'scope.hbs'),
+      join(site, 'html', 'partials', 'clause.hbs'),
       '<section>\n<p>{{{text}}}</p>\n</section>\n',
     );
     expect(() => DocTemplates.load('html', site)).toThrow(
-      /unescaped\/html\/partials\/scope\.hbs:2:4: unescaped output/,
+      /unescaped\/html\/partials\/clause\.hbs:2:4: unescaped output/,
     );
   });
 
   it('refuses unknown helpers at compile time', async () => {
     const site = join(dir, 'helper');
     await mkdir(join(site, 'html', 'partials'), { recursive: true });
-    await writeFile(join(site, 'html', 'partials', 'scope.hbs'), '<p>\n{{shout text}}</p>\n');
+    await writeFile(join(site, 'html', 'partials', 'clause.hbs'), '<p>\n{{shout text}}</p>\n');
     expect(() => DocTemplates.load('html', site)).toThrow(
-      /helper\/html\/partials\/scope\.hbs:2:1: .*unknown helper shout/,
+      /helper\/html\/partials\/clause\.hbs:2:1: .*unknown helper shout/,
     );
   });
 
@@ -336,15 +304,15 @@ describe('template overrides', () => {
     const site = join(dir, 'diag');
     await mkdir(join(site, 'html', 'partials'), { recursive: true });
     await writeFile(
-      join(site, 'html', 'partials', 'records.hbs'),
-      '<section>\n  <h2>{{number}} {{titel}}</h2>\n</section>\n',
+      join(site, 'html', 'partials', 'appendix.hbs'),
+      '<section>\n  <h2>{{anchor}} {{titel}}</h2>\n</section>\n',
     );
     const set = await bundledSet();
     expect(checkTemplates(set)).toEqual([]);
     const diags = checkTemplates(set, site);
     expect(diags).toHaveLength(1);
     expect(diags[0]).toMatchObject({ code: 'TEMPLATE_ERROR', severity: 'error', line: 2, column: 20 });
-    expect(diags[0]?.file).toMatch(/diag\/html\/partials\/records\.hbs$/);
+    expect(diags[0]?.file).toMatch(/diag\/html\/partials\/appendix\.hbs$/);
     expect(diags[0]?.message.en).toContain('"titel" not defined');
   });
 });

@@ -399,7 +399,7 @@ describe('yaml-language-server on the bundled SOPs', () => {
   it('completes top-level keys from the schema, with their descriptions, in a bundled SOP', async () => {
     const uri = sopUri('front-desk-reception.yaml');
     const text = readSop('front-desk-reception.yaml');
-    const blank = lineOf(text, /^purpose:/) - 1;
+    const blank = lineOf(text, /^clauses:/) - 1;
     expect(text.split('\n')[blank]).toBe('');
     const list = await client.request<{ items: CompletionItem[] }>('textDocument/completion', {
       textDocument: { uri },
@@ -407,7 +407,7 @@ describe('yaml-language-server on the bundled SOPs', () => {
     });
     const byLabel = new Map(list.items.map((item) => [item.label, item]));
     // Keys this SOP does not use yet are offered, each with its description from the schema.
-    for (const key of ['schedule', 'checklists', 'on-call', 'main-duties']) {
+    for (const key of ['schedule', 'checklists', 'record-policy']) {
       expect(byLabel.has(key), `completion offers ${key}`).toBe(true);
       expect(documentation(byLabel.get(key))).toContain(zh(top[key]?.description, `properties.${key}`));
     }
@@ -417,7 +417,7 @@ describe('yaml-language-server on the bundled SOPs', () => {
     const uri = sopUri('new-procedure.yaml');
     const text = [
       MODELINE,
-      'sopforge: 1',
+      'sopforge: 2',
       'kind: procedure',
       'id: new-procedure',
       '',
@@ -480,6 +480,37 @@ describe('yaml-language-server on the bundled SOPs', () => {
       zh(scheduleDef['holiday-window']?.description, 'holiday-window'),
     );
     expect(list.items.map((i) => i.label)).not.toContain('arrive-early'); // this SOP sets it already
+  });
+
+  it('explains the clause tree on hover and completes the keys of a clause', async () => {
+    const front = readSop('front-desk-reception.yaml');
+    const hover = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri: sopUri('front-desk-reception.yaml') },
+      position: { line: lineOf(front, /^clauses:/), character: 2 },
+    });
+    expect(hoverText(hover)).toContain(top.clauses?.title ?? '<no title>');
+    expect(hoverText(hover)).toContain('`clause`');
+
+    const uri = sopUri('new-clauses.yaml');
+    const text = [
+      MODELINE,
+      'sopforge: 2',
+      'kind: procedure',
+      'id: new-clauses',
+      'clauses:',
+      '  - clause: "1.0"',
+      '    ',
+      '',
+    ].join('\n');
+    await client.open(uri, text);
+    const list = await client.request<{ items: CompletionItem[] }>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: 6, character: 4 },
+    });
+    const labels = list.items.map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(['title', 'text', 'clauses']));
+    expect(labels).not.toContain('clause'); // already there
+    expect(labels).not.toContain('workflow'); // a top-level key, not a clause key
   });
 
   it('shows the Chinese description from the schema on hover', async () => {

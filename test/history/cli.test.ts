@@ -55,8 +55,8 @@ describe('sopforge revise, diff and review', () => {
     expect(r.stdout).toContain('- 超过 2 天未处理 → 3 天 转客服主管');
 
     const text = await readFile(file(), 'utf8');
-    expect(text.slice(0, text.indexOf('sopforge: 1'))).toBe(
-      original.slice(0, original.indexOf('sopforge: 1')),
+    expect(text.slice(0, text.indexOf('sopforge: 2'))).toBe(
+      original.slice(0, original.indexOf('sopforge: 2')),
     );
     expect(text).toContain('version: "1.1"\neffective: 2026-12-20\n');
     const records = readRevisions(text);

@@ -45,7 +45,7 @@ function companions(file: string, manual: boolean): { file: string; text: string
       ? s
       : {
           file: s.file,
-          text: `sopforge: 1\nkind: procedure\nid: ${/\nid: (\S+)/.exec(s.text)?.[1]}\ntitle: 占位\nversion: "1.0"\neffective: 2026-01-01\npurpose: 占位。\nscope: 占位。\n`,
+          text: `sopforge: 2\nkind: procedure\nid: ${/\nid: (\S+)/.exec(s.text)?.[1]}\ntitle: 占位\nversion: "1.0"\neffective: 2026-01-01\nclauses: [{ clause: "1", title: 占位 }]\n`,
         },
   );
 }

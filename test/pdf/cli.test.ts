@@ -83,7 +83,7 @@ describe('sopforge book', () => {
     await mkdir(bad, { recursive: true });
     await writeFile(
       join(bad, `${SOP}.yaml`),
-      'sopforge: 1\nkind: procedure\nid: duty-handover-public-affairs\n',
+      'sopforge: 2\nkind: procedure\nid: duty-handover-public-affairs\n',
     );
     const r = await runCli([
       'book',

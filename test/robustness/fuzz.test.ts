@@ -266,10 +266,10 @@ const hostileText = fc.oneof(
           .fill(`*a${i - 1}`)
           .join(', ')}]`,
       );
-    return `sopforge: 1\nkind: procedure\nid: bomb\n${lines.join('\n')}\n`;
+    return `sopforge: 2\nkind: procedure\nid: bomb\n${lines.join('\n')}\n`;
   }),
-  fc.integer({ min: 10, max: 20_000 }).map((n) => `purpose: ${'['.repeat(n)}${']'.repeat(n)}\n`),
-  fc.integer({ min: 10, max: 5_000 }).map((n) => `purpose: ${'{a: '.repeat(n)}1${'}'.repeat(n)}\n`),
+  fc.integer({ min: 10, max: 20_000 }).map((n) => `clauses: ${'['.repeat(n)}${']'.repeat(n)}\n`),
+  fc.integer({ min: 10, max: 5_000 }).map((n) => `clauses: ${'{a: '.repeat(n)}1${'}'.repeat(n)}\n`),
   fc
     .integer({ min: 10, max: 2_000 })
     .map((n) => `${Array.from({ length: n }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1\n`),
@@ -355,7 +355,7 @@ describe('random and mutated YAML at loadSopTexts', () => {
   });
 
   it('a text over the size limit is refused before it is parsed, in memory as on disk', () => {
-    const big = `sopforge: 1\npurpose: "${'x'.repeat(MAX_FILE_BYTES)}"\n`;
+    const big = `sopforge: 2\nclauses: "${'x'.repeat(MAX_FILE_BYTES)}"\n`;
     const { set, diagnostics } = loadSopTexts([{ file: 'big.yaml', text: big }]);
     expect(set).toBeNull();
     expect(diagnostics).toEqual([expect.objectContaining({ code: 'FILE_TOO_LARGE', line: 1, column: 1 })]);
@@ -370,7 +370,7 @@ describe('a 50 MB file', () => {
     // Valid YAML at the start, then 50 MB of a long string ending in invalid UTF-8: any attempt to decode or
     // parse the whole file would report something else (and take seconds).
     const fh = await open(join(dir, 'huge.yaml'), 'w');
-    await fh.write('sopforge: 1\nkind: procedure\nid: huge\npurpose: "');
+    await fh.write('sopforge: 2\nkind: procedure\nid: huge\nclauses: "');
     const chunk = Buffer.alloc(1 << 20, 'x');
     for (let i = 0; i < 50; i++) await fh.write(chunk);
     await fh.write(Buffer.from([0xff, 0x22, 0x0a]));
@@ -446,9 +446,7 @@ describe('inputs that validate also build', () => {
           for (const p of node.items) walk(p.value, [...path, String((p.key as { value: unknown }).value)]);
         else if (isSeq(node)) for (const [i, n] of node.items.entries()) walk(n, [...path, i]);
         else if (
-          path.some((s) =>
-            ['title', 'purpose', 'scope', 'label', 'name', 'summary', 'text', 'guide'].includes(String(s)),
-          )
+          path.some((s) => ['title', 'clauses', 'label', 'name', 'summary', 'text'].includes(String(s)))
         )
           strings.push({ path });
       };

@@ -17,7 +17,7 @@ async function load(cwd: string): Promise<SopSet> {
   return set as SopSet;
 }
 
-/** Appends a clause to a SOP's principles (procedures) or changes its disclaimer (the manual): a real content change. */
+/** Changes a line of a SOP's YAML (its title, a clause): a real content change. */
 async function edit(cwd: string, file: string, from: RegExp, to: string): Promise<void> {
   const path = join(cwd, 'sops', file);
   const text = await readFile(path, 'utf8');
@@ -60,7 +60,7 @@ describe('incremental builds', () => {
   });
 
   it('a change to the manual rebuilds the manual only', async () => {
-    await edit(dir, 'service-centre-manual.yaml', /^disclaimer: (.+)$/m, 'disclaimer: $1（已复核）');
+    await edit(dir, 'service-centre-manual.yaml', /^title: (.+)$/m, 'title: $1（已复核）');
     const warm = await buildToFolder(await load(dir), join(dir, 'out'));
     expect(warm.rebuilt).toEqual(['service-centre-manual']);
   });
@@ -128,7 +128,7 @@ describe('sopforge verify', () => {
     await writeFile(join(out, 'front-desk-reception', 'notes.txt'), 'not generated');
     await edit(dir, 'duty-handover-public-affairs.yaml', /^title: (.+)$/m, 'title: $1（未审批）');
     await rename(join(dir, 'sops', 'duty-handover-service-center.yaml'), join(dir, 'gone.yaml'));
-    await writeFile(join(dir, 'sops', 'new-sop.yaml'), 'sopforge: 1\n');
+    await writeFile(join(dir, 'sops', 'new-sop.yaml'), 'sopforge: 2\n');
 
     const r = await runCli(['verify', '--format', 'json'], dir);
     expect(r.code).toBe(1);

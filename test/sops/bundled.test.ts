@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSopSet } from '../../src/load/index.js';
 import type { ManualSop, ProcedureSop, Sop } from '../../src/model/types.js';
+import { findClause } from '../../src/normalize/clauses.js';
 import { ROOT, runCli } from '../helpers.js';
 
 let sops: Map<string, Sop>;
@@ -52,8 +53,11 @@ describe('the bundled SOPs', () => {
     expect(s.schedule?.answerWithinRings).toBe(3);
     expect(s.schedule?.hotlineAnswerOnly).toBe(true);
     expect(s.schedule?.roster?.privateSwapsForbidden).toBe(true);
-    expect(s.principles).toHaveLength(3);
-    expect(s.rights).toHaveLength(2);
+    // The seed's lists: three principles, two rights (4.1.4 and 4.1.6, or 四、1、（4） and （6）).
+    const list = (n: string) =>
+      findClause(s.clauses, id === 'duty-handover-service-center' ? `四、1、（${n}）` : `4.1.${n}`);
+    expect(list('4')?.children).toHaveLength(3);
+    expect(list('6')?.children).toHaveLength(2);
     const log = s.records.find((r) => r.retention !== null);
     expect(log?.retention?.text).toBe('3y');
     expect(log?.rules).toEqual(['no-torn-pages', 'no-alterations']);
@@ -100,9 +104,16 @@ describe('the bundled SOPs', () => {
     );
   });
 
-  it('the manual has the nine sections, the review rules and every procedure as a chapter', () => {
+  it("the manual has the seed's outline, guide and review rules, and every procedure as a chapter", () => {
     const m = sops.get('service-centre-manual') as ManualSop;
-    expect(m.sections.map((s) => s.title)).toEqual([
+    expect(m.clauses.map((c) => c.title ?? c.text)).toEqual([
+      '目录',
+      '编制指南',
+      '复审规定',
+      expect.stringMatching(/^请注意，本规程旨在提供指导/),
+      '服务中心作业规程范文',
+    ]);
+    expect(m.clauses[0]?.children.map((c) => c.text)).toEqual([
       '服务中心概述',
       '岗位职责',
       '服务流程',
@@ -113,10 +124,27 @@ describe('the bundled SOPs', () => {
       '员工培训与发展',
       '紧急情况应对',
     ]);
+    expect(m.clauses[1]?.children.map((c) => c.number)).toEqual([
+      '1.',
+      '2.',
+      '3.',
+      '4.',
+      '5.',
+      '6.',
+      '7.',
+      '8.',
+      '9.',
+    ]);
+    expect(m.clauses[2]?.children.map((c) => c.key)).toEqual(['#2/1.', '#2/2.', '#2/3.', '#2/4.', '#2/5.']);
     expect(m.review).toMatchObject({ feedback: true, expert: true, recordEveryReview: true });
     expect(m.review.annual?.text).toBe('1y');
     expect(m.review.semiannual?.text).toBe('6mo');
-    expect(m.review.rules).toHaveLength(5);
-    expect([...m.chapters].sort()).toEqual([...DUTY, 'front-desk-reception'].sort());
+    // The 篇 in the seed's order: 第1篇, 第2篇, 第4篇, 第5篇.
+    expect(m.chapters).toEqual([
+      'duty-handover-public-affairs',
+      'front-desk-reception',
+      'duty-handover-service-center',
+      'duty-handover-customer-service',
+    ]);
   });
 });

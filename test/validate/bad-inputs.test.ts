@@ -23,7 +23,7 @@ const table: Record<string, { code: string; line: number; column: number; warnin
   // YAML
   'duplicate-key.yaml': { code: 'YAML_DUPLICATE_KEY', line: 10, column: 1 },
   'tab-indent.yaml': { code: 'YAML_TAB', line: 12, column: 1 },
-  'unknown-tag.yaml': { code: 'YAML_UNKNOWN_TAG', line: 8, column: 10 },
+  'unknown-tag.yaml': { code: 'YAML_UNKNOWN_TAG', line: 8, column: 45 },
   'not-mapping.yaml': { code: 'YAML_NOT_MAPPING', line: 1, column: 1 },
   'multiple-documents.yaml': { code: 'YAML_MULTIPLE_DOCUMENTS', line: 77, column: 1 },
   // An unclosed quote is reported where it opens, not where the parser gave up (5:13).
@@ -66,6 +66,10 @@ const table: Record<string, { code: string; line: number; column: number; warnin
   'payload-field-undeclared.yaml': { code: 'PAYLOAD_FIELD_UNDECLARED', line: 49, column: 96 },
   'duplicate-item.yaml': { code: 'DUPLICATE_ITEM', line: 23, column: 15 },
   'manual-key-in-procedure.yaml': { code: 'MANUAL_ONLY', line: 10, column: 1 },
+  'clause-unknown.yaml': { code: 'CLAUSE_UNKNOWN', line: 71, column: 75 },
+  'clause-duplicate.yaml': { code: 'CLAUSE_DUPLICATE', line: 9, column: 13 },
+  'clause-number-invalid.yaml': { code: 'CLAUSE_NUMBER_INVALID', line: 9, column: 13 },
+  'language-version-old.yaml': { code: 'LANGUAGE_VERSION_OLD', line: 2, column: 11 },
   'revisions-out-of-order.yaml': { code: 'REVISIONS_OUT_OF_ORDER', line: 77, column: 31 },
   // slips: accepted by the schema, and the output would quietly behave otherwise (src/validate/rules/slips.ts)
   'guard-flag-undeclared.yaml': { code: 'GUARD_FLAG_UNDECLARED', line: 50, column: 106 },

@@ -55,14 +55,14 @@ describe('slip rules leave the bundled SOPs alone', () => {
   });
 
   it('an escalation watching a final step is reported at the ladder, not as a final step with timers', () => {
-    const text = `sopforge: 1
+    const text = `sopforge: 2
 kind: procedure
 id: esc
 title: t
 version: "1.0"
 effective: 2026-01-01
-purpose: p
-scope: s
+clauses:
+  - { clause: "1", title: 目的, text: p }
 roles: { a: { name: 甲 } }
 workflow:
   initial: open

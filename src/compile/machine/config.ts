@@ -239,7 +239,7 @@ function stateJson(step: PlannedStep): JsonObject {
     role: step.role,
     roleName: step.roleName,
     clause: step.clause,
-    tasks: [...step.tasks],
+    clauseText: [...step.clauseText],
     handoff: step.handoff
       ? { sop: step.handoff.sop, title: step.handoff.title, external: step.handoff.external }
       : null,

@@ -16,6 +16,7 @@ import type {
   Step,
   Transition,
 } from '../../model/types.js';
+import { clauseLines, findClause } from '../../normalize/clauses.js';
 
 /** A condition as the generated runtime evaluates it (the model's conditions plus implied ones). */
 export type PlannedCondition =
@@ -104,7 +105,8 @@ export interface PlannedStep {
   readonly role: string | null;
   readonly roleName: string | null;
   readonly clause: string | null;
-  readonly tasks: readonly string[];
+  /** The wording of the step's clause (its own text and its children's, one line each), from the clause tree. */
+  readonly clauseText: readonly string[];
   readonly handoff: { readonly sop: string; readonly title: string; readonly external: boolean } | null;
   readonly startsClocks: readonly string[];
   readonly transitions: readonly PlannedTransition[];
@@ -326,7 +328,7 @@ export function planMachine(sop: ProcedureSop): MachinePlan {
       role: step.role,
       roleName: roleName(sop, step.role),
       clause: step.clause,
-      tasks: step.tasks.map((c) => c.text),
+      clauseText: clauseTextOf(sop, step.clause),
       handoff: step.handoff
         ? { sop: step.handoff, title: ref?.title ?? step.handoff, external: ref?.external ?? true }
         : null,
@@ -416,4 +418,9 @@ export function planMachine(sop: ProcedureSop): MachinePlan {
     usesWindow: allTimers.some((t) => t.kind === 'before-window-end'),
     usesWorkingDays: allTimers.some((t) => t.kind === 'escalation' && t.basis === 'working'),
   };
+}
+
+function clauseTextOf(sop: ProcedureSop, key: string | null): string[] {
+  const c = key === null ? null : findClause(sop.clauses, key);
+  return c ? clauseLines(c) : [];
 }

@@ -10,8 +10,9 @@ export {
 } from './target.js';
 export { BUILTIN_TEMPLATES, type DocFormat, DocTemplates, TemplateError } from './templates.js';
 export {
+  type Appendix,
+  type DocBlock,
   type DocClause,
-  type DocSection,
   documentDate,
   type ManualView,
   manualChapters,

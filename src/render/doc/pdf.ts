@@ -1,13 +1,13 @@
 /**
  * The SOP document and the manual as PDF, laid out with pdfkit from the same view the templates use.
- * A4, Noto Sans Hans embedded (subset), page footer "第 n 页 / 共 N 页", PDF outline (bookmarks), and
- * for the manual a cover, a table of contents with page numbers, and one chapter per procedure.
+ * A4, Noto Sans Hans embedded (subset), page footer "第 n 页 / 共 N 页", PDF outline (bookmarks) of the
+ * titled clauses and appendices, and for the manual a cover and one chapter per procedure.
  * Deterministic: CreationDate/ModDate come from the document's latest revision date.
  */
 import { pdfBytes } from '../pdf/bytes.js';
 import { loadFont } from '../pdf/font.js';
 import { PDFDocument } from '../pdf/pdfkit.js';
-import type { CoverRow, DocClause, DocSection, ManualView, RevisionTable, SopView } from './view.js';
+import type { Appendix, CoverRow, DocBlock, DocClause, ManualView, RevisionTable, SopView } from './view.js';
 
 const REGULAR = 'doc-zh';
 const BOLD = 'doc-zh-bold';
@@ -96,28 +96,33 @@ function paragraph(doc: Doc, text: string, indent = 0): void {
   doc.y += GAP;
 }
 
-function gutterFor(doc: Doc, number: string): number {
+function gutterFor(doc: Doc, label: string): number {
   doc.font(BOLD).fontSize(BODY);
-  return Math.max(30, Math.ceil(doc.widthOfString(number)) + 8);
+  return Math.ceil(doc.widthOfString(label)) + 2;
 }
 
-function clause(doc: Doc, c: DocClause, indent: number): void {
-  if (c.title) {
-    heading(doc, `${c.number}  ${c.title}`, 11.5, 6);
+/** A clause as written: a titled clause is a heading, an untitled one a paragraph with its number. */
+function clause(doc: Doc, c: DocClause, indent: number, outline: PDFKit.PDFOutline): void {
+  let inner = outline;
+  if (c.titled) {
+    const text = `${c.label}${c.title ?? ''}`;
+    heading(doc, text, c.hl <= 2 ? 13 : 11.5, c.hl <= 2 ? 12 : 6);
+    inner = outline.addItem(text);
     if (c.text) paragraph(doc, c.text, indent);
   } else {
-    hanging(doc, c.number, c.text ?? '', indent, gutterFor(doc, c.number));
+    hanging(doc, c.label, c.text ?? '', indent, c.label ? gutterFor(doc, c.label) : 0);
   }
-  const itemIndent = c.title ? indent + 10 : indent + gutterFor(doc, c.number);
-  for (const item of c.items) hanging(doc, '•', item, itemIndent, 12, REGULAR);
-  for (const child of c.children) clause(doc, child, indent);
+  const childIndent = c.titled ? indent : indent + 12;
+  for (const b of c.blocks) block(doc, b, childIndent, inner);
 }
 
-function section(doc: Doc, s: DocSection, outline: PDFKit.PDFOutline): void {
-  heading(doc, `${s.number}  ${s.title}`, 13, 12);
-  outline.addItem(`${s.number} ${s.title}`);
-  if (s.text) paragraph(doc, s.text);
-  for (const c of s.clauses) clause(doc, c, 0);
+function block(doc: Doc, b: DocBlock, indent: number, outline: PDFKit.PDFOutline): void {
+  if (b.clause) clause(doc, b.clause, indent, outline);
+  for (const item of b.items) paragraph(doc, item, indent + 12);
+}
+
+function body(doc: Doc, blocks: readonly DocBlock[], outline: PDFKit.PDFOutline): void {
+  for (const b of blocks) block(doc, b, 0, outline);
 }
 
 interface Column {
@@ -178,14 +183,14 @@ function table(
   doc.y += GAP * 2;
 }
 
-function coverTable(doc: Doc, rows: readonly CoverRow[], review: readonly string[]): void {
+function coverTable(doc: Doc, rows: readonly CoverRow[]): void {
   table(
     doc,
     [
       { title: '项目', weight: 1 },
       { title: '内容', weight: 4 },
     ],
-    [...rows.map((r) => [r.label, r.value]), ['复审状态', review.join('\n')]],
+    rows.map((r) => [r.label, r.value]),
     9.5,
     false,
   );
@@ -200,17 +205,32 @@ function revisions(doc: Doc, t: RevisionTable, size: number): void {
       { title: '日期', weight: 1.3 },
       { title: '类型', weight: 1 },
       { title: '复审人', weight: 1.2 },
-      { title: '摘要', weight: 2.2 },
-      { title: '修改内容', weight: 3 },
-      { title: '哈希', weight: 1.3 },
+      { title: '摘要', weight: 3.5 },
     ],
-    t.rows.map((r) => [r.version, r.date, r.type, r.by, r.summary, r.changes.join('\n'), r.hash]),
+    t.rows.map((r) => [r.version, r.date, r.type, r.by, r.summary]),
     8.5,
   );
 }
 
+/** An appendix: its title, then its tables (the clause column narrow, the last column wide). */
+function appendix(doc: Doc, a: Appendix, outline: PDFKit.PDFOutline): void {
+  heading(doc, a.title, 12.5, 16);
+  outline.addItem(a.title);
+  for (const t of a.tables) {
+    if (t.caption) paragraph(doc, t.caption);
+    const n = t.columns.length;
+    table(
+      doc,
+      t.columns.map((title, i) => ({ title, weight: i === 0 ? 0.8 : i === n - 1 ? 3 : 1.6 })),
+      t.rows.map((r) => r.cells),
+      8.5,
+    );
+  }
+}
+
 function sopBody(doc: Doc, v: SopView, outline: PDFKit.PDFOutline): void {
-  for (const s of v.order) section(doc, s, outline);
+  body(doc, v.body, outline);
+  for (const a of v.appendices) appendix(doc, a, outline);
   revisions(doc, v.revisions, 13);
   outline.addItem(v.revisions.title);
 }
@@ -248,15 +268,15 @@ export async function renderSopPdf(v: SopView): Promise<Uint8Array> {
     .fontSize(17)
     .text(v.heading, MARGIN.left, doc.y, { width: width(doc), align: 'center' });
   doc.y += 10;
-  coverTable(doc, v.cover, v.review);
+  coverTable(doc, v.cover);
   sopBody(doc, v, doc.outline);
   footers(doc, `${v.heading}　版本 ${v.cover.find((r) => r.label === '版本')?.value ?? ''}`);
   return finish();
 }
 
 /**
- * The PDF of the manual: cover, contents with page numbers, outline and review rules, then one chapter per
- * procedure, each starting on a new page.
+ * The PDF of the manual: cover, the manual's own clauses and its revisions, then one chapter per procedure,
+ * each starting on a new page.
  */
 export async function renderManualPdf(v: ManualView): Promise<Uint8Array> {
   const { doc, finish } = open(v.heading, v.date);
@@ -267,26 +287,14 @@ export async function renderManualPdf(v: ManualView): Promise<Uint8Array> {
     .fontSize(24)
     .text(v.heading, MARGIN.left, doc.y, { width: width(doc), align: 'center' });
   doc.y += 36;
-  coverTable(doc, v.cover, v.review);
+  coverTable(doc, v.cover);
 
   doc.addPage();
-  const tocPage = doc.bufferedPageRange().count - 1;
-  const tocTop = doc.y;
-  const pages: number[] = [];
-
-  doc.addPage();
-  v.front.forEach((s, i) => {
-    if (i > 0) doc.y += 6;
-    pages.push(doc.bufferedPageRange().count);
-    section(doc, s, doc.outline);
-  });
-  doc.y += 6;
-  pages.push(doc.bufferedPageRange().count);
+  body(doc, v.body, doc.outline);
   revisions(doc, v.revisions, 13);
   doc.outline.addItem(v.revisions.title);
   for (const c of v.chapters) {
     doc.addPage();
-    pages.push(doc.bufferedPageRange().count);
     doc
       .font(BOLD)
       .fontSize(15)
@@ -302,25 +310,6 @@ export async function renderManualPdf(v: ManualView): Promise<Uint8Array> {
     const item = doc.outline.addItem(c.heading);
     sopBody(doc, c, item);
   }
-  if (v.disclaimer) {
-    heading(doc, '说明', 13, 16);
-    paragraph(doc, v.disclaimer);
-  }
-
-  doc.switchToPage(tocPage);
-  doc.y = tocTop;
-  doc
-    .font(BOLD)
-    .fontSize(15)
-    .text('目录', MARGIN.left, doc.y, { width: width(doc), align: 'center' });
-  doc.y += 14;
-  v.toc.forEach((t, i) => {
-    const y = doc.y;
-    doc.font(REGULAR).fontSize(11);
-    doc.text(`${t.number}　${t.title}`, MARGIN.left, y, { width: width(doc) - 50, lineBreak: false });
-    doc.text(String(pages[i] ?? ''), MARGIN.left, y, { width: width(doc), align: 'right', lineBreak: false });
-    doc.y = y + 22;
-  });
   footers(doc, `${v.heading}　版本 ${v.cover.find((r) => r.label === '版本')?.value ?? ''}`, new Set([0]));
   return finish();
 }

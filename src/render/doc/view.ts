@@ -1,20 +1,11 @@
 /**
- * The document as data: numbered sections and clauses whose sentences are generated from the model
- * (times, thresholds, roles, items, records), so the Markdown, HTML and PDF say the same thing as the
- * machine and the forms. Templates and the PDF renderer only lay this structure out.
+ * The document as data. The body is the SOP's clause tree exactly as written: the source's numbers,
+ * titles and wording, in the source's order, nothing added. What sopforge derives from the rules (the flow
+ * of the steps, deadlines, record fields) is printed after the body, in appendices titled as generated,
+ * where every row names the clause it comes from. Templates and the PDF renderer only lay this out.
  */
 import { basename } from 'node:path';
-import { plannedReviews, reviewInterval } from '../../history/schedule.js';
-import type {
-  Checklist,
-  DutyWindow,
-  EscalationLadder,
-  ManualSop,
-  ProcedureSop,
-  Sop,
-  SopSet,
-  Step,
-} from '../../model/types.js';
+import type { ClauseNode, ManualSop, ProcedureSop, Sop, SopSet } from '../../model/types.js';
 import {
   basisText,
   durationText,
@@ -28,28 +19,29 @@ import {
   titleWithNumber,
 } from './words.js';
 
-/** A numbered clause: a heading with children, or a sentence with an optional list of items. */
+/** A block inside a clause: a child clause, or a run of unnumbered lines printed as one list. */
+export interface DocBlock {
+  readonly isList: boolean;
+  readonly clause: DocClause | null;
+  readonly items: readonly string[];
+}
+
+/** One clause of the body, as written. */
 export interface DocClause {
+  readonly key: string;
+  readonly anchor: string;
+  /** The number as the source writes it, or `''`. */
   readonly number: string;
+  /** The number followed by what separates it from the text: nothing after `、`, `）`, `)`, `．`; a space otherwise. */
+  readonly label: string;
   readonly title: string | null;
   readonly text: string | null;
-  readonly items: readonly string[];
-  readonly children: readonly DocClause[];
+  /** A titled clause is a heading; an untitled one a paragraph. */
+  readonly titled: boolean;
+  readonly blocks: readonly DocBlock[];
   /** Markdown heading marks and HTML heading level, for titled clauses. */
   readonly h: string;
   readonly hl: number;
-}
-
-export interface DocSection {
-  readonly id: string;
-  readonly number: string;
-  readonly title: string;
-  readonly anchor: string;
-  readonly h: string;
-  readonly hl: number;
-  /** A paragraph before the clauses (purpose, scope). */
-  readonly text: string | null;
-  readonly clauses: readonly DocClause[];
 }
 
 export interface CoverRow {
@@ -63,8 +55,6 @@ export interface RevisionRow {
   readonly type: string;
   readonly by: string;
   readonly summary: string;
-  readonly changes: readonly string[];
-  readonly hash: string;
 }
 
 export interface RevisionTable {
@@ -73,6 +63,26 @@ export interface RevisionTable {
   readonly h: string;
   readonly hl: number;
   readonly rows: readonly RevisionRow[];
+}
+
+export interface AppendixRow {
+  readonly cells: readonly string[];
+}
+
+export interface AppendixTable {
+  readonly caption: string | null;
+  readonly columns: readonly string[];
+  readonly rows: readonly AppendixRow[];
+}
+
+/** Derived material: never part of the approved text, and titled so. */
+export interface Appendix {
+  readonly id: string;
+  readonly title: string;
+  readonly anchor: string;
+  readonly h: string;
+  readonly hl: number;
+  readonly tables: readonly AppendixTable[];
 }
 
 export interface SopView {
@@ -86,27 +96,11 @@ export interface SopView {
   readonly cover: readonly CoverRow[];
   /** The cover rows on one line (`编号 十五　版本 1.0　生效日期 2026-01-01`), for chapter headings. */
   readonly meta: string;
-  readonly review: readonly string[];
-  readonly sections: {
-    readonly purpose: DocSection;
-    readonly scope: DocSection;
-    readonly duties: DocSection;
-    readonly procedure: DocSection;
-    readonly records: DocSection;
-    readonly references: DocSection;
-  };
-  /** The same sections in document order, for renderers that do not need them by name. */
-  readonly order: readonly DocSection[];
+  readonly body: readonly DocBlock[];
+  readonly appendices: readonly Appendix[];
   readonly revisions: RevisionTable;
   /** Effective date of the latest revision (the PDF's creation date). */
   readonly date: string;
-}
-
-export interface TocEntry {
-  readonly number: string;
-  readonly title: string;
-  readonly anchor: string;
-  readonly level: number;
 }
 
 export interface ManualView {
@@ -116,295 +110,206 @@ export interface ManualView {
   readonly anchor: string;
   readonly banner: string;
   readonly cover: readonly CoverRow[];
-  readonly review: readonly string[];
-  readonly toc: readonly TocEntry[];
-  readonly front: readonly DocSection[];
-  readonly chapters: readonly SopView[];
-  readonly disclaimer: string | null;
+  readonly body: readonly DocBlock[];
   readonly revisions: RevisionTable;
+  readonly chapters: readonly SopView[];
   readonly date: string;
 }
-
-const SECTION_NUMBERS = ['1.0', '2.0', '3.0', '4.0', '5.0', '6.0', '7.0', '8.0', '9.0'];
-const CN_NUMBERS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 
 function marks(level: number): string {
   return '#'.repeat(Math.min(6, level));
 }
 
-class Numberer {
-  private n = 0;
-  constructor(
-    private readonly prefix: string,
-    private readonly level: number,
-  ) {}
-  private next(): string {
-    this.n += 1;
-    return `${this.prefix}.${this.n}`;
-  }
-  leaf(text: string, items: readonly string[] = []): DocClause {
-    return {
-      number: this.next(),
-      title: null,
-      text,
-      items,
-      children: [],
-      h: marks(this.level),
-      hl: Math.min(6, this.level),
-    };
-  }
-  /** A sub-heading followed by a list, e.g. a workflow step and what is done in it. */
-  titled(title: string, items: readonly string[]): DocClause {
-    return {
-      number: this.next(),
-      title,
-      text: null,
-      items,
-      children: [],
-      h: marks(this.level),
-      hl: Math.min(6, this.level),
-    };
-  }
-  group(
-    title: string,
-    build: (inner: Numberer) => DocClause[],
-    text: string | null = null,
-    items: readonly string[] = [],
-  ): DocClause {
-    const number = this.next();
-    const inner = new Numberer(number, this.level + 1);
-    return {
-      number,
-      title,
-      text,
-      items,
-      children: build(inner),
-      h: marks(this.level),
-      hl: Math.min(6, this.level),
-    };
-  }
+/** The source puts no space after a number ending in `、`, `）`, `)` or `．`, and one otherwise. */
+export function clauseLabel(number: string | null): string {
+  if (number === null) return '';
+  return /[、）)．]$/.test(number) ? number : `${number} `;
 }
 
-function section(
-  id: string,
-  index: number,
-  title: string,
-  level: number,
-  anchorPrefix: string,
-  text: string | null,
-  clauses: (n: Numberer) => DocClause[],
-): DocSection {
-  const number = SECTION_NUMBERS[index] ?? `${index + 1}.0`;
-  const prefix = number.replace(/\.0$/, '');
+function anchorOf(prefix: string, key: string): string {
+  // Keys hold Chinese numbers and punctuation: the anchor keeps letters and digits and codes the rest.
+  const safe = [...key].map((ch) => (/[A-Za-z0-9]/.test(ch) ? ch : `_${ch.codePointAt(0)?.toString(16)}_`));
+  return `${prefix}-c${safe.join('')}`;
+}
+
+function blocks(nodes: readonly ClauseNode[], level: number, prefix: string): DocBlock[] {
+  const out: DocBlock[] = [];
+  let run: string[] | null = null;
+  for (const n of nodes) {
+    const plain = n.number === null && n.title === null && n.children.length === 0;
+    if (plain) {
+      if (!run) {
+        run = [];
+        out.push({ isList: true, clause: null, items: run });
+      }
+      run.push(n.text ?? '');
+      continue;
+    }
+    run = null;
+    out.push({ isList: false, clause: docClause(n, level, prefix), items: [] });
+  }
+  return out;
+}
+
+function docClause(n: ClauseNode, level: number, prefix: string): DocClause {
+  const titled = n.title !== null;
   return {
-    id,
-    number,
-    title,
-    anchor: `${anchorPrefix}-${id}`,
+    key: n.key,
+    anchor: anchorOf(prefix, n.key),
+    number: n.number ?? '',
+    label: clauseLabel(n.number),
+    title: n.title,
+    text: n.text,
+    titled,
+    blocks: blocks(n.children, titled ? level + 1 : level, prefix),
     h: marks(level),
     hl: Math.min(6, level),
-    text,
-    clauses: clauses(new Numberer(prefix, level + 1)),
   };
 }
 
-function windowSentence(w: DutyWindow): string {
-  const hours =
-    w.lengthMinutes % 60 === 0
-      ? `${w.lengthMinutes / 60} 小时`
-      : `${Math.floor(w.lengthMinutes / 60)} 小时 ${w.lengthMinutes % 60} 分钟`;
-  return `${w.label}（${hours}）`;
+/** `4.1.2` for a clause key, as a table cell; `—` when a rule cites none. */
+function cite(key: string | null): string {
+  return key ?? '—';
 }
 
-/** Who is on duty: the role of the workflow's first step, else the generic 值班人员. */
-function dutyRoleName(sop: ProcedureSop): string {
-  const first = sop.workflow?.steps.find((s) => s.id === sop.workflow?.initial);
-  return first?.role ? roleName(sop, first.role) : '值班人员';
+/** “…” around a generated mention of a step or ladder (mainland quotes). */
+function q(text: string): string {
+  return `“${text}”`;
 }
 
-function scheduleClauses(sop: ProcedureSop, n: Numberer): DocClause[] {
-  const s = sop.schedule;
-  if (!s) return [];
-  const out: DocClause[] = [];
-  const r = s.roster;
-  if (r) {
-    const form = r.form ? formTitle(sop, r.form) : '值班安排表';
-    const due = r.dueDaysBeforeMonth === 0 ? '每月底前' : `每月底前 ${r.dueDaysBeforeMonth} 天`;
-    const approval = r.approvedBy ? `，报${roleName(sop, r.approvedBy)}审批` : '';
-    out.push(
-      n.leaf(
-        `${roleName(sop, r.preparedBy)}${due}编制完成下月${form}${approval}，${dutyRoleName(sop)}依据${form}进行值班。`,
-      ),
-    );
-    if (r.leaveApprovedBy) {
-      const who = roleName(sop, r.leaveApprovedBy);
-      out.push(
-        n.leaf(
-          `有事不能值班，须向${who}请假，经批准后，由${who}安排其他人员顶班${r.privateSwapsForbidden ? '，未批准前，不允许私自调班' : ''}。`,
-        ),
-      );
-    } else if (r.privateSwapsForbidden) {
-      out.push(n.leaf('未经批准，不允许私自调班。'));
-    }
-  }
-  const holiday = s.holidayWindow ? `；节假日值班时间为：${windowSentence(s.holidayWindow)}` : '';
-  out.push(n.leaf(`正常的值班时间为：${windowSentence(s.window)}${holiday}。`));
-  if (s.arriveEarly) out.push(n.leaf(`接班人员提前 ${durationText(s.arriveEarly)}到岗进行岗位交接工作。`));
-  if (s.handoverPrep) out.push(n.leaf(`交班人员在交班前 ${durationText(s.handoverPrep)}做好交班准备。`));
-  if (s.answerWithinRings !== null)
-    out.push(n.leaf(`值班人员应在电话铃响 ${s.answerWithinRings} 声内接听电话。`));
-  if (s.hotlineAnswerOnly) out.push(n.leaf('值班热线电话原则上只允许接听，不允许拨打。'));
-  return out;
-}
-
-function checklistClause(c: Checklist, n: Numberer): DocClause {
-  const items = c.items.map((i) => i.name);
-  return n.leaf(`${c.title}：清点${joinList(items)}，共 ${items.length} 项。${c.onProblem ?? ''}`, items);
-}
-
-function stepClause(sop: ProcedureSop, step: Step, n: Numberer): DocClause {
-  const who = step.role ? `（${roleName(sop, step.role)}）` : '';
-  const items: string[] = step.tasks.map((t) => t.text);
-  for (const t of step.transitions) {
-    const notes: string[] = [];
-    if (t.role && t.role !== step.role) notes.push(`${roleName(sop, t.role)}负责`);
-    const fields = t.payload.filter((f) => f.required).map((f) => f.label);
-    if (fields.length > 0) notes.push(`记录：${joinList(fields)}`);
-    const to = t.target ? `，转入「${stepLabel(sop, t.target)}」` : '';
-    const refusal = t.refusal ? `。要求：${t.refusal.replace(/。$/, '')}` : '';
-    items.push(`${t.label}${notes.length > 0 ? `（${notes.join('；')}）` : ''}${to}${refusal}。`);
-  }
-  for (const timer of step.timers) {
-    if (timer.kind === 'before-window-end') {
-      items.push(
-        `值班结束前 ${durationText(timer.before)}，转入「${stepLabel(sop, timer.target)}」（${timer.label}）。`,
-      );
-    }
-  }
-  for (const ladder of step.startsClocks) {
-    const l = sop.escalations.find((e) => e.id === ladder);
-    if (l) items.push(`自本步骤起计算“${l.label}”的时限（见逐级上报）。`);
-  }
-  if (step.kind === 'handoff' && step.handoff) {
-    const ref = sop.references.find((r) => r.id === step.handoff);
-    items.push(`转《${ref?.title ?? step.handoff}》处理${ref?.note ? `：${ref.note}` : '。'}`);
-  }
-  return n.titled(`${step.label}${who}`, items);
-}
-
-function ladderClause(sop: ProcedureSop, l: EscalationLadder, n: Numberer): DocClause {
-  const watch =
-    l.watch.length > 0 ? `，「${l.watch.map((w) => stepLabel(sop, w)).join('」「')}」期间同样计时` : '';
-  const items = l.levels.map(
-    (level) =>
-      `超过 ${durationText(level.after, 'zh', l.basis)}未处理完毕的，转由${roleName(sop, level.role)}负责处理（转入「${stepLabel(sop, level.step)}」）。`,
-  );
-  return n.leaf(
-    `${l.label}：自「${stepLabel(sop, l.startsAt)}」起按${basisText(l.basis)}计算${watch}。`,
-    items,
-  );
-}
-
-function procedureClauses(sop: ProcedureSop, n: Numberer): DocClause[] {
-  const out: DocClause[] = [];
-  if (sop.schedule) out.push(n.group('值班安排与值班时间', (m) => scheduleClauses(sop, m)));
-  const lists: [string, readonly { text: string }[]][] = [
-    ['值班时的主要工作：', sop.mainDuties],
-    ['值班期间处理工作应遵循的原则：', sop.principles],
-    ['值班的纪律：', sop.discipline],
-    ['值班时的权利：', sop.rights],
-  ];
-  for (const [heading, clauses] of lists) {
-    if (clauses.length > 0)
-      out.push(
-        n.leaf(
-          heading,
-          clauses.map((c) => c.text),
-        ),
-      );
-  }
-  if (sop.onCall) {
-    const roles = joinList(sop.onCall.roles.map((r) => roleName(sop, r)));
-    out.push(
-      n.leaf(sop.onCall.rule.text, [`保持畅通的岗位：${roles}`, `通讯工具：${joinList(sop.onCall.devices)}`]),
-    );
-  }
-  if (sop.checklists.length > 0)
-    out.push(n.group('公物清点', (m) => sop.checklists.map((c) => checklistClause(c, m))));
+function flowAppendix(sop: ProcedureSop, level: number, prefix: string, letter: string): Appendix | null {
   const steps = sop.workflow?.steps ?? [];
-  const working = steps.filter((s) => s.kind !== 'final');
-  const finals = steps.filter((s) => s.kind === 'final');
-  if (working.length > 0) {
-    out.push(
-      n.group('作业流程', (m) => [
-        ...working.map((s) => stepClause(sop, s, m)),
-        ...(finals.length > 0
-          ? [m.leaf(`流程结束于${finals.map((s) => `「${s.label}」`).join('或')}。`)]
-          : []),
-      ]),
-    );
-  }
-  if (sop.escalations.length > 0)
-    out.push(n.group('逐级上报', (m) => sop.escalations.map((l) => ladderClause(sop, l, m))));
-  if (sop.audits.length > 0) {
-    out.push(
-      n.group('检查与审核', (m) =>
-        sop.audits.map((a) => {
-          const what = a.form ? `${formTitle(sop, a.form)}（${a.covers}）` : a.covers;
-          return m.leaf(
-            `${roleName(sop, a.role)}${frequencyText(a.frequency)}检查${what}${a.signs ? '并签名确认' : ''}。`,
-          );
-        }),
-      ),
-    );
-  }
-  for (const note of sop.notes) out.push(n.leaf(note.text));
-  return out;
-}
-
-function dutyClauses(sop: Sop, n: Numberer): DocClause[] {
-  return sop.roles
-    .filter((r) => r.duties.length > 0)
-    .map((r) => {
-      const [only] = r.duties;
-      if (r.duties.length === 1 && only) return n.leaf(`${r.name}${only.text}`);
-      return n.group(r.name, (m) => r.duties.map((d) => m.leaf(d.text)));
+  if (steps.length === 0) return null;
+  const rows: AppendixRow[] = [];
+  for (const s of steps) {
+    const kind = s.kind === 'final' ? '结束' : s.kind === 'handoff' ? '移交' : '';
+    const events = s.transitions.map((t) => {
+      const to = t.target ? ` → ${q(stepLabel(sop, t.target))}` : '（留在本步骤）';
+      const who = t.role && t.role !== s.role ? `（${roleName(sop, t.role)}）` : '';
+      return `${t.label}${who}${to}${t.clause && t.clause !== s.clause ? `［${t.clause}］` : ''}`;
     });
+    for (const timer of s.timers) {
+      if (timer.kind === 'before-window-end')
+        events.push(`值班结束前 ${durationText(timer.before)} → ${q(stepLabel(sop, timer.target))}`);
+    }
+    if (s.kind === 'handoff' && s.handoff) {
+      const ref = sop.references.find((r) => r.id === s.handoff);
+      events.push(`转《${ref?.title ?? s.handoff}》`);
+    }
+    rows.push({
+      cells: [cite(s.clause), s.label, kind || roleName(sop, s.role) || '—', events.join('；') || '—'],
+    });
+  }
+  return {
+    id: 'flow',
+    title: `附录${letter} 流程（据本规程生成）`,
+    anchor: `${prefix}-appendix-flow`,
+    h: marks(level),
+    hl: Math.min(6, level),
+    tables: [{ caption: null, columns: ['条款', '步骤', '岗位', '事件及去向'], rows }],
+  };
 }
 
-function recordClauses(sop: ProcedureSop, n: Numberer): DocClause[] {
-  return sop.records.map((r) => {
-    const parts: string[] = [];
-    if (r.custodian) parts.push(`由${roleName(sop, r.custodian)}统一保管`);
-    if (r.retention) parts.push(`保存期 ${durationText(r.retention)}`);
-    if (r.minRetention) parts.push(`最短保存 ${durationText(r.minRetention)}`);
-    for (const rule of r.rules) parts.push(recordRuleText(rule));
-    return n.leaf(
-      parts.length > 0 ? `${formTitle(sop, r.form)}：${parts.join('，')}。` : formTitle(sop, r.form),
-    );
+function timeAppendix(sop: ProcedureSop, level: number, prefix: string, letter: string): Appendix | null {
+  const rows: AppendixRow[] = [];
+  const s = sop.schedule;
+  if (s) {
+    rows.push({ cells: [cite(s.clause), '值班时间', s.window.label, '—'] });
+    if (s.holidayWindow)
+      rows.push({ cells: [cite(s.clause), '法定节假日值班时间', s.holidayWindow.label, '—'] });
+    if (s.arriveEarly)
+      rows.push({ cells: [cite(s.clause), '接班人员提前到岗', durationText(s.arriveEarly), '—'] });
+    if (s.handoverPrep)
+      rows.push({ cells: [cite(s.clause), '交班前准备', durationText(s.handoverPrep), '—'] });
+    if (s.answerWithinRings !== null)
+      rows.push({ cells: [cite(s.clause), '接听电话', `铃响 ${s.answerWithinRings} 声内`, '—'] });
+    if (s.roster) {
+      const due =
+        s.roster.dueDaysBeforeMonth === 0 ? '每月底前' : `每月底前 ${s.roster.dueDaysBeforeMonth} 天`;
+      const form = s.roster.form ? formTitle(sop, s.roster.form) : '值班安排表';
+      rows.push({
+        cells: [cite(s.roster.clause), `编制下月${form}`, due, roleName(sop, s.roster.preparedBy)],
+      });
+    }
+  }
+  for (const l of sop.escalations) {
+    for (const lv of l.levels) {
+      rows.push({
+        cells: [
+          cite(lv.clause),
+          `${l.label}（自${q(stepLabel(sop, l.startsAt))}起，按${basisText(l.basis)}计）`,
+          `超过 ${durationText(lv.after, 'zh', l.basis)}`,
+          `${roleName(sop, lv.role)}（→ ${q(stepLabel(sop, lv.step))}）`,
+        ],
+      });
+    }
+  }
+  for (const a of sop.audits) {
+    const what = a.form ? `${formTitle(sop, a.form)}（${a.covers}）` : a.covers;
+    rows.push({
+      cells: [
+        cite(a.clause),
+        `检查${what}${a.signs ? '并签名' : ''}`,
+        frequencyText(a.frequency),
+        roleName(sop, a.role),
+      ],
+    });
+  }
+  if (rows.length === 0) return null;
+  return {
+    id: 'times',
+    title: `附录${letter} 时限与周期（据本规程生成）`,
+    anchor: `${prefix}-appendix-times`,
+    h: marks(level),
+    hl: Math.min(6, level),
+    tables: [{ caption: null, columns: ['条款', '事项', '时间或时限', '岗位'], rows }],
+  };
+}
+
+function recordAppendix(sop: ProcedureSop, level: number, prefix: string, letter: string): Appendix | null {
+  if (sop.forms.length === 0 && sop.records.length === 0 && sop.checklists.length === 0) return null;
+  const rows: AppendixRow[] = sop.forms.map((f) => {
+    const rec = sop.records.find((r) => r.form === f.id);
+    const fields = [...f.fields, ...f.columns].map((c) => c.label);
+    const keeping: string[] = [];
+    if (rec?.custodian) keeping.push(`保管：${roleName(sop, rec.custodian)}`);
+    if (rec?.retention) keeping.push(`保存期 ${durationText(rec.retention)}`);
+    for (const rule of rec?.rules ?? []) keeping.push(recordRuleText(rule));
+    return {
+      cells: [
+        cite(rec?.clause ?? null),
+        `《${f.title}》`,
+        joinList(fields) || '—',
+        keeping.join('；') || '—',
+      ],
+    };
   });
-}
-
-function referenceClauses(sop: Sop, n: Numberer): DocClause[] {
-  return sop.references.map((r) => n.leaf(`《${r.title}》${r.note ? `：${r.note}` : ''}`));
+  for (const c of sop.checklists) {
+    rows.push({ cells: [cite(c.clause), c.title, joinList(c.items.map((i) => i.name)), '—'] });
+  }
+  return {
+    id: 'records',
+    title: `附录${letter} 记录表格（据本规程生成）`,
+    anchor: `${prefix}-appendix-records`,
+    h: marks(level),
+    hl: Math.min(6, level),
+    tables: [{ caption: null, columns: ['条款', '表格或清单', '栏目或物品', '保存'], rows }],
+  };
 }
 
 function revisionTable(sop: Sop, level: number, anchorPrefix: string): RevisionTable {
-  const rows = sop.revisions.map((r) => ({
-    version: r.version,
-    date: r.date,
-    type: reviewTypeText(r.type),
-    by: joinList(r.by),
-    summary: r.summary,
-    changes: [...r.changes],
-    hash: (r.hash ?? '').slice(0, 12),
-  }));
   return {
     title: '修订记录',
     anchor: `${anchorPrefix}-revisions`,
     h: marks(level),
     hl: Math.min(6, level),
-    rows,
+    rows: sop.revisions.map((r) => ({
+      version: r.version,
+      date: r.date,
+      type: reviewTypeText(r.type),
+      by: joinList(r.by),
+      summary: r.summary,
+    })),
   };
 }
 
@@ -413,20 +318,6 @@ export function documentDate(sop: Sop): string {
   let date = sop.effective;
   for (const r of sop.revisions) if (r.date > date) date = r.date;
   return date;
-}
-
-function reviewLines(sop: Sop): string[] {
-  const last = sop.revisions[sop.revisions.length - 1];
-  const lines: string[] = [];
-  if (last) lines.push(`最近一次：${last.date} ${reviewTypeText(last.type)}（版本 ${last.version}）`);
-  for (const p of plannedReviews(sop)) {
-    lines.push(
-      `下次${p.kind === 'annual' ? '年度复审' : '半年调整'}：${p.next} 前（每 ${durationText(reviewInterval(sop, p.kind))}）`,
-    );
-  }
-  const open = sop.feedback.filter((f) => f.status === 'open').length;
-  lines.push(`待处理的员工反馈：${open} 条`);
-  return lines;
 }
 
 function coverRows(sop: Sop): CoverRow[] {
@@ -444,27 +335,24 @@ function banner(sop: Sop): string {
   return `由 sopforge 从 ${file}（版本 ${sop.version}）生成，请勿手工修改。`;
 }
 
+const LETTERS = ['A', 'B', 'C', 'D', 'E', 'F'];
+
 /**
  * The view of a procedure SOP. `level` is the heading level of its title (1 standalone, 2 as a chapter).
  *
  * @example
- * const view = procedureView(sop); view.sections.procedure.clauses[0].number; // '4.1'
+ * const view = procedureView(sop); view.body[0]?.clause?.number; // '1.0'
  */
 export function procedureView(sop: ProcedureSop, level = 1, chapterPrefix = ''): SopView {
   const a = `${chapterPrefix}${sop.id}`;
   const l = level + 1;
-  const order = [
-    section('purpose', 0, '目的', l, a, sop.purpose, () => []),
-    section('scope', 1, '适用范围', l, a, sop.scope, () => []),
-    section('duties', 2, '职责', l, a, null, (n) => dutyClauses(sop, n)),
-    section('procedure', 3, '程序要点', l, a, null, (n) => procedureClauses(sop, n)),
-    section('records', 4, '记录', l, a, sop.records.length === 0 ? '无。' : null, (n) =>
-      recordClauses(sop, n),
-    ),
-    section('references', 5, '相关支持文件', l, a, sop.references.length === 0 ? '无。' : null, (n) =>
-      referenceClauses(sop, n),
-    ),
-  ] as const;
+  const makers = [flowAppendix, timeAppendix, recordAppendix];
+  const appendices: Appendix[] = [];
+  for (const make of makers) {
+    const made = make(sop, l, a, LETTERS[appendices.length] ?? String(appendices.length + 1));
+    if (made) appendices.push(made);
+  }
+  const cover = coverRows(sop);
   return {
     kind: 'procedure',
     id: sop.id,
@@ -473,20 +361,10 @@ export function procedureView(sop: ProcedureSop, level = 1, chapterPrefix = ''):
     h: marks(level),
     hl: Math.min(6, level),
     banner: banner(sop),
-    cover: coverRows(sop),
-    meta: coverRows(sop)
-      .map((r) => `${r.label} ${r.value}`)
-      .join('　'),
-    review: reviewLines(sop),
-    sections: {
-      purpose: order[0],
-      scope: order[1],
-      duties: order[2],
-      procedure: order[3],
-      records: order[4],
-      references: order[5],
-    },
-    order,
+    cover,
+    meta: cover.map((r) => `${r.label} ${r.value}`).join('　'),
+    body: blocks(sop.clauses, l, a),
+    appendices,
     revisions: revisionTable(sop, l, a),
     date: documentDate(sop),
   };
@@ -502,58 +380,9 @@ export function manualChapters(manual: ManualSop, set: SopSet): ProcedureSop[] {
   return [...listed, ...rest];
 }
 
-function yesNo(b: boolean): string {
-  return b ? '是' : '否';
-}
-
-/**
- * The view of the manual: its outline, review rules and every procedure of the set as a chapter.
- */
+/** The view of the manual: its own clauses (outline, guide, review rules), its revisions, then the chapters. */
 export function manualView(manual: ManualSop, set: SopSet): ManualView {
   const a = manual.id;
-  const purpose = section('purpose', 0, '目的', 2, a, manual.purpose, () => []);
-  const scope = section('scope', 1, '适用范围', 2, a, manual.scope, () => []);
-  const outline = section('outline', 2, '编制大纲', 2, a, null, (n) =>
-    manual.sections.map((s, i) => ({ ...n.leaf(`${s.title}：${s.guide}`), number: `${i + 1}.` })),
-  );
-  const p = manual.review;
-  const reviewRules = section('review-rules', 3, '复审规定', 2, a, null, (n) => [
-    ...p.rules.map((r, i) => ({ ...n.leaf(r.text), number: r.clause ? `${r.clause}.` : `${i + 1}.` })),
-    {
-      ...n.leaf('执行要求：', [
-        `年度复审周期：${durationText(reviewInterval(manual, 'annual'))}`,
-        `半年调整周期：${durationText(reviewInterval(manual, 'semiannual'))}`,
-        `接受员工实时反馈：${yesNo(p.feedback)}`,
-        `专家评审：${yesNo(p.expert)}`,
-        `每次复审均须记录：${yesNo(p.recordEveryReview)}`,
-      ]),
-      number: '注：',
-    },
-  ]);
-  const front = [purpose, scope, outline, reviewRules].map((s, i) => ({
-    ...s,
-    number: `${CN_NUMBERS[i] ?? ''}、`,
-  }));
-  const chapters = manualChapters(manual, set).map((sop) => procedureView(sop, 2, `${a}-ch-`));
-  // The manual's own revision record follows its review rules, before the chapters.
-  const revisionNumber = CN_NUMBERS[front.length] ?? String(front.length + 1);
-  const table = revisionTable(manual, 2, a);
-  const revisions = { ...table, title: `${revisionNumber}、${table.title}` };
-  const toc: TocEntry[] = [
-    ...front.map((s) => ({
-      number: s.number.replace(/、$/, ''),
-      title: s.title,
-      anchor: s.anchor,
-      level: 1,
-    })),
-    { number: revisionNumber, title: table.title, anchor: table.anchor, level: 1 },
-    ...chapters.map((c, i) => ({
-      number: `第${CN_NUMBERS[i] ?? String(i + 1)}章`,
-      title: c.heading,
-      anchor: c.anchor,
-      level: 1,
-    })),
-  ];
   return {
     kind: 'manual',
     id: manual.id,
@@ -561,15 +390,9 @@ export function manualView(manual: ManualSop, set: SopSet): ManualView {
     anchor: a,
     banner: banner(manual),
     cover: coverRows(manual),
-    review: reviewLines(manual),
-    toc,
-    front,
-    chapters: chapters.map((c, i) => ({
-      ...c,
-      heading: `${toc[i + front.length + 1]?.number ?? ''}　${c.heading}`,
-    })),
-    disclaimer: manual.disclaimer,
-    revisions,
+    body: blocks(manual.clauses, 2, a),
+    revisions: revisionTable(manual, 2, a),
+    chapters: manualChapters(manual, set).map((sop) => procedureView(sop, 2, `${a}-ch-`)),
     date: documentDate(manual),
   };
 }

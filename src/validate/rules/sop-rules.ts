@@ -4,6 +4,7 @@ import type { ProcedureSop, Sop, Step } from '../../model/types.js';
 import { approxMonths } from '../../normalize/units.js';
 import type { WrittenSop } from '../../normalize/written.js';
 import { slipRules } from './slips.js';
+import { citationsExist, clauseNumbersAreUnique } from './clause-rules.js';
 
 /** What a rule over one SOP sees: the written document (for paths), the model, and where to report. */
 export interface SopRuleContext {
@@ -16,7 +17,7 @@ export type SopRule = (ctx: SopRuleContext) => void;
 
 const list = (ids: Iterable<string>) => [...ids].join(', ') || '—';
 
-/** Every role a step, transition, escalation, audit, roster or on-call list names is declared. */
+/** Every role a step, transition, escalation, audit, roster or form signature names is declared. */
 export const rolesAreDeclared: SopRule = ({ written: w, sop, report }) => {
   const known = new Set(sop.roles.map((r) => r.id));
   const check = (role: string | undefined, path: (string | number)[]) => {
@@ -42,9 +43,6 @@ export const rolesAreDeclared: SopRule = ({ written: w, sop, report }) => {
     check(roster['approved-by'], ['schedule', 'roster', 'approved-by']);
     check(roster['leave-approved-by'], ['schedule', 'roster', 'leave-approved-by']);
   }
-  (w['on-call']?.roles ?? []).forEach((r, i) => {
-    check(r, ['on-call', 'roles', i]);
-  });
   for (const [id, f] of Object.entries(w.forms ?? {})) {
     (f.signatures ?? []).forEach((s, i) => {
       check(s.role, ['forms', id, 'signatures', i, 'role']);
@@ -324,14 +322,9 @@ export const retentionMeetsOwnMinimum: SopRule = ({ sop, report }) => {
 
 /** Keys that belong to the other kind of document are refused (a manual has no workflow, a procedure no chapters). */
 export const keysFitKind: SopRule = ({ written: w, report }) => {
-  const manualOnly = ['sections', 'chapters', 'record-policy', 'disclaimer'] as const;
+  const manualOnly = ['chapters', 'record-policy'] as const;
   const procedureOnly = [
     'schedule',
-    'main-duties',
-    'principles',
-    'discipline',
-    'rights',
-    'on-call',
     'checklists',
     'forms',
     'workflow',
@@ -396,6 +389,8 @@ export const sopRules: readonly SopRule[] = [
   revisionsInOrder,
   fileNamedAfterId,
   ...slipRules,
+  clauseNumbersAreUnique,
+  citationsExist,
 ];
 
 export type { ProcedureSop };
