@@ -3,8 +3,8 @@ import type { FileReporter } from '../../diagnostics/report.js';
 import type { ProcedureSop, Sop, Step } from '../../model/types.js';
 import { approxMonths } from '../../normalize/units.js';
 import type { WrittenSop } from '../../normalize/written.js';
-import { slipRules } from './slips.js';
 import { citationsExist, clauseNumbersAreUnique } from './clause-rules.js';
+import { slipRules } from './slips.js';
 
 /** What a rule over one SOP sees: the written document (for paths), the model, and where to report. */
 export interface SopRuleContext {
