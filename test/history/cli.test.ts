@@ -77,7 +77,7 @@ describe('sopforge revise, diff and review', () => {
     const zh = await runCli(['diff', 'sops/front-desk-reception.yaml', '--rev', '1.0'], dir);
     expect(zh.code).toBe(0);
     expect(zh.stdout).toBe(
-      '物业服务中心前台接待业主作业规程：1.0 → 1.1\n- 超过 2 天未处理 → 3 天 转客服主管\n',
+      '物业服务中心前台接待业主作业规程：1.0 → 1.1（生效日期 2026-01-01 → 2026-12-20）\n- 超过 2 天未处理 → 3 天 转客服主管\n',
     );
     const en = await runCli(['diff', 'sops/front-desk-reception.yaml', '--rev', '1.0', '--lang', 'en'], dir);
     expect(en.stdout).toContain('- Not resolved after 2 days → 3 days: passed to 客服主管\n');
@@ -117,6 +117,14 @@ describe('sopforge revise, diff and review', () => {
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('- 新增《接待业主情况记录》栏目：业主满意度\n');
+    await writeFile(other, edit(original, 'effective: 2026-01-01', 'effective: 2026-07-01'));
+    const later = await runCli(
+      ['diff', join(snapshots(), 'front-desk-reception', '1.0.yaml'), 'variant.yaml'],
+      dir,
+    );
+    expect(later.stdout.split('\n')[0]).toBe(
+      '物业服务中心前台接待业主作业规程：1.0 → 1.0（生效日期 2026-01-01 → 2026-07-01）',
+    );
     const missing = await runCli(['diff', 'sops/front-desk-reception.yaml', '--rev', '0.9'], dir);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('没有保存修订 0.9 的批准文本');

@@ -139,15 +139,22 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       }
       const changes = diffSops(a, b);
       if (opts.format === 'json') {
-        const side = (s: Sop, file: string) => ({ id: s.id, version: s.version, file });
+        const side = (s: Sop, file: string) => ({ id: s.id, version: s.version, effective: s.effective, file });
         io.stdout(
           `${JSON.stringify({ from: side(a, before.file), to: side(b, after.file), changes }, null, 2)}\n`,
         );
       } else {
+        // Version and effective date are the revision record, not rules: the heading states both sides.
+        const when =
+          a.effective === b.effective
+            ? ''
+            : lang === 'zh'
+              ? `（生效日期 ${a.effective} → ${b.effective}）`
+              : ` (effective ${a.effective} → ${b.effective})`;
         const head =
           lang === 'zh'
-            ? `${a.title}：${a.version} → ${b.version}\n`
-            : `${a.title}: ${a.version} → ${b.version}\n`;
+            ? `${a.title}：${a.version} → ${b.version}${when}\n`
+            : `${a.title}: ${a.version} → ${b.version}${when}\n`;
         io.stdout(head + formatChanges(changes, lang));
       }
       setExit(0);
