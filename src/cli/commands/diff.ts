@@ -139,7 +139,12 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       }
       const changes = diffSops(a, b);
       if (opts.format === 'json') {
-        const side = (s: Sop, file: string) => ({ id: s.id, version: s.version, effective: s.effective, file });
+        const side = (s: Sop, file: string) => ({
+          id: s.id,
+          version: s.version,
+          effective: s.effective,
+          file,
+        });
         io.stdout(
           `${JSON.stringify({ from: side(a, before.file), to: side(b, after.file), changes }, null, 2)}\n`,
         );
