@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { documentTarget } from '../../src/render/doc/index.js';
+import { filesUnder } from '../helpers.js';
 import { bundledSet } from './helpers.js';
 
 const GOLDEN = join(import.meta.dirname, '__golden__');
@@ -28,20 +28,7 @@ describe('document golden files (update with `npx vitest run test/doc/golden.tes
 
   test('no orphaned goldens', () => {
     const expected = KEPT.map(goldenName).sort();
-    let found: string[] = [];
-    try {
-      found = readdirSync(GOLDEN, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) =>
-          join(e.parentPath, e.name)
-            .slice(GOLDEN.length + 1)
-            .split('\\')
-            .join('/'),
-        )
-        .sort();
-    } catch {
-      found = [];
-    }
+    const found = filesUnder(GOLDEN);
     expect(found.filter((f) => !expected.includes(f))).toEqual([]);
   });
 });

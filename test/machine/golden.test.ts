@@ -1,7 +1,7 @@
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { emitMachineArtifacts } from '../../src/compile/machine/index.js';
+import { filesUnder } from '../helpers.js';
 import { bundledSops } from './helpers.js';
 
 const GOLDEN = join(import.meta.dirname, '__golden__');
@@ -24,20 +24,7 @@ describe('golden files (update with `npx vitest run test/machine -u`)', () => {
 
   test('no orphaned goldens', () => {
     const expected = sops.flatMap((s) => KEPT.map((k) => `${s.id}/${goldenName(k)}`)).sort();
-    let found: string[] = [];
-    try {
-      found = readdirSync(GOLDEN, { recursive: true, withFileTypes: true })
-        .filter((e) => e.isFile())
-        .map((e) =>
-          join(e.parentPath, e.name)
-            .slice(GOLDEN.length + 1)
-            .split('\\')
-            .join('/'),
-        )
-        .sort();
-    } catch {
-      found = [];
-    }
+    const found = filesUnder(GOLDEN);
     expect(found.filter((f) => !expected.includes(f))).toEqual([]);
   });
 });
