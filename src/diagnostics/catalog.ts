@@ -457,7 +457,7 @@ export const catalog = {
     message: (p) =>
       m(
         `条款 “${p.clause}” 没有提到岗位 “${p.name}”，引用它的规则却由该岗位执行（${p.where}: ${p.role}，第 ${p.line} 行）`,
-        `Clause "${p.clause}" does not name the role "${p.name}", but the rule citing it gives the role to it (${p.where}: ${p.role}, line ${p.line})`,
+        `Clause "${p.clause}" does not name the role "${p.name}", but the rule citing it is carried out by that role (${p.where}: ${p.role}, line ${p.line})`,
         `改正第 ${p.line} 行的岗位或引用的条款；原文对该岗位另有称呼时，把它加到该岗位的 aliases 中。`,
         `Fix the role or the cited clause on line ${p.line}; if the text calls the role by another name, add that name to the role's aliases.`,
       ),
