@@ -4,7 +4,8 @@
  *
  * A figure is a numeral (Arabic digits, full-width digits or Chinese numerals 零〇一二两三…十百千万, or 半)
  * followed, after optional spaces and an optional 个, by a unit. What is not a duration is left alone:
- * times of day (`8:30`), ordinals (`第一天`), weekdays (`周一`, `星期一`, where the numeral follows the unit),
+ * times of day (`8:30`, `8点30分`), dates (`2026年1月1日`), ordinals (`第一天`), weekdays (`周一`, `星期一`,
+ * where the numeral follows the unit),
  * `十分` meaning "very" (`十分重要`), and fractions and percentages (`百分之五`, `十分之一`).
  */
 import type { DurationUnit } from '../model/types.js';
@@ -116,6 +117,14 @@ export function extractFigures(text: string): Figure[] {
     if (!unit) continue;
     const [word, kind] = unit;
     const after = rest.slice(word.length);
+    // Parts of a date (2026年1月1日, 1月1日) are not durations: a 年, 月 or 日 followed by a numeral, or a
+    // numeral after 年 or 月.
+    if (
+      !ge &&
+      (word === '年' || word === '月' || word === '日') &&
+      (/^[0-9０-９一二两三四五六七八九十]/u.test(after) || before === '年' || before === '月')
+    )
+      continue;
     if (word === '分') {
       // 十分重要 (very), 百分之五 and 十分之一 (fractions) are not minutes.
       if (after.startsWith('之') || numeral === '十') continue;
