@@ -441,6 +441,37 @@ export const catalog = {
         'Each clause number is used once; check for a clause entered twice or a mistyped number.',
       ),
   },
+  // ── consistency between the approved text and the rules citing it (rules/consistency.ts) ──
+  CLAUSE_FIGURE_MISMATCH: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `条款 “${p.clause}” 写的是 ${p.stated}，引用它的规则却是 ${p.rule}（${p.where}: ${p.value}，第 ${p.line} 行）`,
+        `Clause "${p.clause}" states ${p.statedEn}, but the rule citing it says ${p.ruleEn} (${p.where}: ${p.value}, line ${p.line})`,
+        `条款的文字是批准的原文：规则写错了就改第 ${p.line} 行；原文要改，须经复审修订（sopforge revise）。`,
+        `The clause's wording is the approved text: if the rule is wrong, fix line ${p.line}; a change of the text goes through a revision (sopforge revise).`,
+      ),
+  },
+  CLAUSE_ROLE_MISSING: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `条款 “${p.clause}” 没有提到岗位 “${p.name}”，引用它的规则却由该岗位执行（${p.where}: ${p.role}，第 ${p.line} 行）`,
+        `Clause "${p.clause}" does not name the role "${p.name}", but the rule citing it is carried out by that role (${p.where}: ${p.role}, line ${p.line})`,
+        `改正第 ${p.line} 行的岗位或引用的条款；原文对该岗位另有称呼时，把它加到该岗位的 aliases 中。`,
+        `Fix the role or the cited clause on line ${p.line}; if the text calls the role by another name, add that name to the role's aliases.`,
+      ),
+  },
+  CLAUSE_FREQUENCY_MISMATCH: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `条款 “${p.clause}” 没有写 “${p.word}”，引用它的检查 ${p.audit} 却是这个频次（${p.where}，第 ${p.line} 行）`,
+        `Clause "${p.clause}" does not say "${p.word}", but the audit ${p.audit} citing it is ${p.every} (${p.where}, line ${p.line})`,
+        `按条款的文字改正第 ${p.line} 行的 every / on，或改正引用的条款号。`,
+        `Fix every / on on line ${p.line} to what the clause says, or cite the right clause.`,
+      ),
+  },
   ROLE_UNDECLARED: {
     severity: 'error',
     message: (p) =>

@@ -340,11 +340,33 @@ export interface FeedbackItem {
   readonly status: 'open' | 'accepted' | 'rejected';
 }
 
+/** Who signed the document (编制, 审核 or 批准) and, when written, the date. */
+export interface Signoff {
+  readonly name: string;
+  readonly date: string | null;
+}
+
+/**
+ * The issuable header block (`document:`), exactly as written: an omitted entry is `null` (and `controlled`
+ * is `false`), and nothing of it is printed.
+ */
+export interface DocumentControl {
+  /** 文件编号. */
+  readonly number: string | null;
+  /** 受控: every page of the PDF carries the mark. */
+  readonly controlled: boolean;
+  readonly preparedBy: Signoff | null;
+  readonly reviewedBy: Signoff | null;
+  readonly approvedBy: Signoff | null;
+}
+
 export interface SopIdentity {
   readonly id: string;
   readonly title: string;
   readonly number: string | null;
   readonly department: string | null;
+  /** The header block; `null` when the SOP has no `document:`. */
+  readonly document: DocumentControl | null;
   readonly version: string;
   readonly effective: string;
 }

@@ -6,12 +6,14 @@ import type {
   Audit,
   AuditFrequency,
   Checklist,
+  DocumentControl,
   Form,
   ManualSop,
   ProcedureSop,
   RecordSpec,
   Reference,
   Role,
+  Signoff,
   SiteSettings,
   Sop,
   Weekday,
@@ -21,7 +23,7 @@ import { normalizeReview } from './review.js';
 import { normalizeSchedule } from './schedule.js';
 import { parseDuration } from './units.js';
 import { normalizeEscalations, normalizeField, normalizeWorkflow } from './workflow.js';
-import type { WrittenSop } from './written.js';
+import type { WrittenSignoff, WrittenSop } from './written.js';
 
 /**
  * Turns a schema-valid document into the readonly model: defaults filled, durations and times parsed,
@@ -44,6 +46,7 @@ function base(w: WrittenSop, parsed: ParsedFile) {
     title: w.title,
     number: w.number ?? null,
     department: w.department ?? null,
+    document: documentControl(w),
     version: w.version,
     effective: w.effective,
     file: parsed.source.file,
@@ -57,6 +60,20 @@ function base(w: WrittenSop, parsed: ParsedFile) {
     revisions,
     feedback,
     span: r.span(['id']),
+  };
+}
+
+function documentControl(w: WrittenSop): DocumentControl | null {
+  const d = w.document;
+  if (!d) return null;
+  const signoff = (s: WrittenSignoff | undefined): Signoff | null =>
+    s ? { name: s.name, date: s.date ?? null } : null;
+  return {
+    number: d.number ?? null,
+    controlled: d.controlled ?? false,
+    preparedBy: signoff(d['prepared-by']),
+    reviewedBy: signoff(d['reviewed-by']),
+    approvedBy: signoff(d['approved-by']),
   };
 }
 

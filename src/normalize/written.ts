@@ -7,6 +7,12 @@ export type WrittenClauseNode =
   | string
   | { clause?: string; title?: string; text?: string; clauses?: WrittenClauseNode[] };
 
+/** A signatory of the document's header block (编制 / 审核 / 批准). */
+export interface WrittenSignoff {
+  name: string;
+  date?: string;
+}
+
 export interface WrittenWindow {
   start: string;
   end: string;
@@ -49,6 +55,13 @@ export interface WrittenSop {
   title: string;
   number?: string;
   department?: string;
+  document?: {
+    number?: string;
+    controlled?: boolean;
+    'prepared-by'?: WrittenSignoff;
+    'reviewed-by'?: WrittenSignoff;
+    'approved-by'?: WrittenSignoff;
+  };
   version: string;
   effective: string;
   clauses: WrittenClauseNode[];

@@ -47,7 +47,7 @@ describe('the SOP document as PDF', () => {
     ]) {
       expect(all, words).toContain(words);
     }
-    expect(pdf.text[0]).toContain(`第 1 页 / 共 ${pdf.pages} 页`);
+    expect(pdf.text[0]).toContain(`第 1 页 共 ${pdf.pages} 页`);
   });
 
   it('renders the manual: its own clauses, then each chapter on a new page in the listed order', async () => {

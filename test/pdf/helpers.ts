@@ -137,3 +137,20 @@ export const MM = 72 / 25.4;
 export function near(a: number, b: number, eps = 0.01): boolean {
   return Math.abs(a - b) <= eps;
 }
+
+/** The decompressed content stream of each page, in page order (pdfkit writes one `/Contents` per page). */
+export function pageContents(bytes: Uint8Array): string[] {
+  const text = Buffer.from(bytes).toString('latin1');
+  const out: string[] = [];
+  for (const m of text.matchAll(/<<\n\/Type \/Page\n([\s\S]*?)>>/g)) {
+    const ref = /\/Contents (\d+) 0 R/.exec(m[1] ?? '');
+    if (!ref) continue;
+    const start = text.indexOf(`\n${ref[1]} 0 obj\n`);
+    const s = text.indexOf('stream\n', start) + 'stream\n'.length;
+    const e = text.indexOf('\nendstream', s);
+    const dict = text.slice(start, s);
+    const raw = Buffer.from(bytes.subarray(s, e));
+    out.push((dict.includes('FlateDecode') ? inflateSync(raw) : raw).toString('latin1'));
+  }
+  return out;
+}

@@ -83,6 +83,15 @@ const table: Record<string, { code: string; line: number; column: number; warnin
   'review-periods.yaml': { code: 'REVIEW_PERIODS', line: 77, column: 17 },
   'checklist-too-long.yaml': { code: 'CHECKLIST_TOO_LONG', line: 48, column: 9 },
   'form-too-full.yaml': { code: 'FORM_TOO_FULL', line: 27, column: 11 },
+  // the text and the rules citing it disagree (src/validate/rules/consistency.ts): at the clause's text
+  'clause-figure-mismatch.yaml': { code: 'CLAUSE_FIGURE_MISMATCH', line: 10, column: 37, warning: true },
+  'clause-role-missing.yaml': { code: 'CLAUSE_ROLE_MISSING', line: 10, column: 37, warning: true },
+  'clause-frequency-mismatch.yaml': {
+    code: 'CLAUSE_FREQUENCY_MISMATCH',
+    line: 10,
+    column: 37,
+    warning: true,
+  },
 };
 
 /** Mistakes that only show across files: each folder is validated as one set. */

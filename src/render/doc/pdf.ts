@@ -1,9 +1,16 @@
 /**
  * The SOP document and the manual as PDF, laid out with pdfkit from the same view the templates use.
- * A4, Noto Sans Hans embedded (subset), page footer "第 n 页 / 共 N 页", PDF outline (bookmarks) of the
- * titled clauses and appendices, and for the manual a cover and one chapter per procedure.
+ * A4, Noto Sans Hans embedded (subset), page footer "第 n 页 共 N 页" (the books' wording), the mark 受控 at
+ * the head of every page of a controlled document, PDF outline (bookmarks) of the titled clauses and
+ * appendices, and for the manual a cover and one chapter per procedure.
+ *
+ * Black ink only: every colour is a tint of K in DeviceCMYK (as on the forms), never RGB, which a print
+ * shop's RIP turns into four-colour grey. A heading is kept with what follows it: it moves to the next page
+ * unless the first two lines after it (or a table's header and first row) fit below it.
  * Deterministic: CreationDate/ModDate come from the document's latest revision date.
  */
+
+import { pageText } from '../pdf/book.js';
 import { pdfBytes } from '../pdf/bytes.js';
 import { loadFont } from '../pdf/font.js';
 import { PDFDocument } from '../pdf/pdfkit.js';
@@ -14,6 +21,11 @@ const BOLD = 'doc-zh-bold';
 const MARGIN = { top: 60, bottom: 64, left: 62, right: 62 };
 const BODY = 10.5;
 const GAP = 4;
+const LINE_GAP = 2;
+
+/** Black ink at `k` (0–1): a K-only CMYK colour, as the forms print. */
+const ink = (k: number): [number, number, number, number] => [0, 0, 0, Math.round(k * 100)];
+const BLACK = ink(1);
 
 type Doc = PDFKit.PDFDocument;
 
@@ -61,10 +73,26 @@ function need(doc: Doc, height: number): void {
   if (doc.y + height > bottom(doc)) doc.addPage();
 }
 
-function heading(doc: Doc, text: string, size: number, before = 10): void {
+/** Height of a heading as `heading` draws it, spacing before and after included. */
+function headingHeight(doc: Doc, text: string, size: number, before: number): number {
   doc.font(BOLD).fontSize(size);
-  const h = doc.heightOfString(text, { width: width(doc) });
-  need(doc, h + before + BODY * 6);
+  return before + doc.heightOfString(text, { width: width(doc) }) + GAP;
+}
+
+/** Height of the first two lines of a paragraph (all of it when shorter). */
+function firstLines(doc: Doc, text: string, w: number): number {
+  doc.font(REGULAR).fontSize(BODY);
+  const all = doc.heightOfString(text || ' ', { width: w, lineGap: LINE_GAP });
+  return Math.min(all, 2 * (doc.currentLineHeight(true) + LINE_GAP));
+}
+
+/**
+ * Draws a heading, first moving to a new page unless `keep` points (what must follow it on the same page:
+ * two lines, a table's header and first row) fit below it.
+ */
+function heading(doc: Doc, text: string, size: number, before = 10, keep = 0): void {
+  need(doc, headingHeight(doc, text, size, before) + keep);
+  doc.font(BOLD).fontSize(size);
   doc.y += before;
   doc.text(text, MARGIN.left, doc.y, { width: width(doc) });
   doc.y += GAP;
@@ -85,14 +113,14 @@ function hanging(
   need(doc, doc.currentLineHeight(true) * 2);
   const y = doc.y;
   if (mark) doc.font(markFont).text(mark, x, y, { width: gutter, lineBreak: false });
-  doc.font(REGULAR).text(text, x + gutter, y, { width: w, lineGap: 2 });
+  doc.font(REGULAR).text(text, x + gutter, y, { width: w, lineGap: LINE_GAP });
   doc.y += GAP;
 }
 
 function paragraph(doc: Doc, text: string, indent = 0): void {
   doc.font(REGULAR).fontSize(BODY);
   need(doc, doc.currentLineHeight(true) * 2);
-  doc.text(text, MARGIN.left + indent, doc.y, { width: width(doc) - indent, lineGap: 2 });
+  doc.text(text, MARGIN.left + indent, doc.y, { width: width(doc) - indent, lineGap: LINE_GAP });
   doc.y += GAP;
 }
 
@@ -101,33 +129,105 @@ function gutterFor(doc: Doc, label: string): number {
   return Math.ceil(doc.widthOfString(label)) + 2;
 }
 
-/** A clause as written: a titled clause is a heading, an untitled one a paragraph with its number. */
-function clause(doc: Doc, c: DocClause, indent: number, outline: PDFKit.PDFOutline): void {
+function clauseHeading(c: DocClause): { text: string; size: number; before: number } {
+  return { text: `${c.label}${c.title ?? ''}`, size: c.hl <= 2 ? 13 : 11.5, before: c.hl <= 2 ? 12 : 6 };
+}
+
+/**
+ * What must stay on the page with the start of a block: its first two lines; for a titled clause its
+ * heading and what must stay with that (a chain of headings moves as one).
+ */
+function lead(doc: Doc, b: DocBlock, indent: number): number {
+  const c = b.clause;
+  if (!c) return firstLines(doc, b.items[0] ?? '', width(doc) - indent - 12);
+  if (!c.titled) {
+    const gutter = c.label ? gutterFor(doc, c.label) : 0;
+    return firstLines(doc, c.text ?? '', width(doc) - indent - gutter);
+  }
+  const h = clauseHeading(c);
+  return headingHeight(doc, h.text, h.size, h.before) + after(doc, c, indent);
+}
+
+/** What must follow a titled clause's heading on its page: its text's first two lines, or its first block's lead. */
+function after(doc: Doc, c: DocClause, indent: number): number {
+  if (c.text) return firstLines(doc, c.text, width(doc) - indent);
+  const first = c.blocks[0];
+  return first ? lead(doc, first, indent) : 0;
+}
+
+/**
+ * A clause as written: a titled clause is a heading, an untitled one a paragraph with its number. `next` is
+ * what must stay with the clause's end: a heading with nothing under it (`6.0 相关支持文件`) keeps with it.
+ */
+function clause(doc: Doc, c: DocClause, indent: number, outline: PDFKit.PDFOutline, next: number): void {
   let inner = outline;
   if (c.titled) {
-    const text = `${c.label}${c.title ?? ''}`;
-    heading(doc, text, c.hl <= 2 ? 13 : 11.5, c.hl <= 2 ? 12 : 6);
+    const { text, size, before } = clauseHeading(c);
+    heading(doc, text, size, before, after(doc, c, indent) || next);
     inner = outline.addItem(text);
     if (c.text) paragraph(doc, c.text, indent);
   } else {
     hanging(doc, c.label, c.text ?? '', indent, c.label ? gutterFor(doc, c.label) : 0);
   }
   const childIndent = c.titled ? indent : indent + 12;
-  for (const b of c.blocks) block(doc, b, childIndent, inner);
+  blocks(doc, c.blocks, childIndent, inner, next);
 }
 
-function block(doc: Doc, b: DocBlock, indent: number, outline: PDFKit.PDFOutline): void {
-  if (b.clause) clause(doc, b.clause, indent, outline);
-  for (const item of b.items) paragraph(doc, item, indent + 12);
+/** A list of blocks; each is told what follows it (the next block's lead, or `next` after the last). */
+function blocks(
+  doc: Doc,
+  list: readonly DocBlock[],
+  indent: number,
+  outline: PDFKit.PDFOutline,
+  next: number,
+): void {
+  list.forEach((b, i) => {
+    const following = list[i + 1];
+    const then = following ? lead(doc, following, indent) : next;
+    if (b.clause) clause(doc, b.clause, indent, outline, then);
+    for (const item of b.items) paragraph(doc, item, indent + 12);
+  });
 }
 
-function body(doc: Doc, blocks: readonly DocBlock[], outline: PDFKit.PDFOutline): void {
-  for (const b of blocks) block(doc, b, 0, outline);
+function body(doc: Doc, list: readonly DocBlock[], outline: PDFKit.PDFOutline, next: number): void {
+  blocks(doc, list, 0, outline, next);
 }
 
 interface Column {
   readonly title: string;
   readonly weight: number;
+}
+
+/** Height of a table's header row and first row: what a heading before it keeps on its page. */
+function tableLead(
+  doc: Doc,
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+  size: number,
+  withHeader = true,
+): number {
+  const total = columns.reduce((s, c) => s + c.weight, 0);
+  const widths = columns.map((c) => (c.weight / total) * width(doc));
+  const pad = 4;
+  const rowHeight = (cells: readonly string[], font: string) => {
+    doc.font(font).fontSize(size);
+    return (
+      Math.max(
+        ...cells.map((t, i) =>
+          doc.heightOfString(t || ' ', { width: (widths[i] ?? 0) - 2 * pad, lineGap: 1 }),
+        ),
+      ) +
+      2 * pad
+    );
+  };
+  return (
+    (withHeader
+      ? rowHeight(
+          columns.map((c) => c.title),
+          BOLD,
+        )
+      : 0) + (rows[0] ? rowHeight(rows[0], REGULAR) : 0)
+  );
 }
 
 /** A table with borders; rows move to the next page whole, and the header is repeated there. */
@@ -158,7 +258,7 @@ function table(
     let x = MARGIN.left;
     cells.forEach((t, i) => {
       const w = widths[i] ?? 0;
-      if (shade) doc.rect(x, y, w, h).fillColor('#eeeeee').fill().fillColor('black');
+      if (shade) doc.rect(x, y, w, h).fillColor(ink(0.07)).fill().fillColor(BLACK);
       doc.lineWidth(0.5).rect(x, y, w, h).stroke();
       doc
         .font(font)
@@ -170,7 +270,7 @@ function table(
     doc.x = MARGIN.left;
   };
   const header = columns.map((c) => c.title);
-  need(doc, (withHeader ? rowHeight(header, BOLD) : 0) + (rows[0] ? rowHeight(rows[0], REGULAR) : 0));
+  need(doc, tableLead(doc, columns, rows, size, withHeader));
   if (withHeader) drawRow(header, BOLD, true);
   for (const r of rows) {
     const h = rowHeight(r, REGULAR);
@@ -196,32 +296,61 @@ function coverTable(doc: Doc, rows: readonly CoverRow[]): void {
   );
 }
 
+const REVISION_COLUMNS: readonly Column[] = [
+  { title: '版本', weight: 0.7 },
+  { title: '日期', weight: 1.3 },
+  { title: '类型', weight: 1 },
+  { title: '复审人', weight: 1.2 },
+  { title: '摘要', weight: 3.5 },
+];
+
+const revisionRows = (t: RevisionTable) => t.rows.map((r) => [r.version, r.date, r.type, r.by, r.summary]);
+
 function revisions(doc: Doc, t: RevisionTable, size: number): void {
-  heading(doc, t.title, size, 12);
-  table(
-    doc,
-    [
-      { title: '版本', weight: 0.7 },
-      { title: '日期', weight: 1.3 },
-      { title: '类型', weight: 1 },
-      { title: '复审人', weight: 1.2 },
-      { title: '摘要', weight: 3.5 },
-    ],
-    t.rows.map((r) => [r.version, r.date, r.type, r.by, r.summary]),
-    8.5,
-  );
+  heading(doc, t.title, size, 12, tableLead(doc, REVISION_COLUMNS, revisionRows(t), 8.5));
+  table(doc, REVISION_COLUMNS, revisionRows(t), 8.5);
+}
+
+/** The revision table's heading, header row and first row: what the end of the body keeps with. */
+function revisionsLead(doc: Doc, t: RevisionTable, size: number): number {
+  return headingHeight(doc, t.title, size, 12) + tableLead(doc, REVISION_COLUMNS, revisionRows(t), 8.5);
 }
 
 /** An appendix: its title, then its tables (the clause column narrow, the last column wide). */
+const columnsOf = (t: Appendix['tables'][number]): Column[] =>
+  t.columns.map((title, i, all) => ({
+    title,
+    weight: i === 0 ? 0.8 : i === all.length - 1 ? 3 : 1.6,
+  }));
+
+/** An appendix's heading and what it keeps with (its first table's header and first row). */
+function appendixLead(doc: Doc, a: Appendix): number {
+  return headingHeight(doc, a.title, 12.5, 16) + appendixKeep(doc, a);
+}
+
+function appendixKeep(doc: Doc, a: Appendix): number {
+  const first = a.tables[0];
+  const keep = !first
+    ? 0
+    : first.caption
+      ? firstLines(doc, first.caption, width(doc))
+      : tableLead(
+          doc,
+          columnsOf(first),
+          first.rows.map((r) => r.cells),
+          8.5,
+        );
+  return keep;
+}
+
 function appendix(doc: Doc, a: Appendix, outline: PDFKit.PDFOutline): void {
-  heading(doc, a.title, 12.5, 16);
+  heading(doc, a.title, 12.5, 16, appendixKeep(doc, a));
   outline.addItem(a.title);
   for (const t of a.tables) {
     if (t.caption) paragraph(doc, t.caption);
-    const n = t.columns.length;
     table(
       doc,
-      t.columns.map((title, i) => ({ title, weight: i === 0 ? 0.8 : i === n - 1 ? 3 : 1.6 })),
+      columnsOf(t),
       t.rows.map((r) => r.cells),
       8.5,
     );
@@ -229,28 +358,51 @@ function appendix(doc: Doc, a: Appendix, outline: PDFKit.PDFOutline): void {
 }
 
 function sopBody(doc: Doc, v: SopView, outline: PDFKit.PDFOutline): void {
-  body(doc, v.body, outline);
+  const first = v.appendices[0];
+  body(doc, v.body, outline, first ? appendixLead(doc, first) : revisionsLead(doc, v.revisions, 13));
   for (const a of v.appendices) appendix(doc, a, outline);
   revisions(doc, v.revisions, 13);
   outline.addItem(v.revisions.title);
 }
 
-/** Footer on every buffered page: title, version and "第 n 页 / 共 N 页". Skips pages listed in `skip`. */
-function footers(doc: Doc, left: string, skip: ReadonlySet<number> = new Set()): void {
+/** The mark 受控 at the head of a page, boxed, in the top margin's right corner. */
+function controlledMark(doc: Doc): void {
+  const text = '受控';
+  doc.font(BOLD).fontSize(10).fillColor(BLACK);
+  const w = doc.widthOfString(text) + 10;
+  const h = 16;
+  const x = doc.page.width - MARGIN.right - w;
+  const y = MARGIN.top - h - 14;
+  doc.lineWidth(0.8).rect(x, y, w, h).stroke();
+  doc.text(text, x, y + 3, { width: w, align: 'center', lineBreak: false });
+}
+
+/**
+ * On every buffered page: the mark 受控 when the document is controlled, and the footer (title, version,
+ * "第 n 页 共 N 页"), except on pages listed in `skip` (the manual's cover has no footer).
+ */
+function pageMarks(doc: Doc, left: string, controlled: boolean, skip: ReadonlySet<number> = new Set()): void {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
-    if (skip.has(i)) continue;
     doc.switchToPage(i);
-    const y = doc.page.height - MARGIN.bottom + 24;
-    // Writing below the bottom margin would start a new page; lift it for the footer.
-    const saved = doc.page.margins.bottom;
+    // Writing in the margins would start a new page; lift them for the marks.
+    const saved = { ...doc.page.margins };
     doc.page.margins.bottom = 0;
-    doc.font(REGULAR).fontSize(8).fillColor('#555555');
-    doc.text(left, MARGIN.left, y, { width: width(doc) * 0.7, lineBreak: false });
-    const pageText = `第 ${i + 1} 页 / 共 ${range.count} 页`;
-    doc.text(pageText, MARGIN.left, y, { width: width(doc), align: 'right', lineBreak: false });
-    doc.fillColor('black');
-    doc.page.margins.bottom = saved;
+    doc.page.margins.top = 0;
+    if (controlled) controlledMark(doc);
+    if (!skip.has(i)) {
+      const y = doc.page.height - MARGIN.bottom + 24;
+      doc.font(REGULAR).fontSize(8).fillColor(ink(0.67));
+      doc.text(left, MARGIN.left, y, { width: width(doc) * 0.7, lineBreak: false });
+      doc.text(pageText(i + 1 - range.start, range.count), MARGIN.left, y, {
+        width: width(doc),
+        align: 'right',
+        lineBreak: false,
+      });
+      doc.fillColor(BLACK);
+    }
+    doc.page.margins.bottom = saved.bottom;
+    doc.page.margins.top = saved.top;
   }
 }
 
@@ -270,7 +422,7 @@ export async function renderSopPdf(v: SopView): Promise<Uint8Array> {
   doc.y += 10;
   coverTable(doc, v.cover);
   sopBody(doc, v, doc.outline);
-  footers(doc, `${v.heading}　版本 ${v.cover.find((r) => r.label === '版本')?.value ?? ''}`);
+  pageMarks(doc, `${v.heading}　版本 ${v.cover.find((r) => r.label === '版本')?.value ?? ''}`, v.controlled);
   return finish();
 }
 
@@ -290,7 +442,7 @@ export async function renderManualPdf(v: ManualView): Promise<Uint8Array> {
   coverTable(doc, v.cover);
 
   doc.addPage();
-  body(doc, v.body, doc.outline);
+  body(doc, v.body, doc.outline, revisionsLead(doc, v.revisions, 13));
   revisions(doc, v.revisions, 13);
   doc.outline.addItem(v.revisions.title);
   for (const c of v.chapters) {
@@ -303,13 +455,18 @@ export async function renderManualPdf(v: ManualView): Promise<Uint8Array> {
     doc
       .font(REGULAR)
       .fontSize(9)
-      .fillColor('#444444')
+      .fillColor(ink(0.73))
       .text(c.meta, MARGIN.left, doc.y, { width: width(doc), align: 'center' });
-    doc.fillColor('black');
+    doc.fillColor(BLACK);
     doc.y += 8;
     const item = doc.outline.addItem(c.heading);
     sopBody(doc, c, item);
   }
-  footers(doc, `${v.heading}　版本 ${v.cover.find((r) => r.label === '版本')?.value ?? ''}`, new Set([0]));
+  pageMarks(
+    doc,
+    `${v.heading}　版本 ${v.cover.find((r) => r.label === '版本')?.value ?? ''}`,
+    v.controlled,
+    new Set([0]),
+  );
   return finish();
 }

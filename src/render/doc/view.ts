@@ -5,7 +5,7 @@
  * where every row names the clause it comes from. Templates and the PDF renderer only lay this out.
  */
 import { basename } from 'node:path';
-import type { ClauseNode, ManualSop, ProcedureSop, Sop, SopSet } from '../../model/types.js';
+import type { ClauseNode, ManualSop, ProcedureSop, Signoff, Sop, SopSet } from '../../model/types.js';
 import {
   basisText,
   durationText,
@@ -99,6 +99,8 @@ export interface SopView {
   readonly body: readonly DocBlock[];
   readonly appendices: readonly Appendix[];
   readonly revisions: RevisionTable;
+  /** `document: { controlled: true }`: every page of the PDF carries the mark 受控. */
+  readonly controlled: boolean;
   /** Effective date of the latest revision (the PDF's creation date). */
   readonly date: string;
 }
@@ -113,6 +115,7 @@ export interface ManualView {
   readonly body: readonly DocBlock[];
   readonly revisions: RevisionTable;
   readonly chapters: readonly SopView[];
+  readonly controlled: boolean;
   readonly date: string;
 }
 
@@ -320,12 +323,27 @@ export function documentDate(sop: Sop): string {
   return date;
 }
 
+/**
+ * The header block: identity, then the document control of `document:` — only what the YAML states
+ * (a SOP without `document:` prints none of 文件编号, 编制, 审核, 批准, 受控).
+ */
 function coverRows(sop: Sop): CoverRow[] {
   const rows: CoverRow[] = [];
+  const d = sop.document;
+  if (d?.number) rows.push({ label: '文件编号', value: d.number });
   if (sop.number) rows.push({ label: '编号', value: sop.number });
   if (sop.department) rows.push({ label: '部门', value: sop.department });
   rows.push({ label: '版本', value: sop.version });
   rows.push({ label: '生效日期', value: sop.effective });
+  const signed: readonly [string, Signoff | null | undefined][] = [
+    ['编制', d?.preparedBy],
+    ['审核', d?.reviewedBy],
+    ['批准', d?.approvedBy],
+  ];
+  for (const [label, s] of signed) {
+    if (s) rows.push({ label, value: s.date ? `${s.name}　${s.date}` : s.name });
+  }
+  if (d?.controlled) rows.push({ label: '受控状态', value: '受控' });
   return rows;
 }
 
@@ -366,6 +384,7 @@ export function procedureView(sop: ProcedureSop, level = 1, chapterPrefix = ''):
     body: blocks(sop.clauses, l, a),
     appendices,
     revisions: revisionTable(sop, l, a),
+    controlled: sop.document?.controlled ?? false,
     date: documentDate(sop),
   };
 }
@@ -393,6 +412,7 @@ export function manualView(manual: ManualSop, set: SopSet): ManualView {
     body: blocks(manual.clauses, 2, a),
     revisions: revisionTable(manual, 2, a),
     chapters: manualChapters(manual, set).map((sop) => procedureView(sop, 2, `${a}-ch-`)),
+    controlled: manual.document?.controlled ?? false,
     date: documentDate(manual),
   };
 }

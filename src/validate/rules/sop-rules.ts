@@ -4,6 +4,7 @@ import type { ProcedureSop, Sop, Step } from '../../model/types.js';
 import { approxMonths } from '../../normalize/units.js';
 import type { WrittenSop } from '../../normalize/written.js';
 import { citationsExist, clauseNumbersAreUnique } from './clause-rules.js';
+import { consistencyRules } from './consistency.js';
 import { slipRules } from './slips.js';
 
 /** What a rule over one SOP sees: the written document (for paths), the model, and where to report. */
@@ -391,6 +392,7 @@ export const sopRules: readonly SopRule[] = [
   ...slipRules,
   clauseNumbersAreUnique,
   citationsExist,
+  ...consistencyRules,
 ];
 
 export type { ProcedureSop };
