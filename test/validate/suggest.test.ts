@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationSpelling, fullWidthColonTime } from '../../src/validate/spelling.js';
+import { durationSpelling, fullWidthColonTime, idSuggestion } from '../../src/validate/spelling.js';
 import { suggest } from '../../src/validate/suggest.js';
 
 const roles = [
@@ -50,5 +50,29 @@ describe('spelling hints', () => {
     expect(fullWidthColonTime('次日08：30')).toBe('次日08:30');
     expect(fullWidthColonTime('17：70')).toBeNull();
     expect(fullWidthColonTime('17:70')).toBeNull();
+  });
+});
+
+describe('idSuggestion: a Chinese name where an id belongs, by the key that holds it', () => {
+  const doc = {
+    roles: { 'cs-supervisor': { name: '客服主管', aliases: ['客服组长'] } },
+    forms: { 'duty-log': { title: '值班记录' } },
+    checklists: { keys: { title: '钥匙清点' } },
+    references: { 'complaint-handling': { title: '投诉处理规程' } },
+    workflow: { steps: { handover: { label: '交接班' } } },
+  };
+  it('looks among the declared ids of the kind the key names', () => {
+    expect(idSuggestion(doc, ['workflow', 'steps', 'x', 'role'], '客服组长')?.id).toBe('cs-supervisor');
+    expect(idSuggestion(doc, ['records', 0, 'form'], '值班记录')?.id).toBe('duty-log');
+    expect(idSuggestion(doc, ['forms', 'duty-log', 'checklist'], '钥匙清点')?.id).toBe('keys');
+    expect(idSuggestion(doc, ['workflow', 'steps', 'x', 'sop'], '投诉处理规程')?.id).toBe(
+      'complaint-handling',
+    );
+    expect(idSuggestion(doc, ['escalations', 'late', 'watch', 0], '交接班')?.id).toBe('handover');
+    expect(idSuggestion(doc, ['workflow', 'steps', 'x', 'on', 'GO', 'to'], '交接班')?.id).toBe('handover');
+  });
+  it('suggests nothing for a key that declares rather than refers, or a name of another kind', () => {
+    expect(idSuggestion(doc, ['roles', '客服主管'], '客服主管')).toBeNull();
+    expect(idSuggestion(doc, ['records', 0, 'form'], '客服主管')).toBeNull();
   });
 });
