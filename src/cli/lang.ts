@@ -96,6 +96,11 @@ export function createProgram(lang: Lang): CommandType {
     return s ? t(`（您是不是要写 ${s.id}？）`, `\n(Did you mean ${s.id}?)`) : '';
   };
 
+  /**
+   * Commander words its usage errors in these methods before calling `error()`, which only prints the
+   * text; they are not in its typings, so test/cli/lang.test.ts runs every one of them in both languages
+   * (a commander upgrade that renames one shows there as an English message in Chinese output).
+   */
   class LocalCommand extends Command {
     override createCommand(name?: string): LocalCommand {
       return new LocalCommand(name);
