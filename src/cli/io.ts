@@ -33,8 +33,9 @@ export interface GlobalOptions {
   readonly lang: Lang;
 }
 
+/** `zh` and `zh-CN` are Chinese; anything else but `en` is a usage error, said in Chinese (the default). */
 export function parseLang(value: string | undefined): Lang {
   if (value === undefined || value === 'zh' || value === 'zh-CN') return 'zh';
   if (value === 'en') return 'en';
-  throw new UsageError(`--lang must be zh or en, not "${value}"`);
+  throw new UsageError(`--lang 只能是 zh 或 en，不能是 “${value}”`);
 }

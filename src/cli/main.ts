@@ -1,12 +1,16 @@
-import { Command, CommanderError } from '../deps/commander.js';
+import type { Command } from 'commander';
+import { CommanderError } from '../deps/commander.js';
+import type { Lang } from '../diagnostics/types.js';
 import { type CliIo, UsageError, UserError } from './io.js';
+import { commandName, createProgram, langFromArgv, sayer } from './lang.js';
 
 /**
- * A command module: adds one sub-command to the program. Its action returns the exit code.
- * Modules are imported lazily so `sopforge validate` does not load pdfkit or xstate.
+ * A command module: adds one sub-command to the program, its help and messages in `lang` (read from argv
+ * before parsing). Its action sets the exit code. Modules are imported lazily so `sopforge validate` does
+ * not load pdfkit or xstate.
  */
 export interface CommandModule {
-  register(program: Command, io: CliIo, setExit: (code: number) => void): void;
+  register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void;
 }
 
 const commands: Record<string, () => Promise<CommandModule>> = {
@@ -31,18 +35,33 @@ const commands: Record<string, () => Promise<CommandModule>> = {
  */
 export async function cli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode = 0;
-  const program = new Command('sopforge')
+  let lang: Lang;
+  try {
+    lang = langFromArgv(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr(`sopforge: ${err.message}\n`);
+    return 2;
+  }
+  const t = sayer(lang);
+  const program = createProgram(lang)
     .description(
-      'SOPs in YAML → validated models, XState machines, PDF forms and books, documents, review history',
+      t(
+        '把 YAML 写的规程编译为：校验过的模型、XState 状态机、PDF 表格和记录本、规程文件、复审记录',
+        'SOPs in YAML → validated models, XState machines, PDF forms and books, documents, review history',
+      ),
     )
+    // Only before a command: `sopforge --lang en --help`; a command's own --lang comes after its name.
+    .enablePositionalOptions()
+    .option('--lang <lang>', t('zh（中文，默认）或 en（英文）', 'zh (Chinese, the default) or en (English)'))
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError();
-  const name = argv.find((a) => !a.startsWith('-'));
+  const name = commandName(argv);
   const wanted = name !== undefined && name in commands ? [name] : Object.keys(commands);
   for (const key of wanted) {
     const load = commands[key];
-    if (load) (await load()).register(program, io, (code) => (exitCode = code));
+    if (load) (await load()).register(program, io, (code) => (exitCode = code), lang);
   }
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -9,6 +9,23 @@ interface Entry {
 
 const m = (zh: string, en: string, hintZh: string, hintEn: string): Message => ({ zh, en, hintZh, hintEn });
 
+// ── did-you-mean and spelling hints (src/validate/suggest.ts, src/validate/spelling.ts) ──────────────
+/** “您是不是要写 cs-supervisor（客服主管）？” when a reference rule found a likely id, else ''. */
+const meantZh = (p: P): string =>
+  p.suggestion === undefined
+    ? ''
+    : `您是不是要写 ${p.suggestion}${p.suggestionName === undefined ? '' : `（${p.suggestionName}）`}？`;
+const meantEn = (p: P): string =>
+  p.suggestion === undefined
+    ? ''
+    : `Did you mean ${p.suggestion}${p.suggestionName === undefined ? '' : ` (“${p.suggestionName}”)`}? `;
+const mh = (zh: string, en: string, h: { hintZh: string; hintEn: string }): Message => ({ zh, en, ...h });
+/** A hint that starts with the suggestion when there is one. */
+const withMeant = (p: P, zh: string, en: string): { hintZh: string; hintEn: string } => ({
+  hintZh: `${meantZh(p)}${zh}`,
+  hintEn: `${meantEn(p)}${en}`,
+});
+
 /**
  * Every diagnostic code sopforge reports, with its severity and its message in Chinese and English.
  * Codes are stable: tools and tests match on them, never on message text.
@@ -324,11 +341,14 @@ export const catalog = {
   SCHEMA_ID: {
     severity: 'error',
     message: (p) =>
-      m(
+      mh(
         `编号 “${p.value}” 格式不对`,
         `The id "${p.value}" is malformed`,
-        '编号用小写英文字母开头，只含小写字母、数字和连字符，如 cs-supervisor。',
-        'Ids start with a lowercase letter and use lowercase letters, digits and hyphens, e.g. cs-supervisor.',
+        withMeant(
+          p,
+          '编号用小写英文字母开头，只含小写字母、数字和连字符，如 cs-supervisor。',
+          'Ids start with a lowercase letter and use lowercase letters, digits and hyphens, e.g. cs-supervisor.',
+        ),
       ),
   },
   ID_RESERVED: {
@@ -362,8 +382,8 @@ export const catalog = {
       m(
         `“${p.value}” 不是有效的时刻`,
         `"${p.value}" is not a valid time of day`,
-        '时刻写成 HH:MM（00:00–23:59），如 17:30；跨过午夜的结束时间写 次日08:30。',
-        'Write times as HH:MM (00:00–23:59), e.g. 17:30; an end after midnight as 次日08:30.',
+        `${p.spelling === undefined ? '' : `冒号是全角的“：”，要用半角的“:”，写成 ${p.spelling}。`}时刻写成 HH:MM（00:00–23:59），如 17:30；跨过午夜的结束时间写 次日08:30。`,
+        `${p.spelling === undefined ? '' : `The colon is the full-width “：”; use the ASCII colon ":" and write ${p.spelling}. `}Write times as HH:MM (00:00–23:59), e.g. 17:30; an end after midnight as 次日08:30.`,
       ),
   },
   DURATION_INVALID: {
@@ -372,8 +392,8 @@ export const catalog = {
       m(
         `“${p.value}” 不是有效的时长`,
         `"${p.value}" is not a valid duration`,
-        '时长写成正整数加单位：m 分钟、h 小时、d 天、w 周、mo 月、y 年，如 15m、2d、1w、3y。',
-        'Write a positive whole number and a unit: m, h, d, w, mo, y — e.g. 15m, 2d, 1w, 3y.',
+        `${p.spelling === undefined ? '' : `“${p.value}” 写成 ${p.spelling}。`}时长写成正整数加单位：m 分钟、h 小时、d 天、w 周、mo 月、y 年，如 15m、2d、1w、3y。`,
+        `${p.spelling === undefined ? '' : `Write ${p.spelling} for “${p.value}”. `}Write a positive whole number and a unit: m, h, d, w, mo, y — e.g. 15m, 2d, 1w, 3y.`,
       ),
   },
   DATE_INVALID: {
@@ -478,8 +498,8 @@ export const catalog = {
       m(
         `岗位 “${p.role}” 未在 roles 中声明`,
         `The role "${p.role}" is not declared under roles`,
-        `在 roles 中添加 ${p.role}，或改用已声明的岗位：${p.known}`,
-        `Declare ${p.role} under roles, or use a declared role: ${p.known}`,
+        `${meantZh(p)}在 roles 中添加 ${p.role}，或改用已声明的岗位：${p.known}`,
+        `${meantEn(p)}Declare ${p.role} under roles, or use a declared role: ${p.known}`,
       ),
   },
   STEP_UNDECLARED: {
@@ -488,8 +508,8 @@ export const catalog = {
       m(
         `步骤 “${p.step}” 不存在`,
         `There is no step "${p.step}"`,
-        `改用已有的步骤：${p.known}`,
-        `Use an existing step: ${p.known}`,
+        `${meantZh(p)}改用已有的步骤：${p.known}`,
+        `${meantEn(p)}Use an existing step: ${p.known}`,
       ),
   },
   CHECKLIST_UNDECLARED: {
@@ -498,8 +518,8 @@ export const catalog = {
       m(
         `清单 “${p.id}” 未在 checklists 中声明`,
         `The checklist "${p.id}" is not declared under checklists`,
-        '在 checklists 中添加它，或改正编号。',
-        'Declare it under checklists, or correct the id.',
+        `${meantZh(p)}在 checklists 中添加它，或改正编号。`,
+        `${meantEn(p)}Declare it under checklists, or correct the id.`,
       ),
   },
   FORM_UNDECLARED: {
@@ -508,8 +528,8 @@ export const catalog = {
       m(
         `表格 “${p.id}” 未在 forms 中声明`,
         `The form "${p.id}" is not declared under forms`,
-        `在 forms 中添加它，或改用已声明的表格：${p.known}`,
-        `Declare it under forms, or use a declared form: ${p.known}`,
+        `${meantZh(p)}在 forms 中添加它，或改用已声明的表格：${p.known}`,
+        `${meantEn(p)}Declare it under forms, or use a declared form: ${p.known}`,
       ),
   },
   CONTEXT_UNDECLARED: {
@@ -633,8 +653,8 @@ export const catalog = {
       m(
         `引用的规程 “${p.id}” 不在本套规程中`,
         `The referenced SOP "${p.id}" is not in this set`,
-        '把该规程文件加入本次校验，或在 references 中注明 external: true。',
-        'Add that SOP file to the set being validated, or mark the reference external: true.',
+        `${meantZh(p)}把该规程文件加入本次校验，或在 references 中注明 external: true。`,
+        `${meantEn(p)}Add that SOP file to the set being validated, or mark the reference external: true.`,
       ),
   },
   REFERENCE_UNDECLARED: {
@@ -643,8 +663,8 @@ export const catalog = {
       m(
         `“${p.id}” 未在 references 中声明`,
         `"${p.id}" is not declared under references`,
-        `在 references 中添加 ${p.id}（标题、是否 external）。`,
-        `Declare ${p.id} under references (title, external or not).`,
+        `${meantZh(p)}在 references 中添加 ${p.id}（标题、是否 external）。`,
+        `${meantEn(p)}Declare ${p.id} under references (title, external or not).`,
       ),
   },
   HANDOFF_WITHOUT_SOP: {
@@ -753,8 +773,8 @@ export const catalog = {
       m(
         `章节 “${p.id}” 不在本套规程中`,
         `The chapter "${p.id}" is not in this set`,
-        '把该规程文件加入本次校验，或从 chapters 中删除。',
-        'Add that SOP to the set being validated, or remove it from chapters.',
+        `${meantZh(p)}把该规程文件加入本次校验，或从 chapters 中删除。`,
+        `${meantEn(p)}Add that SOP to the set being validated, or remove it from chapters.`,
       ),
   },
   VERSION_NOT_LATEST_REVISION: {

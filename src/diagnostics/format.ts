@@ -15,7 +15,8 @@ function charWidth(ch: string): number {
     : 1;
 }
 
-const width = (s: string) => [...s].reduce((n, ch) => n + charWidth(ch), 0);
+/** Display width of a string in a terminal (Chinese characters take two columns). */
+export const width = (s: string) => [...s].reduce((n, ch) => n + charWidth(ch), 0);
 
 /** The source line of a diagnostic with a caret line under the offending span. */
 export function codeFrame(source: string, d: Diagnostic): string {

@@ -14,7 +14,8 @@ export interface MigrateResult {
   readonly text: string | null;
   /** `true` when the file was already version 2 (nothing to do). */
   readonly unchanged: boolean;
-  readonly problem: string | null;
+  /** Why the file cannot be migrated, in both languages (the CLI prints one). */
+  readonly problem: { readonly zh: string; readonly en: string } | null;
   /** How many clauses carry a `# 待核对` comment. */
   readonly toCheck: number;
 }
@@ -452,7 +453,12 @@ export function migrateV1(src: string): MigrateResult {
     try {
       v = doc.toJS({ maxAliasCount: 100 }) as Json;
     } catch {
-      return { text: null, unchanged: false, problem: 'the YAML cannot be read (aliases)', toCheck: 0 };
+      return {
+        text: null,
+        unchanged: false,
+        problem: { zh: 'YAML 无法读取（别名）', en: 'the YAML cannot be read (aliases)' },
+        toCheck: 0,
+      };
     }
     const version = pairOf(root, 'sopforge');
     if (v.sopforge !== 1 || !version || !isScalar(version.value) || !version.value.range) continue;
@@ -514,7 +520,12 @@ export function migrateV1(src: string): MigrateResult {
     const isV2 = /^sopforge:\s*2\s*$/m.test(src);
     return isV2
       ? { text: src, unchanged: true, problem: null, toCheck: 0 }
-      : { text: null, unchanged: false, problem: 'no "sopforge: 1" at the top level', toCheck: 0 };
+      : {
+          text: null,
+          unchanged: false,
+          problem: { zh: '顶层没有 “sopforge: 1”', en: 'no "sopforge: 1" at the top level' },
+          toCheck: 0,
+        };
   }
   edits.sort((a, b) => b.start - a.start);
   let out = src;

@@ -6,6 +6,8 @@ import type { Code } from '../diagnostics/catalog.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { ParsedFile } from '../load/parse.js';
 import { createAjv } from './ajv.js';
+import { durationSpelling, fullWidthColonTime, idSuggestion } from './spelling.js';
+import { suggestionParams } from './suggest.js';
 
 /** Location of the SOP JSON Schema shipped with the package. */
 export const SCHEMA_URL = new URL('../../schemas/sop.schema.json', import.meta.url);
@@ -95,9 +97,35 @@ export function validateSchema(parsed: ParsedFile): Diagnostic[] {
   const start = r.diagnostics.length;
   for (const d of best.values()) {
     if (d.code === 'SCHEMA_REQUIRED' && typos.has(`${d.path.join('\u0000')}|${d.params.key}`)) continue;
-    r.at(d.path, d.code, d.params, { key: d.key });
+    r.at(d.path, d.code, { ...d.params, ...spellingHint(parsed.value, d) }, { key: d.key });
   }
   return r.diagnostics.splice(start);
+}
+
+/**
+ * What to write instead, for the spellings `spelling.ts` knows: a Chinese duration, a full-width colon in a
+ * time, a Chinese name where an id belongs. The catalog puts it at the start of the hint.
+ */
+function spellingHint(
+  doc: Record<string, unknown>,
+  d: {
+    code: Code;
+    path: readonly (string | number)[];
+    params: Record<string, string | number>;
+    key: boolean;
+  },
+): Record<string, string> {
+  const value = String(d.params.value ?? '');
+  if (d.code === 'DURATION_INVALID') {
+    const spelling = durationSpelling(value);
+    return spelling ? { spelling } : {};
+  }
+  if (d.code === 'TIME_INVALID') {
+    const spelling = fullWidthColonTime(value);
+    return spelling ? { spelling } : {};
+  }
+  if (d.code === 'SCHEMA_ID' && !d.key) return suggestionParams(idSuggestion(doc, d.path, value));
+  return {};
 }
 
 function toPath(instancePath: string): (string | number)[] {

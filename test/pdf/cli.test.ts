@@ -65,7 +65,8 @@ describe('sopforge book', () => {
     [['--form', 'nope', '--pages', '3'], /has no form "nope" \(its forms: duty-roster, duty-log\)/],
     [['--form', 'duty-roster', '--pages', '3'], /is a roster/],
   ])('exits 2 with a clear message for %j', async (extra, message) => {
-    const r = await runCli(['book', SOP, ...extra, '--out', join(dir, 'never.pdf')]);
+    // The English wording is asserted; the Chinese one is in test/cli/lang.test.ts.
+    const r = await runCli(['book', SOP, ...extra, '--lang', 'en', '--out', join(dir, 'never.pdf')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -73,7 +74,7 @@ describe('sopforge book', () => {
   });
 
   it('exits 2 for an unknown SOP id and 1 with diagnostics for an invalid SOP folder', async () => {
-    const unknown = await runCli(['book', 'no-such-sop', '--form', 'x', '--pages', '1']);
+    const unknown = await runCli(['book', 'no-such-sop', '--form', 'x', '--pages', '1', '--lang', 'en']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('no SOP "no-such-sop"');
     const bad = join(dir, 'bad-sops');
@@ -200,7 +201,7 @@ describe('sopforge roster', () => {
     [['--month', '2026-12', '--staff', '/no/such/staff.yaml'], /cannot read the staff list/],
     [['--month', '2026-12', '--form', 'duty-log'], /no roster form "duty-log"/],
   ])('exits 2 with a clear message for %j', async (extra, message) => {
-    const r = await runCli(['roster', SOP, ...extra, '--out', join(dir, 'never.pdf')]);
+    const r = await runCli(['roster', SOP, ...extra, '--lang', 'en', '--out', join(dir, 'never.pdf')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -10,6 +10,7 @@ import type { Diagnostic } from '../../src/diagnostics/types.js';
 import { type LoadResult, loadSopSet, loadSopTexts } from '../../src/load/index.js';
 import { MAX_FILE_BYTES } from '../../src/load/read.js';
 import { ROOT, tempDir } from '../helpers.js';
+import { CJK, ENGLISH_RUN, prose } from '../language.js';
 import { runBin } from './helpers.js';
 
 /**
@@ -477,31 +478,6 @@ describe('inputs that validate also build', () => {
 
 /** `file:line:col  错误 CODE  message` — the head line of a diagnostic in the text output. */
 const HEAD = /^(\S+?):(\d+):(\d+) {2}(错误|警告|error|warning) ([A-Z][A-Z0-9_]*) {2}/;
-
-/**
- * The prose of an output, without what may legitimately be in the other language: code frames (the
- * user's YAML), anything in quotes or brackets (values quoted from the YAML: “…”, "…", 《…》), file paths,
- * `key: value` snippets, command lines, and the YAML spelling of a next-day time (次日08:30).
- */
-function prose(out: string): string {
-  return out
-    .split('\n')
-    .filter((l) => !/^[ >]\s*\d*\s*\|/.test(l))
-    .join('\n')
-    .replace(/“[^”\n]*”|"[^"\n]*"|《[^》\n]*》|'[^'\n]*'/g, ' ')
-    .replace(/^\S+?:\d+:\d+ {2}/gm, ' ')
-    .replace(/\S*[/\\]\S*|\S+\.ya?ml\b/g, ' ')
-    .replace(/次日\d/g, ' ')
-    .replace(/\b[\w-]+: [\w\-.:"{}[\], <>…]+/g, ' ')
-    .replace(/--[a-z-]+( [a-z]+)?|\bsopforge [a-z]+/g, ' ');
-}
-
-/**
- * Three English words in a row outside code: a sentence of the English messages leaking into Chinese
- * output. (Comma-separated ids, such as a list of allowed values, are code, not a sentence.)
- */
-const ENGLISH_RUN = /\b[A-Za-z]{2,}(?: [A-Za-z]{2,}){2,}\b/;
-const CJK = /[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]/;
 
 describe('prose checks can fail', () => {
   it('find an English sentence in Chinese output and a Chinese one in English output', () => {

@@ -92,6 +92,11 @@ const table: Record<string, { code: string; line: number; column: number; warnin
     column: 37,
     warning: true,
   },
+  // did-you-mean and spelling hints (the hint text is checked below)
+  'role-typo.yaml': { code: 'ROLE_UNDECLARED', line: 55, column: 13 },
+  'role-chinese-name.yaml': { code: 'SCHEMA_ID', line: 55, column: 13 },
+  'duration-chinese.yaml': { code: 'DURATION_INVALID', line: 69, column: 18 },
+  'time-fullwidth-colon.yaml': { code: 'TIME_INVALID', line: 16, column: 20 },
 };
 
 /** Mistakes that only show across files: each folder is validated as one set. */
@@ -138,6 +143,40 @@ describe('bad inputs are reported with code, line and column', () => {
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([
       expect.objectContaining({ file: `test/fixtures/bad-sets/${dir}/${file}`, ...pos }),
     ]);
+  });
+});
+
+describe('a mistyped or Chinese-named reference and a Chinese spelling get a hint with the right spelling', () => {
+  const hints: Record<string, { zh: string; en: string }> = {
+    'role-typo.yaml': {
+      zh: '您是不是要写 cs-supervisor（客服主管）？',
+      en: 'Did you mean cs-supervisor (“客服主管”)?',
+    },
+    'role-chinese-name.yaml': {
+      zh: '您是不是要写 cs-supervisor（客服主管）？',
+      en: 'Did you mean cs-supervisor (“客服主管”)?',
+    },
+    'step-undeclared.yaml': { zh: '您是不是要写 passed（移交）？', en: 'Did you mean passed (“移交”)?' },
+    'duration-chinese.yaml': { zh: '“两天” 写成 2d。', en: 'Write 2d for “两天”.' },
+    'time-fullwidth-colon.yaml': { zh: '全角的“：”', en: 'full-width “：”' },
+  };
+  it.each(Object.entries(hints))('%s', async (file, want) => {
+    const { diagnostics } = await loadSopSet([`${BAD}/${file}`], { cwd: ROOT });
+    const d = diagnostics.find((x) => x.code === table[file]?.code);
+    expect(d?.message.hintZh).toContain(want.zh);
+    expect(d?.message.hintEn).toContain(want.en);
+  });
+
+  it('the time hint names the fixed time', async () => {
+    const { diagnostics } = await loadSopSet([`${BAD}/time-fullwidth-colon.yaml`], { cwd: ROOT });
+    expect(diagnostics.find((x) => x.code === 'TIME_INVALID')?.message.hintZh).toContain('写成 18:00');
+  });
+
+  it('a reference nothing resembles gets no suggestion', async () => {
+    const { diagnostics } = await loadSopSet([`${BAD}/role-undeclared.yaml`], { cwd: ROOT });
+    const d = diagnostics.find((x) => x.code === 'ROLE_UNDECLARED');
+    expect(d?.message.hintZh).not.toContain('您是不是要写');
+    expect(d?.message.hintEn).not.toContain('Did you mean');
   });
 });
 

@@ -11,7 +11,8 @@ import { printableTextRule } from '../../render/pdf/rule.js';
 import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
-import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { type CliIo, UsageError, UserError } from '../io.js';
+import { sayer } from '../lang.js';
 import { checkOutputFile, INPUT, type OutputInput, writeOutputFile } from '../safe-write.js';
 import { printDiagnostics } from './validate.js';
 
@@ -50,10 +51,15 @@ export async function loadProcedure(
   }
   const sop = result.set.sops.find((s) => s.id === id);
   if (!sop) {
-    const ids = result.set.sops.map((s) => s.id).join(', ');
-    throw new UsageError(`no SOP "${id}" in ${dir} (known: ${ids || 'none'})`);
+    const ids = result.set.sops.map((s) => s.id);
+    throw new UsageError(
+      lang === 'zh'
+        ? `${dir} 中没有规程 “${id}”（已有：${ids.join('、') || '无'}）`
+        : `no SOP "${id}" in ${dir} (known: ${ids.join(', ') || 'none'})`,
+    );
   }
-  if (sop.kind !== 'procedure') throw new UsageError(`${id} is a manual; it has no forms`);
+  if (sop.kind !== 'procedure')
+    throw new UsageError(lang === 'zh' ? `${id} 是手册，没有表格` : `${id} is a manual; it has no forms`);
   return { sop, files: result.files.map((f) => resolve(io.cwd, f)) };
 }
 
@@ -99,21 +105,31 @@ export async function renderFailure(
 }
 
 /** `--force` of the commands that write one file. */
-export const FORCE_HELP =
-  'overwrite an existing file sopforge did not write (never a SOP, calendar, template or staff list)';
+export function forceHelp(lang: Lang): string {
+  return lang === 'zh'
+    ? '替换一个不是 sopforge 写的已有文件（规程、节假日安排、模板和值班人员名单永远不会被替换）'
+    : 'overwrite an existing file sopforge did not write (never a SOP, calendar, template or staff list)';
+}
 
-function positiveInt(name: string, value: string, max = 1_000_000): number {
+function positiveInt(lang: Lang, name: string, value: string, max = 1_000_000): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    throw new UsageError(`${name} must be a whole number from 1 to ${max}, not "${value}"`);
+    throw new UsageError(
+      lang === 'zh'
+        ? `${name} 须是 1 到 ${max} 之间的整数，不能是 “${value}”`
+        : `${name} must be a whole number from 1 to ${max}, not "${value}"`,
+    );
   }
   return Number(value);
 }
 
-function length(name: string, value: string, max: number): number {
+function length(lang: Lang, name: string, value: string, max: number): number {
   const pt = parseLength(value);
+  const mm = Math.round((max * 25.4) / 72);
   if (pt === null || pt > max)
     throw new UsageError(
-      `${name} must be a length such as 15mm, 1.5cm or 12pt (at most ${Math.round((max * 25.4) / 72)}mm), not "${value}"`,
+      lang === 'zh'
+        ? `${name} 须是长度，如 15mm、1.5cm 或 12pt（最多 ${mm}mm），不能是 “${value}”`
+        : `${name} must be a length such as 15mm, 1.5cm or 12pt (at most ${mm}mm), not "${value}"`,
     );
   return pt;
 }
@@ -134,43 +150,87 @@ interface BookCliOptions {
   lang: string;
 }
 
-export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void {
+  const t = sayer(lang);
   program
     .command('book')
     .description(
-      'a numbered record book of one form for a print shop: cover, serials, page boxes, crop marks, gutter',
+      t(
+        '给印刷厂的编号记录本（一种表格装订成册）：封面、流水号、页面框、裁切线、装订边',
+        'a numbered record book of one form for a print shop: cover, serials, page boxes, crop marks, gutter',
+      ),
     )
-    .argument('<sop-id>', 'id of the SOP')
-    .option('--form <form-id>', 'the form to bind (required)')
-    .option('--pages <n>', 'numbered pages in the book (required)')
-    .option('--size <size>', `trim size: ${PAPER_SIZES.join(', ')}`, 'A4')
-    .option('--duplex', 'printed on both sides: the gutter alternates and the cover gets a blank back')
-    .option('--gutter <length>', 'binding gutter on the inside edge', '15mm')
-    .option('--bleed <length>', 'bleed beyond the trim', '0mm')
-    .option('--crop-marks', 'draw crop marks outside the trim (and bleed)')
-    .option('--first-serial <n>', 'serial number of the first page (the book number follows from it)', '1')
+    .argument('<sop-id>', t('规程的 id', 'id of the SOP'))
+    .option('--form <form-id>', t('装订成册的表格（必填）', 'the form to bind (required)'))
+    .option('--pages <n>', t('记录本的编号页数（必填）', 'numbered pages in the book (required)'))
+    .option(
+      '--size <size>',
+      t(`成品尺寸：${PAPER_SIZES.join('、')}`, `trim size: ${PAPER_SIZES.join(', ')}`),
+      'A4',
+    )
+    .option(
+      '--duplex',
+      t(
+        '双面印刷：装订边左右交替，封面背面留空',
+        'printed on both sides: the gutter alternates and the cover gets a blank back',
+      ),
+    )
+    .option('--gutter <length>', t('内侧的装订边宽度', 'binding gutter on the inside edge'), '15mm')
+    .option('--bleed <length>', t('超出成品尺寸的出血', 'bleed beyond the trim'), '0mm')
+    .option(
+      '--crop-marks',
+      t('在成品尺寸（及出血）外画裁切线', 'draw crop marks outside the trim (and bleed)'),
+    )
+    .option(
+      '--first-serial <n>',
+      t(
+        '第一页的流水号（本号由它推出）',
+        'serial number of the first page (the book number follows from it)',
+      ),
+      '1',
+    )
     .option(
       '--year <yyyy>',
-      'year the book is used in, for "保存至" (default: year of the SOP effective date)',
+      t(
+        '记录本使用的年份，用于“保存至”（默认：规程生效日期的年份）',
+        'year the book is used in, for the keep-until date on the cover (default: year of the SOP effective date)',
+      ),
     )
-    .option('--out <file>', 'output file (default: <sop-id>-<form-id>-book.pdf)')
-    .option('--force', FORCE_HELP)
-    .option('--sops <dir>', 'folder of SOP files', 'sops')
-    .option('--lang <lang>', 'zh or en', 'zh')
+    .option(
+      '--out <file>',
+      t(
+        '输出文件（默认：<sop-id>-<form-id>-book.pdf）',
+        'output file (default: <sop-id>-<form-id>-book.pdf)',
+      ),
+    )
+    .option('--force', forceHelp(lang))
+    .option('--sops <dir>', t('规程文件所在的文件夹', 'folder of SOP files'), 'sops')
+    .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
     .action(async (id: string, opts: BookCliOptions) => {
-      const lang = parseLang(opts.lang);
-      if (opts.form === undefined) throw new UsageError('--form <form-id> is required');
-      if (opts.pages === undefined) throw new UsageError('--pages <n> is required');
-      const pages = positiveInt('--pages', opts.pages, 100_000);
+      if (opts.form === undefined)
+        throw new UsageError(t('必须给出 --form <form-id>', '--form <form-id> is required'));
+      if (opts.pages === undefined)
+        throw new UsageError(t('必须给出 --pages <n>', '--pages <n> is required'));
+      const pages = positiveInt(lang, '--pages', opts.pages, 100_000);
       const size = opts.size.toUpperCase();
       if (!isPaperSize(size))
-        throw new UsageError(`--size must be one of ${PAPER_SIZES.join(', ')}, not "${opts.size}"`);
-      const gutter = length('--gutter', opts.gutter, 72 * 2);
-      const bleed = length('--bleed', opts.bleed, 72 * 0.5);
-      const firstSerial = positiveInt('--first-serial', opts.firstSerial, 99_999_999);
-      const year = opts.year === undefined ? undefined : positiveInt('--year', opts.year, 9999);
+        throw new UsageError(
+          t(
+            `--size 只能是 ${PAPER_SIZES.join('、')} 之一，不能是 “${opts.size}”`,
+            `--size must be one of ${PAPER_SIZES.join(', ')}, not "${opts.size}"`,
+          ),
+        );
+      const gutter = length(lang, '--gutter', opts.gutter, 72 * 2);
+      const bleed = length(lang, '--bleed', opts.bleed, 72 * 0.5);
+      const firstSerial = positiveInt(lang, '--first-serial', opts.firstSerial, 99_999_999);
+      const year = opts.year === undefined ? undefined : positiveInt(lang, '--year', opts.year, 9999);
       if (year !== undefined && year < 1900)
-        throw new UsageError(`--year must be a year such as 2027, not "${opts.year}"`);
+        throw new UsageError(
+          t(
+            `--year 须是年份，如 2027，不能是 “${opts.year}”`,
+            `--year must be a year such as 2027, not "${opts.year}"`,
+          ),
+        );
       const fontRead = prefetchFont('Regular');
       const loaded = await loadProcedure(io, opts.sops, id, lang);
       if (!loaded) {
@@ -182,11 +242,17 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const form = sop.forms.find((f) => f.id === opts.form);
       if (!form)
         throw new UsageError(
-          `${id} has no form "${opts.form}" (its forms: ${sop.forms.map((f) => f.id).join(', ') || 'none'})`,
+          t(
+            `${id} 没有表格 “${opts.form}”（它的表格：${sop.forms.map((f) => f.id).join('、') || '无'}）`,
+            `${id} has no form "${opts.form}" (its forms: ${sop.forms.map((f) => f.id).join(', ') || 'none'})`,
+          ),
         );
       if (form.kind === 'roster')
         throw new UsageError(
-          `${form.id} is a roster; print it with \`sopforge roster ${id} --month YYYY-MM\``,
+          t(
+            `${form.id} 是值班安排表，请用 \`sopforge roster ${id} --month YYYY-MM\` 生成`,
+            `${form.id} is a roster; print it with \`sopforge roster ${id} --month YYYY-MM\``,
+          ),
         );
       const out = checkOutputFile(opts.out ?? `${id}-${form.id}-book.pdf`, {
         inputs: formInputs(io, loaded.files),

@@ -11,33 +11,53 @@ import { loadSopSet } from '../../load/index.js';
 import { checkTemplates, TemplateError, templateDiagnostic } from '../../render/doc/index.js';
 import { printableTextRule } from '../../render/pdf/rule.js';
 import { extraRules } from '../../validate/extra.js';
-import { type CliIo, parseLang, type StopSignal, UsageError, UserError } from '../io.js';
+import { type CliIo, type StopSignal, UsageError, UserError } from '../io.js';
+import { sayer } from '../lang.js';
 import { outputUserError } from '../output-error.js';
 import { recoverRevisions } from '../recover.js';
 import { printDiagnostics } from './validate.js';
 
-export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void {
+  const t = sayer(lang);
   program
     .command('build')
     .description(
-      'validate the SOPs and write everything generated from them to out/ (atomically, rebuilding only what changed)',
+      t(
+        '校验规程，并把由其生成的全部文件写入 out/（整体替换，只重新生成改动过的）',
+        'validate the SOPs and write everything generated from them to out/ (atomically, rebuilding only what changed)',
+      ),
     )
-    .argument('[paths...]', 'SOP files or folders', ['sops'])
-    .option('--out <dir>', 'output folder', 'out')
-    .option('--lang <lang>', 'zh or en', 'zh')
-    .option('--jobs <n>', 'worker threads for large sets: a number, or auto (one per core)', 'auto')
-    .option('--no-incremental', 'rebuild every SOP instead of reusing unchanged ones from the previous build')
+    .argument('[paths...]', t('规程文件或文件夹', 'SOP files or folders'), ['sops'])
+    .option('--out <dir>', t('输出文件夹', 'output folder'), 'out')
+    .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
+    .option(
+      '--jobs <n>',
+      t(
+        '规程很多时并行的线程数：一个数字，或 auto（每个处理器核心一个）',
+        'worker threads for large sets: a number, or auto (one per core)',
+      ),
+      'auto',
+    )
+    .option(
+      '--no-incremental',
+      t(
+        '全部重新生成，不沿用上次生成中未改动的规程',
+        'rebuild every SOP instead of reusing unchanged ones from the previous build',
+      ),
+    )
     .option(
       '--templates <dir>',
-      "a site's template folder: its files replace the built-in templates of the same name",
+      t(
+        '本单位的模板文件夹：其中的文件替换同名的内置模板',
+        "a site's template folder: its files replace the built-in templates of the same name",
+      ),
     )
     .action(
       async (
         paths: string[],
         opts: { out: string; lang: string; jobs: string; incremental: boolean; templates?: string },
       ) => {
-        const lang = parseLang(opts.lang);
-        const workers = parseJobs(opts.jobs);
+        const workers = parseJobs(opts.jobs, lang);
         const out = resolve(io.cwd, opts.out);
         const templatesDir = opts.templates === undefined ? undefined : resolve(io.cwd, opts.templates);
         // From here on a signal stops the build cleanly: the staging folder and the lock are removed and
@@ -153,11 +173,15 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   ]);
 }
 
-function parseJobs(value: string): number | 'auto' {
+function parseJobs(value: string, lang: Lang): number | 'auto' {
   if (value === 'auto') return 'auto';
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--jobs must be a whole number ≥ 1 or auto, not "${value}"`);
+    throw new UsageError(
+      lang === 'zh'
+        ? `--jobs 须是不小于 1 的整数或 auto，不能是 “${value}”`
+        : `--jobs must be a whole number ≥ 1 or auto, not "${value}"`,
+    );
   return n;
 }
 

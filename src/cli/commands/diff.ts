@@ -7,7 +7,8 @@ import { diffSops, formatChanges } from '../../history/diff.js';
 import { snapshotPath } from '../../history/revisions.js';
 import { loadVersion, peekIdentity, snapshotsDirFor } from '../../history/versions.js';
 import type { Sop } from '../../model/types.js';
-import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { type CliIo, UsageError, UserError } from '../io.js';
+import { sayer } from '../lang.js';
 import { recoverRevisions } from '../recover.js';
 
 interface Options {
@@ -58,31 +59,54 @@ function loadOrFail(
   return sop;
 }
 
-export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void {
+  const t = sayer(lang);
   program
     .command('diff')
     .description(
-      'list what changed between two versions of a SOP, as rules (two files, or a file against a stored revision)',
+      t(
+        '以规则的形式列出规程两个版本之间的改动（两个文件，或一个文件与保存的某次修订）',
+        'list what changed between two versions of a SOP, as rules (two files, or a file against a stored revision)',
+      ),
     )
-    .argument('<old>', 'the earlier SOP file (or the SOP file, with --rev)')
-    .argument('[new]', 'the later SOP file')
+    .argument(
+      '<old>',
+      t('较早的规程文件（用 --rev 时为规程文件）', 'the earlier SOP file (or the SOP file, with --rev)'),
+    )
+    .argument('[new]', t('较新的规程文件', 'the later SOP file'))
     .option(
       '--rev <version...>',
-      'compare against the stored approved text of this revision (twice: two stored revisions)',
+      t(
+        '与保存的这次修订的批准文本比较（给两次：比较两次保存的修订）',
+        'compare against the stored approved text of this revision (twice: two stored revisions)',
+      ),
     )
-    .option('--history <dir>', 'folder of stored approved texts (default: .history beside the file)')
-    .option('--format <format>', 'text or json', 'text')
-    .option('--lang <lang>', 'zh or en', 'zh')
+    .option(
+      '--history <dir>',
+      t(
+        '保存批准文本的文件夹（默认：文件旁的 .history）',
+        'folder of stored approved texts (default: .history beside the file)',
+      ),
+    )
+    .option('--format <format>', t('text（文字）或 json', 'text or json'), 'text')
+    .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
     .action(async (oldPath: string, newPath: string | undefined, opts: Options) => {
-      const lang = parseLang(opts.lang);
       if (opts.format !== 'text' && opts.format !== 'json')
-        throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+        throw new UsageError(
+          t(
+            `--format 只能是 text 或 json，不能是 “${opts.format}”`,
+            `--format must be text or json, not "${opts.format}"`,
+          ),
+        );
       const revs = opts.rev ?? [];
-      if (revs.length > 2) throw new UsageError('--rev takes one or two versions');
+      if (revs.length > 2)
+        throw new UsageError(t('--rev 只能给一个或两个版本', '--rev takes one or two versions'));
       if (revs.length === 0 && newPath === undefined)
-        throw new UsageError('give two files, or one file and --rev VERSION');
+        throw new UsageError(
+          t('请给出两个文件，或一个文件加 --rev 版本号', 'give two files, or one file and --rev VERSION'),
+        );
       if (revs.length > 0 && newPath !== undefined)
-        throw new UsageError('with --rev, give only the SOP file');
+        throw new UsageError(t('用 --rev 时只给出规程文件', 'with --rev, give only the SOP file'));
 
       recoverRevisions(io, lang, newPath === undefined ? [oldPath] : [oldPath, newPath]);
       let before: { file: string; text: string; abs: string };

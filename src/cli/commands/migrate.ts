@@ -3,9 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../diagnostics/format.js';
+import type { Lang } from '../../diagnostics/types.js';
 import { loadSopTexts } from '../../load/index.js';
 import { migrateV1 } from '../../migrate/v1-to-v2.js';
-import { type CliIo, parseLang } from '../io.js';
+import type { CliIo } from '../io.js';
+import { sayer } from '../lang.js';
 
 /** Replaces `file` by `text` through a temporary file in the same folder and a rename. */
 function replaceAtomically(file: string, text: string): void {
@@ -25,17 +27,26 @@ function replaceAtomically(file: string, text: string): void {
   }
 }
 
-export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void {
+  const t = sayer(lang);
   program
     .command('migrate')
     .description(
-      'rewrite SOP files of language version 1 as version 2 (prints the result; --write replaces each file)',
+      t(
+        '把第 1 版语言写的规程文件改写为第 2 版（打印结果；加 --write 则替换各文件）',
+        'rewrite SOP files of language version 1 as version 2 (prints the result; --write replaces each file)',
+      ),
     )
-    .argument('<files...>', 'SOP files of language version 1')
-    .option('--write', 'replace each file (atomically) instead of printing it')
-    .option('--lang <lang>', 'zh or en', 'zh')
+    .argument('<files...>', t('第 1 版语言的规程文件', 'SOP files of language version 1'))
+    .option(
+      '--write',
+      t(
+        '直接替换各文件（整体替换），而不是打印结果',
+        'replace each file (atomically) instead of printing it',
+      ),
+    )
+    .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
     .action(async (files: string[], opts: { write?: boolean; lang: string }) => {
-      const lang = parseLang(opts.lang);
       let failed = false;
       for (const f of files) {
         const abs = resolve(io.cwd, f);
@@ -61,8 +72,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         if (result.text === null) {
           io.stderr(
             lang === 'zh'
-              ? `${shown}：无法改写（${result.problem ?? ''}）\n`
-              : `${shown}: cannot be migrated (${result.problem ?? ''})\n`,
+              ? `${shown}：无法改写（${result.problem?.zh ?? ''}）\n`
+              : `${shown}: cannot be migrated (${result.problem?.en ?? ''})\n`,
           );
           failed = true;
           continue;

@@ -14,7 +14,8 @@ import {
 import { loadVersion, readSnapshot, snapshotsDirFor } from '../../history/versions.js';
 import { loadSopSet } from '../../load/index.js';
 import type { Sop, SopSet } from '../../model/types.js';
-import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { type CliIo, UsageError, UserError } from '../io.js';
+import { sayer } from '../lang.js';
 import { recoverRevisions } from '../recover.js';
 
 interface Options {
@@ -98,22 +99,38 @@ function formatText(today: string, schedules: readonly Row[], lang: Lang): strin
   return `${lines.join('\n')}\n`;
 }
 
-export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void {
+  const t = sayer(lang);
   program
     .command('review')
     .description(
-      'list the next annual and semi-annual reviews of every SOP, what is due within 30 days or overdue, and open feedback',
+      t(
+        '列出每份规程下一次的年度复审和半年调整、30 天内到期或已逾期的项目，以及待处理的反馈',
+        'list the next annual and semi-annual reviews of every SOP, what is due within 30 days or overdue, and open feedback',
+      ),
     )
-    .option('--today <YYYY-MM-DD>', 'the date to count from (default: today, site time)')
-    .option('--sops <dir>', 'folder of SOP files', 'sops')
-    .option('--format <format>', 'text or json', 'text')
-    .option('--lang <lang>', 'zh or en', 'zh')
+    .option(
+      '--today <YYYY-MM-DD>',
+      t('从哪一天算起（默认：当地时间的今天）', 'the date to count from (default: today, site time)'),
+    )
+    .option('--sops <dir>', t('规程文件所在的文件夹', 'folder of SOP files'), 'sops')
+    .option('--format <format>', t('text（文字）或 json', 'text or json'), 'text')
+    .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
     .action(async (opts: Options) => {
-      const lang = parseLang(opts.lang);
       if (opts.format !== 'text' && opts.format !== 'json')
-        throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+        throw new UsageError(
+          t(
+            `--format 只能是 text 或 json，不能是 “${opts.format}”`,
+            `--format must be text or json, not "${opts.format}"`,
+          ),
+        );
       if (opts.today !== undefined && !parseIsoDate(opts.today))
-        throw new UsageError(`--today must be a date written YYYY-MM-DD, not "${opts.today}"`);
+        throw new UsageError(
+          t(
+            `--today 须写成 YYYY-MM-DD 的日期，不能是 “${opts.today}”`,
+            `--today must be a date written YYYY-MM-DD, not "${opts.today}"`,
+          ),
+        );
       recoverRevisions(io, lang, [opts.sops]);
       const loaded = await loadSopSet([opts.sops], { cwd: io.cwd });
       if (!loaded.set) {

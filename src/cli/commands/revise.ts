@@ -11,7 +11,8 @@ import { bumpVersion, checkRevisionChain, compareVersions, snapshotPath } from '
 import { gitHeadText, loadVersion, readSnapshot, snapshotsDirFor } from '../../history/versions.js';
 import { loadSopSet } from '../../load/index.js';
 import { reviewTypeText } from '../../render/doc/words.js';
-import { type CliIo, parseLang, UsageError, UserError } from '../io.js';
+import { type CliIo, UsageError, UserError } from '../io.js';
+import { sayer } from '../lang.js';
 import { recoverRevisions } from '../recover.js';
 
 const TYPES = ['annual', 'semiannual', 'feedback', 'expert'] as const;
@@ -39,45 +40,78 @@ function collect(value: string, previous: string[]): string[] {
   ];
 }
 
-function t(lang: Lang, zh: string, en: string): string {
-  return lang === 'zh' ? zh : en;
-}
-
-export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void {
+  const t = sayer(lang);
   program
     .command('revise')
     .description(
-      'record a review as a new revision: bump the version, append date, reviewers, type, summary, rule changes and hash',
+      t(
+        '把一次复审记录为新的修订：升版本号，记下日期、复审人、类型、结论、规则改动和哈希',
+        'record a review as a new revision: bump the version, append date, reviewers, type, summary, rule changes and hash',
+      ),
     )
-    .argument('<sop-id>', 'id of the SOP to revise')
-    .requiredOption('--type <type>', 'annual, semiannual, feedback or expert')
-    .requiredOption('--by <name>', 'reviewer (repeat, or separate with commas)', collect, [])
-    .requiredOption('--summary <text>', 'what the review decided')
-    .option('--date <YYYY-MM-DD>', 'date of the revision (default: today, site time)')
-    .option('--version <version>', 'the new version (default: the last number plus one)')
+    .argument('<sop-id>', t('要修订的规程的 id', 'id of the SOP to revise'))
+    .requiredOption(
+      '--type <type>',
+      t(
+        'annual（年度复审）、semiannual（半年调整）、feedback（员工反馈）或 expert（专家意见）',
+        'annual, semiannual, feedback or expert',
+      ),
+    )
+    .requiredOption(
+      '--by <name>',
+      t('复审人（可重复，或用逗号分隔）', 'reviewer (repeat, or separate with commas)'),
+      collect,
+      [],
+    )
+    .requiredOption('--summary <text>', t('复审的结论', 'what the review decided'))
+    .option(
+      '--date <YYYY-MM-DD>',
+      t('修订日期（默认：当地时间的今天）', 'date of the revision (default: today, site time)'),
+    )
+    .option(
+      '--version <version>',
+      t('新版本号（默认：最后一位加一）', 'the new version (default: the last number plus one)'),
+    )
     .option(
       '--accept <id>',
-      'mark this staff feedback item accepted (repeat, or separate with commas)',
+      t(
+        '把这条员工反馈标为已采纳（可重复，或用逗号分隔）',
+        'mark this staff feedback item accepted (repeat, or separate with commas)',
+      ),
       collect,
       [],
     )
     .option(
       '--reject <id>',
-      'mark this staff feedback item rejected (repeat, or separate with commas)',
+      t(
+        '把这条员工反馈标为未采纳（可重复，或用逗号分隔）',
+        'mark this staff feedback item rejected (repeat, or separate with commas)',
+      ),
       collect,
       [],
     )
-    .option('--sops <dir>', 'folder of SOP files', 'sops')
-    .option('--lang <lang>', 'zh or en', 'zh')
+    .option('--sops <dir>', t('规程文件所在的文件夹', 'folder of SOP files'), 'sops')
+    .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
     .action(async (id: string, opts: Options) => {
-      const lang = parseLang(opts.lang);
       if (!(TYPES as readonly string[]).includes(opts.type))
-        throw new UsageError(`--type must be one of ${TYPES.join(', ')}, not "${opts.type}"`);
+        throw new UsageError(
+          t(
+            `--type 只能是 ${TYPES.join('、')} 之一，不能是 “${opts.type}”`,
+            `--type must be one of ${TYPES.join(', ')}, not "${opts.type}"`,
+          ),
+        );
       const type = opts.type as ReviseType;
-      if (opts.by.length === 0) throw new UsageError('--by needs at least one name');
-      if (!opts.summary.trim()) throw new UsageError('--summary must not be empty');
+      if (opts.by.length === 0)
+        throw new UsageError(t('--by 至少要有一个姓名', '--by needs at least one name'));
+      if (!opts.summary.trim()) throw new UsageError(t('--summary 不能为空', '--summary must not be empty'));
       if (opts.date !== undefined && !parseIsoDate(opts.date))
-        throw new UsageError(`--date must be a date written YYYY-MM-DD, not "${opts.date}"`);
+        throw new UsageError(
+          t(
+            `--date 须写成 YYYY-MM-DD 的日期，不能是 “${opts.date}”`,
+            `--date must be a date written YYYY-MM-DD, not "${opts.date}"`,
+          ),
+        );
 
       const sopsDir = resolve(io.cwd, opts.sops);
       recoverRevisions(io, lang, [opts.sops], { strict: true });
@@ -88,14 +122,14 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           io.stderr(`${formatDiagnostic(d, lang, src)}\n\n`);
         }
         throw new UserError(
-          t(lang, '规程有错误，修订前请先改正', 'the SOPs have errors; fix them before revising'),
+          t('规程有错误，修订前请先改正', 'the SOPs have errors; fix them before revising'),
         );
       }
       const set = loaded.set;
       const sop = set.sops.find((s) => s.id === id);
       if (!sop)
         throw new UserError(
-          t(lang, `${opts.sops} 中没有 id 为 “${id}” 的规程`, `no SOP with id "${id}" in ${opts.sops}`),
+          t(`${opts.sops} 中没有 id 为 “${id}” 的规程`, `no SOP with id "${id}" in ${opts.sops}`),
         );
       const abs = resolve(io.cwd, sop.file);
       const snapshots = snapshotsDirFor(sopsDir);
@@ -105,7 +139,6 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         for (const d of chain) io.stderr(`${formatDiagnostic(d, lang, sop.source)}\n\n`);
         throw new UserError(
           t(
-            lang,
             '修订记录的哈希链已损坏，不能在其上添加新的修订',
             'the revision hash chain is broken; a new revision cannot be added on top of it',
           ),
@@ -117,7 +150,6 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (last && date < last.date)
         throw new UsageError(
           t(
-            lang,
             `修订日期 ${date} 早于上一次修订 ${last.date}`,
             `the date ${date} is before the last revision (${last.date})`,
           ),
@@ -126,7 +158,6 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (!/^[0-9]+(\.[0-9]+)*$/.test(version) || compareVersions(version, sop.version) <= 0) {
         throw new UsageError(
           t(
-            lang,
             `新版本号 ${version} 须大于当前版本 ${sop.version}`,
             `the new version ${version} must come after ${sop.version}`,
           ),
@@ -147,7 +178,6 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         else
           io.stderr(
             t(
-              lang,
               `注意：无法读取版本 ${sop.version} 的批准文本，未计算修改内容。\n`,
               `note: the approved text of version ${sop.version} does not load; changes were not computed.\n`,
             ),
@@ -155,7 +185,6 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       } else {
         io.stderr(
           t(
-            lang,
             `注意：没有保存版本 ${sop.version} 的批准文本（也不在 git 中），未计算修改内容。\n`,
             `note: no approved text of version ${sop.version} is stored (nor committed in git); changes were not computed.\n`,
           ),
@@ -169,7 +198,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const unknown = decisions.filter((d) => !sop.feedback.some((f) => f.id === d.id)).map((d) => d.id);
       if (unknown.length > 0) {
         throw new UsageError(
-          t(lang, `没有这些反馈：${unknown.join('、')}`, `no feedback item ${unknown.join(', ')}`),
+          t(`没有这些反馈：${unknown.join('、')}`, `no feedback item ${unknown.join(', ')}`),
         );
       }
 
@@ -189,11 +218,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         for (const d of [...check.diagnostics, ...problems])
           io.stderr(`${formatDiagnostic(d, lang, next.text)}\n\n`);
         throw new UserError(
-          t(
-            lang,
-            '修订后的文件无法通过校验，未写入',
-            'the revised file does not validate; nothing was written',
-          ),
+          t('修订后的文件无法通过校验，未写入', 'the revised file does not validate; nothing was written'),
         );
       }
 
@@ -209,7 +234,6 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (committed.state === 'conflict')
         throw new UserError(
           t(
-            lang,
             `${committed.file} 在修订过程中被改动，未写入任何文件`,
             `${committed.file} changed while the revision was prepared; nothing was written`,
           ),
@@ -217,14 +241,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
 
       io.stdout(
         t(
-          lang,
           `${sop.title}：已记录修订 ${version}（${reviewTypeText(type)}，${date}），哈希 ${next.hash.slice(0, 12)}\n`,
           `${sop.title}: recorded revision ${version} (${reviewTypeText(type, 'en')}, ${date}), hash ${next.hash.slice(0, 12)}\n`,
         ),
       );
       for (const d of decisions) {
         const zh = d.status === 'accepted' ? '已采纳' : '未采纳';
-        io.stdout(t(lang, `反馈 ${d.id}：${zh}\n`, `feedback ${d.id}: ${d.status}\n`));
+        io.stdout(t(`反馈 ${d.id}：${zh}\n`, `feedback ${d.id}: ${d.status}\n`));
       }
       io.stdout(formatChanges(ruleChanges, lang));
       setExit(0);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { type CalendarData, createCalendar } from '../../calendar/index.js';
 import { loadCalendars } from '../../calendar/load.js';
 import { makeDiagnostic } from '../../diagnostics/report.js';
+import type { Lang } from '../../diagnostics/types.js';
 import { hasErrors } from '../../diagnostics/types.js';
 import { display, fileStart, MAX_FILE_BYTES } from '../../load/read.js';
 import {
@@ -15,9 +16,10 @@ import {
   renderRoster,
   rosterNotes,
 } from '../../render/pdf/index.js';
-import { type CliIo, parseLang, UsageError } from '../io.js';
+import { type CliIo, UsageError } from '../io.js';
+import { sayer } from '../lang.js';
 import { checkOutputFile, INPUT, writeOutputFile } from '../safe-write.js';
-import { FORCE_HELP, formInputs, loadProcedure, renderFailure } from './book.js';
+import { forceHelp, formInputs, loadProcedure, renderFailure } from './book.js';
 import { printDiagnostics } from './validate.js';
 
 interface RosterCliOptions {
@@ -41,31 +43,66 @@ async function readCalendars(dir: string): Promise<{ files: { file: string; text
   return { files };
 }
 
-export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void {
+  const t = sayer(lang);
   program
     .command('roster')
     .description(
-      'the duty roster (值班安排表) of a month, filled from a staff list with a fair rotation, or blank',
+      t(
+        '生成某月的值班安排表：按值班人员名单公平轮换排班，或留空',
+        'the duty roster of a month, filled from a staff list with a fair rotation, or blank',
+      ),
     )
-    .argument('<sop-id>', 'id of the SOP')
-    .option('--month <yyyy-mm>', 'the month, e.g. 2026-12 (required)')
+    .argument('<sop-id>', t('规程的 id', 'id of the SOP'))
+    .option('--month <yyyy-mm>', t('月份，如 2026-12（必填）', 'the month, e.g. 2026-12 (required)'))
     .option(
       '--staff <file>',
-      'staff list (YAML: staff: [{ name, leave: [dates or {from, to}] }]); without it the names are left blank',
+      t(
+        '值班人员名单（YAML：staff: [{ name, leave: [日期或 {from, to}] }]）；不给出时姓名留空',
+        'staff list (YAML: staff: [{ name, leave: [dates or {from, to}] }]); without it the names are left blank',
+      ),
     )
-    .option('--form <form-id>', 'roster form (default: the one the SOP schedule names)')
-    .option('--out <file>', 'output file (default: <sop-id>-<form-id>-<yyyy-mm>.pdf)')
-    .option('--force', FORCE_HELP)
-    .option('--sops <dir>', 'folder of SOP files', 'sops')
-    .option('--calendars <dir>', 'folder of official holiday arrangements (calendars/*.yaml)', 'calendars')
-    .option('--lang <lang>', 'zh or en', 'zh')
+    .option(
+      '--form <form-id>',
+      t(
+        '值班安排表的表格（默认：规程 schedule 中指定的那张）',
+        'roster form (default: the one the SOP schedule names)',
+      ),
+    )
+    .option(
+      '--out <file>',
+      t(
+        '输出文件（默认：<sop-id>-<form-id>-<yyyy-mm>.pdf）',
+        'output file (default: <sop-id>-<form-id>-<yyyy-mm>.pdf)',
+      ),
+    )
+    .option('--force', forceHelp(lang))
+    .option('--sops <dir>', t('规程文件所在的文件夹', 'folder of SOP files'), 'sops')
+    .option(
+      '--calendars <dir>',
+      t(
+        '官方节假日安排所在的文件夹（calendars/*.yaml）',
+        'folder of official holiday arrangements (calendars/*.yaml)',
+      ),
+      'calendars',
+    )
+    .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
     .action(async (id: string, opts: RosterCliOptions) => {
-      const lang = parseLang(opts.lang);
       if (opts.month === undefined)
-        throw new UsageError('--month <yyyy-mm> is required, e.g. --month 2026-12');
+        throw new UsageError(
+          t(
+            '必须给出 --month <yyyy-mm>，如 --month 2026-12',
+            '--month <yyyy-mm> is required, e.g. --month 2026-12',
+          ),
+        );
       const ym = parseMonth(opts.month);
       if (!ym || ym.year < 1900)
-        throw new UsageError(`--month must be a month written YYYY-MM, e.g. 2026-12, not "${opts.month}"`);
+        throw new UsageError(
+          t(
+            `--month 须写成 YYYY-MM 的月份，如 2026-12，不能是 “${opts.month}”`,
+            `--month must be a month written YYYY-MM, e.g. 2026-12, not "${opts.month}"`,
+          ),
+        );
 
       let staffText: string | null = null;
       const staffFile = opts.staff === undefined ? null : resolve(io.cwd, opts.staff);
@@ -84,7 +121,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           return;
         }
         staffText = info ? await readFile(staffFile, 'utf8').catch(() => null) : null;
-        if (staffText === null) throw new UsageError(`cannot read the staff list ${opts.staff}`);
+        if (staffText === null)
+          throw new UsageError(
+            t(`无法读取值班人员名单 ${opts.staff}`, `cannot read the staff list ${opts.staff}`),
+          );
       }
       const fontRead = prefetchFont('Regular');
       const loaded = await loadProcedure(io, opts.sops, id, lang);
@@ -94,15 +134,24 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       }
       const { sop } = loaded;
       await fontRead;
-      if (!sop.schedule) throw new UsageError(`${id} has no duty schedule, so it has no roster`);
+      if (!sop.schedule)
+        throw new UsageError(
+          t(
+            `${id} 没有值班安排（schedule），因此没有值班安排表`,
+            `${id} has no duty schedule, so it has no roster`,
+          ),
+        );
       const rosters = sop.forms.filter((f) => f.kind === 'roster');
       const formId = opts.form ?? sop.schedule.roster?.form ?? rosters[0]?.id;
       const form = rosters.find((f) => f.id === formId);
       if (!form) {
         throw new UsageError(
           opts.form === undefined
-            ? `${id} has no roster form`
-            : `${id} has no roster form "${opts.form}" (its roster forms: ${rosters.map((f) => f.id).join(', ') || 'none'})`,
+            ? t(`${id} 没有值班安排表的表格`, `${id} has no roster form`)
+            : t(
+                `${id} 没有值班安排表 “${opts.form}”（它的值班安排表：${rosters.map((f) => f.id).join('、') || '无'}）`,
+                `${id} has no roster form "${opts.form}" (its roster forms: ${rosters.map((f) => f.id).join(', ') || 'none'})`,
+              ),
         );
       }
 

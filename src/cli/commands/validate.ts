@@ -7,20 +7,31 @@ import type { Diagnostic, Lang } from '../../diagnostics/types.js';
 import { hasErrors, toJson } from '../../diagnostics/types.js';
 import { loadSopSet } from '../../load/index.js';
 import { extraRules } from '../../validate/extra.js';
-import { type CliIo, parseLang, UsageError } from '../io.js';
+import { type CliIo, UsageError } from '../io.js';
+import { sayer } from '../lang.js';
 import { recoverRevisions } from '../recover.js';
 
-export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void {
+  const t = sayer(lang);
   program
     .command('validate')
-    .description('check SOP files (default: sops/) and report every problem with its line and column')
-    .argument('[paths...]', 'SOP files or folders', ['sops'])
-    .option('--format <format>', 'text or json', 'text')
-    .option('--lang <lang>', 'zh or en', 'zh')
+    .description(
+      t(
+        '检查规程文件（默认 sops/），列出每个问题及其行号和列号',
+        'check SOP files (default: sops/) and report every problem with its line and column',
+      ),
+    )
+    .argument('[paths...]', t('规程文件或文件夹', 'SOP files or folders'), ['sops'])
+    .option('--format <format>', t('text（文字）或 json', 'text or json'), 'text')
+    .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
     .action(async (paths: string[], opts: { format: string; lang: string }) => {
-      const lang = parseLang(opts.lang);
       if (opts.format !== 'text' && opts.format !== 'json')
-        throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+        throw new UsageError(
+          t(
+            `--format 只能是 text 或 json，不能是 “${opts.format}”`,
+            `--format must be text or json, not "${opts.format}"`,
+          ),
+        );
       recoverRevisions(io, lang, paths);
       const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules(io.cwd) });
       if (opts.format === 'json') {

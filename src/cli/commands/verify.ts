@@ -5,23 +5,36 @@ import { lockOutput } from '../../build/lock.js';
 import { isClean, type VerifyReport, verifyOutput } from '../../build/verify.js';
 import { recoverOutput } from '../../build/write.js';
 import type { Lang } from '../../diagnostics/types.js';
-import { type CliIo, parseLang, UsageError } from '../io.js';
+import { type CliIo, UsageError } from '../io.js';
+import { sayer } from '../lang.js';
 import { outputUserError } from '../output-error.js';
 
-export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
+export function register(program: Command, io: CliIo, setExit: (code: number) => void, lang: Lang): void {
+  const t = sayer(lang);
   program
     .command('verify')
     .description(
-      're-hash out/ against manifest.json and the SOP sources (default: sops/); exit 1 on any difference',
+      t(
+        '按 manifest.json 和规程源文件（默认 sops/）重新核对 out/ 的校验值；有任何不符时退出码为 1',
+        're-hash out/ against manifest.json and the SOP sources (default: sops/); exit 1 on any difference',
+      ),
     )
-    .argument('[paths...]', 'SOP files or folders the build was made from', ['sops'])
-    .option('--out <dir>', 'output folder', 'out')
-    .option('--format <format>', 'text or json', 'text')
-    .option('--lang <lang>', 'zh or en', 'zh')
+    .argument(
+      '[paths...]',
+      t('生成时所用的规程文件或文件夹', 'SOP files or folders the build was made from'),
+      ['sops'],
+    )
+    .option('--out <dir>', t('输出文件夹', 'output folder'), 'out')
+    .option('--format <format>', t('text（文字）或 json', 'text or json'), 'text')
+    .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
     .action(async (paths: string[], opts: { out: string; format: string; lang: string }) => {
-      const lang = parseLang(opts.lang);
       if (opts.format !== 'text' && opts.format !== 'json')
-        throw new UsageError(`--format must be text or json, not "${opts.format}"`);
+        throw new UsageError(
+          t(
+            `--format 只能是 text 或 json，不能是 “${opts.format}”`,
+            `--format must be text or json, not "${opts.format}"`,
+          ),
+        );
       const out = resolve(io.cwd, opts.out);
       const report = await readOutput(out).then(
         (real) => verifyOutput(real, paths, io.cwd),

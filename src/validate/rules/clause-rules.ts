@@ -1,5 +1,6 @@
 import { clauseKey } from '../../normalize/clauses.js';
 import type { WrittenClauseNode } from '../../normalize/written.js';
+import { editDistance } from '../suggest.js';
 import type { SopRule } from './sop-rules.js';
 
 type Path = (string | number)[];
@@ -67,22 +68,8 @@ function nearest(cited: string, keys: readonly string[]): string | null {
   let best: string | null = null;
   let bestD = 3;
   for (const k of keys) {
-    const d = distance(cited, k);
+    const d = editDistance(cited, k);
     if (d < bestD) [best, bestD] = [k, d];
   }
   return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
 }

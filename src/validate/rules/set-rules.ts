@@ -1,4 +1,5 @@
 import { approxMonths } from '../../normalize/units.js';
+import { suggest, suggestionParams } from '../suggest.js';
 import type { SopRuleContext } from './sop-rules.js';
 
 /** A rule over the whole set being validated: cross-file references and uniqueness. */
@@ -17,10 +18,16 @@ export const idsAreUnique: SetRule = (entries) => {
 /** A reference not marked external names an SOP of the set. */
 export const referencesResolve: SetRule = (entries) => {
   const ids = new Set(entries.map((e) => e.sop.id));
+  const candidates = entries.map((e) => ({ id: e.sop.id, names: [e.sop.title] }));
   for (const e of entries) {
     for (const ref of e.sop.references) {
       if (!ref.external && !ids.has(ref.id))
-        e.report.at(['references', ref.id], 'REFERENCE_UNRESOLVED', { id: ref.id }, { key: true });
+        e.report.at(
+          ['references', ref.id],
+          'REFERENCE_UNRESOLVED',
+          { id: ref.id, ...suggestionParams(suggest(ref.id, candidates)) },
+          { key: true },
+        );
     }
   }
 };
@@ -28,10 +35,15 @@ export const referencesResolve: SetRule = (entries) => {
 /** A manual's chapters are SOPs of the set. */
 export const chaptersResolve: SetRule = (entries) => {
   const ids = new Set(entries.map((e) => e.sop.id));
+  const candidates = entries.map((e) => ({ id: e.sop.id, names: [e.sop.title] }));
   for (const e of entries) {
     if (e.sop.kind !== 'manual') continue;
     e.sop.chapters.forEach((c, i) => {
-      if (!ids.has(c)) e.report.at(['chapters', i], 'CHAPTER_UNRESOLVED', { id: c });
+      if (!ids.has(c))
+        e.report.at(['chapters', i], 'CHAPTER_UNRESOLVED', {
+          id: c,
+          ...suggestionParams(suggest(c, candidates)),
+        });
     });
   }
 };

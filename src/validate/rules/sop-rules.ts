@@ -3,6 +3,7 @@ import type { FileReporter } from '../../diagnostics/report.js';
 import type { ProcedureSop, Sop, Step } from '../../model/types.js';
 import { approxMonths } from '../../normalize/units.js';
 import type { WrittenSop } from '../../normalize/written.js';
+import { type Candidate, suggest, suggestionParams } from '../suggest.js';
 import { citationsExist, clauseNumbersAreUnique } from './clause-rules.js';
 import { consistencyRules } from './consistency.js';
 import { slipRules } from './slips.js';
@@ -18,12 +19,28 @@ export type SopRule = (ctx: SopRuleContext) => void;
 
 const list = (ids: Iterable<string>) => [...ids].join(', ') || '—';
 
+/** Declared ids with the names a reader might write instead: `{ id, names: [title] }` of each entry. */
+function named<T>(
+  entries: Record<string, T> | undefined,
+  names: (t: T) => readonly (string | undefined)[],
+): Candidate[] {
+  return Object.entries(entries ?? {}).map(([id, t]) => ({
+    id,
+    names: names(t).filter((n): n is string => typeof n === 'string' && n !== ''),
+  }));
+}
+
 /** Every role a step, transition, escalation, audit, roster or form signature names is declared. */
 export const rolesAreDeclared: SopRule = ({ written: w, sop, report }) => {
   const known = new Set(sop.roles.map((r) => r.id));
+  const candidates = sop.roles.map((r) => ({ id: r.id, names: [r.name, ...r.aliases] }));
   const check = (role: string | undefined, path: (string | number)[]) => {
     if (role !== undefined && !known.has(role))
-      report.at(path, 'ROLE_UNDECLARED', { role, known: list(known) });
+      report.at(path, 'ROLE_UNDECLARED', {
+        role,
+        known: list(known),
+        ...suggestionParams(suggest(role, candidates)),
+      });
   };
   for (const [id, step] of Object.entries(w.workflow?.steps ?? {})) {
     check(step.role, ['workflow', 'steps', id, 'role']);
@@ -55,9 +72,14 @@ export const rolesAreDeclared: SopRule = ({ written: w, sop, report }) => {
 export const stepsExist: SopRule = ({ written: w, report }) => {
   const wf = w.workflow;
   const known = new Set(Object.keys(wf?.steps ?? {}));
+  const candidates = named(wf?.steps, (s) => [s.label]);
   const check = (step: string | undefined, path: (string | number)[]) => {
     if (step !== undefined && !known.has(step))
-      report.at(path, 'STEP_UNDECLARED', { step, known: list(known) });
+      report.at(path, 'STEP_UNDECLARED', {
+        step,
+        known: list(known),
+        ...suggestionParams(suggest(step, candidates)),
+      });
   };
   if (wf) check(wf.initial, ['workflow', 'initial']);
   for (const [id, step] of Object.entries(wf?.steps ?? {})) {
@@ -82,11 +104,19 @@ export const stepsExist: SopRule = ({ written: w, report }) => {
 export const formsAndChecklistsExist: SopRule = ({ written: w, report }) => {
   const forms = new Set(Object.keys(w.forms ?? {}));
   const checklists = new Set(Object.keys(w.checklists ?? {}));
+  const formNames = named(w.forms, (f) => [f.title]);
+  const checklistNames = named(w.checklists, (c) => [c.title]);
   const form = (id: string | undefined, path: (string | number)[]) => {
-    if (id !== undefined && !forms.has(id)) report.at(path, 'FORM_UNDECLARED', { id, known: list(forms) });
+    if (id !== undefined && !forms.has(id))
+      report.at(path, 'FORM_UNDECLARED', {
+        id,
+        known: list(forms),
+        ...suggestionParams(suggest(id, formNames)),
+      });
   };
   const checklist = (id: string | undefined, path: (string | number)[]) => {
-    if (id !== undefined && !checklists.has(id)) report.at(path, 'CHECKLIST_UNDECLARED', { id });
+    if (id !== undefined && !checklists.has(id))
+      report.at(path, 'CHECKLIST_UNDECLARED', { id, ...suggestionParams(suggest(id, checklistNames)) });
   };
   (w.records ?? []).forEach((r, i) => {
     form(r.form, ['records', i, 'form']);
@@ -223,7 +253,15 @@ export const endStepsAreWellFormed: SopRule = ({ written: w, sop, report }) => {
     if (step.kind === 'handoff') {
       if (!step.handoff) report.at(path, 'HANDOFF_WITHOUT_SOP', {}, { key: true });
       else if (!refs.has(step.handoff))
-        report.at([...path, 'sop'], 'REFERENCE_UNDECLARED', { id: step.handoff });
+        report.at([...path, 'sop'], 'REFERENCE_UNDECLARED', {
+          id: step.handoff,
+          ...suggestionParams(
+            suggest(
+              step.handoff,
+              named(w.references, (r) => [r.title]),
+            ),
+          ),
+        });
     }
     // Escalation timers on an end step are the ladder's mistake (ESCALATION_FROM_END), reported there.
     const ownTimers = step.timers.filter((t) => t.kind !== 'escalation');
