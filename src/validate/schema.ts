@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostics/types.js';
 import type { ParsedFile } from '../load/parse.js';
 import { createAjv } from './ajv.js';
 import { durationSpelling, fullWidthColonTime, idSuggestion } from './spelling.js';
-import { suggestionParams } from './suggest.js';
+import { editDistance, suggestionParams } from './suggest.js';
 
 /** Location of the SOP JSON Schema shipped with the package. */
 export const SCHEMA_URL = new URL('../../schemas/sop.schema.json', import.meta.url);
@@ -300,22 +300,8 @@ function closest(word: string, options: readonly string[]): string | null {
   let best: string | null = null;
   let bestD = 3;
   for (const o of options) {
-    const d = distance(word, o);
+    const d = editDistance(word, o);
     if (d < bestD) [best, bestD] = [o, d];
   }
   return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cur = row[j] as number;
-      row[j] = Math.min(cur + 1, (row[j - 1] as number) + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = cur;
-    }
-  }
-  return row[b.length] as number;
 }

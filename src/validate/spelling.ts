@@ -4,41 +4,8 @@
  * `18:00`), and a Chinese name where an id belongs (`role: 客服主管` → `cs-supervisor`). The schema's error
  * mapping (`schema.ts`) adds them to TIME_INVALID, DURATION_INVALID and SCHEMA_ID.
  */
+import { chineseNumber } from './figures.js';
 import { type Candidate, type Suggestion, suggest } from './suggest.js';
-
-const DIGITS: Readonly<Record<string, number>> = {
-  零: 0,
-  〇: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-
-/** 十五 → 15, 二十 → 20, 一百二十 → 120, 半 → null; Arabic (and full-width) digits as they are. */
-function chineseNumber(s: string): number | null {
-  if (/^[0-9]+$/.test(s)) return Number(s);
-  if (!/^[零〇一二两三四五六七八九十百千]+$/.test(s)) return null;
-  let total = 0;
-  let digit = 0;
-  for (const ch of s) {
-    const d = DIGITS[ch];
-    if (d !== undefined) {
-      digit = d;
-      continue;
-    }
-    const unit = ch === '十' ? 10 : ch === '百' ? 100 : 1000;
-    total += (digit === 0 && unit === 10 ? 1 : digit) * unit;
-    digit = 0;
-  }
-  return total + digit;
-}
 
 /** Chinese unit words → the schema's units. */
 const UNITS: readonly [RegExp, string][] = [
@@ -55,7 +22,8 @@ export function durationSpelling(value: string): string | null {
   const s = value.normalize('NFKC').replace(/\s+/g, '');
   const m = /^([0-9]+|[零〇一二两三四五六七八九十百千]+)(.+)$/.exec(s);
   if (!m) return null;
-  const n = chineseNumber(m[1] ?? '');
+  const digits = m[1] ?? '';
+  const n = /^[0-9]+$/.test(digits) ? Number(digits) : chineseNumber(digits);
   const unit = UNITS.find(([re]) => re.test(m[2] ?? ''))?.[1];
   if (n === null || n < 1 || n > 99_999 || unit === undefined) return null;
   return `${n}${unit}`;
