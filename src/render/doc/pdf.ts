@@ -198,6 +198,22 @@ interface Column {
   readonly weight: number;
 }
 
+const CELL_PAD = 4;
+
+/** Column widths of a table across the text block, and the height a row of cells takes in them. */
+function tableMeasure(doc: Doc, columns: readonly Column[], size: number) {
+  const total = columns.reduce((s, c) => s + c.weight, 0);
+  const widths = columns.map((c) => (c.weight / total) * width(doc));
+  const rowHeight = (cells: readonly string[], font: string) => {
+    doc.font(font).fontSize(size);
+    const heights = cells.map((t, i) =>
+      doc.heightOfString(t || ' ', { width: (widths[i] ?? 0) - 2 * CELL_PAD, lineGap: 1 }),
+    );
+    return Math.max(...heights) + 2 * CELL_PAD;
+  };
+  return { widths, pad: CELL_PAD, rowHeight };
+}
+
 /** Height of a table's header row and first row: what a heading before it keeps on its page. */
 function tableLead(
   doc: Doc,
@@ -206,20 +222,7 @@ function tableLead(
   size: number,
   withHeader = true,
 ): number {
-  const total = columns.reduce((s, c) => s + c.weight, 0);
-  const widths = columns.map((c) => (c.weight / total) * width(doc));
-  const pad = 4;
-  const rowHeight = (cells: readonly string[], font: string) => {
-    doc.font(font).fontSize(size);
-    return (
-      Math.max(
-        ...cells.map((t, i) =>
-          doc.heightOfString(t || ' ', { width: (widths[i] ?? 0) - 2 * pad, lineGap: 1 }),
-        ),
-      ) +
-      2 * pad
-    );
-  };
+  const { rowHeight } = tableMeasure(doc, columns, size);
   return (
     (withHeader
       ? rowHeight(
@@ -238,20 +241,7 @@ function table(
   size = 9,
   withHeader = true,
 ): void {
-  const total = columns.reduce((s, c) => s + c.weight, 0);
-  const widths = columns.map((c) => (c.weight / total) * width(doc));
-  const pad = 4;
-  const rowHeight = (cells: readonly string[], font: string) => {
-    doc.font(font).fontSize(size);
-    return (
-      Math.max(
-        ...cells.map((t, i) =>
-          doc.heightOfString(t || ' ', { width: (widths[i] ?? 0) - 2 * pad, lineGap: 1 }),
-        ),
-      ) +
-      2 * pad
-    );
-  };
+  const { widths, pad, rowHeight } = tableMeasure(doc, columns, size);
   const drawRow = (cells: readonly string[], font: string, shade: boolean) => {
     const h = rowHeight(cells, font);
     const y = doc.y;
