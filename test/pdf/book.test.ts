@@ -3,19 +3,20 @@ import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
 import { loadFont } from '../../src/render/pdf/font.js';
 import { MissingGlyphsError, RenderError, renderBook } from '../../src/render/pdf/index.js';
-import { editedSop, MM, near, pageBoxes, parsePdf, procedure, xobjectContent } from './helpers.js';
+import {
+  editedSop,
+  MM,
+  near,
+  PLAIN_BOOK,
+  pageBoxes,
+  parsePdf,
+  procedure,
+  xobjectContent,
+} from './helpers.js';
 
 const SOP = 'duty-handover-public-affairs';
 
-const base = {
-  form: 'duty-log',
-  size: 'A4',
-  duplex: false,
-  gutter: 15 * MM,
-  bleed: 0,
-  cropMarks: false,
-  firstSerial: 1,
-} as const;
+const base = PLAIN_BOOK;
 
 describe('record book: duty log', () => {
   it('has a cover and N numbered pages with serials, the checklist, the columns and the trace line on every page', async () => {

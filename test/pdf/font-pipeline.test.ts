@@ -7,7 +7,7 @@ import { documentTarget } from '../../src/render/doc/index.js';
 import { subsetTag, toUnicodeCmap } from '../../src/render/pdf/embed.js';
 import { formsTarget, renderBook } from '../../src/render/pdf/index.js';
 import { tempDir } from '../helpers.js';
-import { bundled, MM } from './helpers.js';
+import { bundled, PLAIN_BOOK } from './helpers.js';
 
 /**
  * What happens to sopforge's fonts on the way to the press: print shops merge files (qpdf) and
@@ -72,16 +72,7 @@ function distill(input: string, output: string): void {
 }
 
 const SOP = 'duty-handover-public-affairs';
-const BOOK = {
-  form: 'duty-log',
-  size: 'A4',
-  duplex: false,
-  gutter: 15 * MM,
-  bleed: 0,
-  cropMarks: false,
-  firstSerial: 1,
-  pages: 2,
-} as const;
+const BOOK = { ...PLAIN_BOOK, pages: 2 } as const;
 
 function artifact(files: readonly { path: string; data: string | Uint8Array }[], path: string): Uint8Array {
   const data = files.find((f) => f.path === path)?.data;

@@ -154,3 +154,14 @@ export function pageContents(bytes: Uint8Array): string[] {
   }
   return out;
 }
+
+/** Book options of a plain A4 duty log (no duplex, bleed or crop marks); tests add `pages` and what they vary. */
+export const PLAIN_BOOK = {
+  form: 'duty-log',
+  size: 'A4',
+  duplex: false,
+  gutter: 15 * MM,
+  bleed: 0,
+  cropMarks: false,
+  firstSerial: 1,
+} as const;
