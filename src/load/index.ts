@@ -98,6 +98,16 @@ function oldLanguage(parsed: ParsedFile): Diagnostic | null {
   return parsed.reporter.diagnostics.pop() ?? null;
 }
 
+/** The id a file that could not be read states, else its file name without extension. */
+function writtenId(parsed: ParsedFile, file: string): string {
+  const id = (parsed.value as { id?: unknown }).id;
+  return typeof id === 'string' ? id : fileStem(file);
+}
+
+function fileStem(file: string): string {
+  return (file.split(/[\\/]/).pop() ?? file).replace(/\.ya?ml$/i, '');
+}
+
 /** parse → schema → normalize → rules, for each file; then the rules over the whole set. */
 function checkSources(
   sources: readonly SourceText[],
@@ -107,18 +117,26 @@ function checkSources(
   const calendars: readonly CalendarData[] = cal.calendars;
   const diagnostics: Diagnostic[] = [...cal.diagnostics];
   const entries: SopRuleContext[] = [];
+  const failed = new Set<string>();
   for (const source of sources) {
     const { parsed, diagnostics: parseDiags } = parseSource(source);
     diagnostics.push(...parseDiags);
-    if (!parsed) continue;
+    if (!parsed) {
+      failed.add(fileStem(source.file));
+      continue;
+    }
     const old = oldLanguage(parsed);
     if (old) {
       diagnostics.push(old);
+      failed.add(writtenId(parsed, source.file));
       continue;
     }
     const schemaDiags = validateSchema(parsed);
     diagnostics.push(...schemaDiags);
-    if (hasErrors(schemaDiags)) continue;
+    if (hasErrors(schemaDiags)) {
+      failed.add(writtenId(parsed, source.file));
+      continue;
+    }
     const { sop, diagnostics: normDiags } = normalize(parsed);
     diagnostics.push(...normDiags);
     const ctx: SopRuleContext = {
@@ -129,7 +147,7 @@ function checkSources(
     for (const rule of [...sopRules, ...(options.sopRules ?? [])]) rule(ctx);
     entries.push(ctx);
   }
-  for (const rule of [...setRules, ...(options.setRules ?? [])]) rule(entries);
+  for (const rule of [...setRules, ...(options.setRules ?? [])]) rule(entries, { failed });
   for (const e of entries) diagnostics.push(...e.report.diagnostics.splice(0));
   return { set: { sops: entries.map((e) => e.sop), calendars }, diagnostics };
 }

@@ -2,8 +2,16 @@ import { approxMonths } from '../../normalize/units.js';
 import { suggest, suggestionParams } from '../suggest.js';
 import type { SopRuleContext } from './sop-rules.js';
 
+/**
+ * What a set rule knows beside the SOPs that were read: the ids of files of the set that could not be
+ * read (a syntax or schema error, reported in that file). A reference to one of them is not reported again.
+ */
+export interface SetContext {
+  readonly failed: ReadonlySet<string>;
+}
+
 /** A rule over the whole set being validated: cross-file references and uniqueness. */
-export type SetRule = (entries: readonly SopRuleContext[]) => void;
+export type SetRule = (entries: readonly SopRuleContext[], set: SetContext) => void;
 
 /** SOP ids are unique in the set (they name the output folders). */
 export const idsAreUnique: SetRule = (entries) => {
@@ -16,12 +24,12 @@ export const idsAreUnique: SetRule = (entries) => {
 };
 
 /** A reference not marked external names an SOP of the set. */
-export const referencesResolve: SetRule = (entries) => {
+export const referencesResolve: SetRule = (entries, set) => {
   const ids = new Set(entries.map((e) => e.sop.id));
   const candidates = entries.map((e) => ({ id: e.sop.id, names: [e.sop.title] }));
   for (const e of entries) {
     for (const ref of e.sop.references) {
-      if (!ref.external && !ids.has(ref.id))
+      if (!ref.external && !ids.has(ref.id) && !set.failed.has(ref.id))
         e.report.at(
           ['references', ref.id],
           'REFERENCE_UNRESOLVED',
@@ -33,13 +41,13 @@ export const referencesResolve: SetRule = (entries) => {
 };
 
 /** A manual's chapters are SOPs of the set. */
-export const chaptersResolve: SetRule = (entries) => {
+export const chaptersResolve: SetRule = (entries, set) => {
   const ids = new Set(entries.map((e) => e.sop.id));
   const candidates = entries.map((e) => ({ id: e.sop.id, names: [e.sop.title] }));
   for (const e of entries) {
     if (e.sop.kind !== 'manual') continue;
     e.sop.chapters.forEach((c, i) => {
-      if (!ids.has(c))
+      if (!ids.has(c) && !set.failed.has(c))
         e.report.at(['chapters', i], 'CHAPTER_UNRESOLVED', {
           id: c,
           ...suggestionParams(suggest(c, candidates)),
