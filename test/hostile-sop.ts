@@ -97,7 +97,7 @@ escalations:
     levels:
       - { after: 2d, role: boss, step: boss-step }
 audits:
-  - { id: daily, role: boss, every: daily, form: constructor, covers: ${t(2)}, clause: "4.2" }
+  - { id: daily, role: boss, every: daily, form: constructor, covers: ${t(2)}, clause: "4.2", action: 检查 }
 records:
   - { form: constructor, retention: 3y, custodian: ${t(3)}, rules: [no-torn-pages] }
 review:

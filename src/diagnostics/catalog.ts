@@ -492,6 +492,30 @@ export const catalog = {
         `Fix every / on on line ${p.line} to what the clause says, or cite the right clause.`,
       ),
   },
+  AUDIT_ACTION_MISSING: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `检查 ${p.audit} 没有写明是检查、审核、抽查还是复核，文件和表格里只能不写动词`,
+        `The audit ${p.audit} does not say whether it is a check, a review, a spot check or a re-check (检查/审核/抽查/复核); the document and forms print it without a verb`,
+        p.verb
+          ? `条款 “${p.clause}” 用的是 “${p.verb}”：加上 action: ${p.verb}。`
+          : '加上 action: 检查（或 审核、抽查、复核），与条款的用词一致。',
+        p.verb
+          ? `Clause "${p.clause}" says "${p.verb}": add action: ${p.verb}.`
+          : 'Add action: 检查 (or 审核, 抽查, 复核), as the clause words it.',
+      ),
+  },
+  CLAUSE_ACTION_MISMATCH: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `条款 “${p.clause}” 写的是 “${p.word}”，引用它的检查 ${p.audit} 却是 “${p.action}”（${p.where}，第 ${p.line} 行）`,
+        `Clause "${p.clause}" says "${p.word}", but the audit ${p.audit} citing it says "${p.action}" (${p.where}, line ${p.line})`,
+        `按条款的用词改正第 ${p.line} 行的 action，或改正引用的条款号。`,
+        `Fix action on line ${p.line} to the clause's word, or cite the right clause.`,
+      ),
+  },
   ROLE_UNDECLARED: {
     severity: 'error',
     message: (p) =>

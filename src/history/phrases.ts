@@ -60,11 +60,21 @@ const form = (c: Ctx) => `《${c.str(2, 'title')}》`;
 const record = (c: Ctx) => formTitle(c.sop, c.str(2, 'form'));
 const auditWhat = (c: Ctx) => (c.str(2, 'form') ? formTitle(c.sop, c.str(2, 'form')) : c.str(2, 'covers'));
 const auditBy = (c: Ctx) => roleName(c.sop, c.str(2, 'role'));
+/** The audit's own verb; 检查 (the rule kind's name) when the audit states none. */
+const auditVerb = (c: Ctx) => c.str(2, 'action') || '检查';
 
+const ACTION_EN: Record<string, string> = { 检查: 'checks', 审核: 'reviews', 抽查: 'spot-checks', 复核: 're-checks' };
+
+/** The audit in its own verb; without one, what is audited and by whom. */
 function audit(c: Ctx, l: Lang): string {
   const f = c.at(2).frequency;
   const when = isRecord(f) ? show(f, 'frequency', c.sop, l) : '';
-  return tr(l, `${auditBy(c)}${when}审核${auditWhat(c)}`, `${auditBy(c)} checks ${auditWhat(c)} ${when}`);
+  const verb = c.str(2, 'action');
+  return tr(
+    l,
+    `${auditBy(c)}${when}${verb || '：'}${auditWhat(c)}`,
+    `${auditBy(c)} ${ACTION_EN[verb] ?? '—'} ${auditWhat(c)} ${when}`,
+  );
 }
 
 /** `超过 2 天未处理转客服主管`, with the ladder's day basis. */
@@ -356,21 +366,21 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
   'audits.*': {
     say: whole('新增检查：', 'Added check: ', '删除检查：', 'Removed check: ', audit),
   },
-  'audits.*.role': { noun: (c) => [`${auditWhat(c)}的检查人`, `Check of ${auditWhat(c)} by`] },
+  'audits.*.role': { noun: (c) => [`${auditWhat(c)}的${auditVerb(c)}人`, `Check of ${auditWhat(c)} by`] },
   'audits.*.frequency': {
     say: (c, l) =>
-      tr(l, `${auditBy(c)}检查${auditWhat(c)} `, `${auditBy(c)} checks ${auditWhat(c)} `) + arrow(c, l),
+      tr(l, `${auditBy(c)}${auditVerb(c)}${auditWhat(c)} `, `${auditBy(c)} checks ${auditWhat(c)} `) + arrow(c, l),
   },
-  'audits.*.form': { noun: (c) => [`${auditBy(c)}检查的记录`, `Record checked by ${auditBy(c)}`] },
+  'audits.*.form': { noun: (c) => [`${auditBy(c)}${auditVerb(c)}的记录`, `Record checked by ${auditBy(c)}`] },
   'audits.*.covers': {
     prose: true,
-    noun: (c) => [`${auditBy(c)}检查的内容`, `What ${auditBy(c)} checks`],
+    noun: (c) => [`${auditBy(c)}${auditVerb(c)}的内容`, `What ${auditBy(c)} checks`],
   },
   'audits.*.signs': {
     say: (c, l) =>
       c.value('after') === true
-        ? tr(l, `${auditBy(c)}检查后须签名确认`, `${auditBy(c)} signs after checking`)
-        : tr(l, `${auditBy(c)}检查后不再须签名确认`, `${auditBy(c)} no longer signs after checking`),
+        ? tr(l, `${auditBy(c)}${auditVerb(c)}后须签名确认`, `${auditBy(c)} signs after checking`)
+        : tr(l, `${auditBy(c)}${auditVerb(c)}后不再须签名确认`, `${auditBy(c)} no longer signs after checking`),
   },
 
   'records.*': noun('记录', 'record'),

@@ -259,13 +259,18 @@ export type AuditFrequency =
 
 export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
 
+export type AuditAction = '检查' | '审核' | '抽查' | '复核';
+
 export interface Audit {
   readonly id: string;
   readonly role: string;
   readonly frequency: AuditFrequency;
   readonly form: string | null;
+  /** The verb the SOP uses (审核, 检查, 抽查, 复核), `null` when the YAML does not state it. */
+  readonly action: AuditAction | null;
   /** What is audited, e.g. 上周本部门记录. */
   readonly covers: string;
+  /** The auditor signs (only when the YAML says so). */
   readonly signs: boolean;
   readonly clause: string | null;
 }

@@ -132,8 +132,9 @@ function procedure(w: WrittenSop, parsed: ParsedFile): ProcedureSop {
     role: a.role,
     frequency: frequency(a.every, a.on),
     form: a.form ?? null,
+    action: a.action ?? null,
     covers: a.covers,
-    signs: a.signs ?? true,
+    signs: a.signs ?? false,
     clause: a.clause ?? null,
   }));
   const records: RecordSpec[] = (w.records ?? []).map((rec, i) => ({

@@ -123,6 +123,7 @@ export interface WrittenSop {
     every: 'daily' | 'weekly' | 'monthly';
     on?: string | number;
     form?: string;
+    action?: '检查' | '审核' | '抽查' | '复核';
     covers: string;
     signs?: boolean;
     clause?: string;

@@ -112,10 +112,10 @@ describe('rule-level diff', () => {
 
   it('states audit changes', () => {
     const weekday = edit(DESK, 'every: weekly, on: monday', 'every: weekly, on: friday');
-    expect(zh(changes(DESK, weekday))).toEqual(['经理检查《接待业主情况记录》 每周一 → 每周五']);
+    expect(zh(changes(DESK, weekday))).toEqual(['经理审核《接待业主情况记录》 每周一 → 每周五']);
     const removed = edit(
       DESK,
-      '  - { id: daily-check, role: cs-supervisor, every: daily, form: reception-record, covers: 《接待业主情况记录》上记录的情况, clause: "4.3" }\n',
+      '  - { id: daily-check, role: cs-supervisor, every: daily, action: 审核, form: reception-record, covers: 《接待业主情况记录》上记录的情况, clause: "4.3" }\n',
       '',
     );
     expect(zh(changes(DESK, removed))).toEqual(['删除检查：客服主管每天审核《接待业主情况记录》']);
@@ -197,8 +197,8 @@ describe('rule-level diff', () => {
     expect(zh(changes(DUTY, retitled))).toEqual(['第 5.0 条标题 记录 → 相关记录']);
     const cited = edit(
       DUTY,
-      'covers: 值班记录（每天上班时检查并签名确认）, clause: "4.3" }',
-      'covers: 值班记录（每天上班时检查并签名确认）, clause: "4.4" }',
+      'covers: 值班记录, signs: true, clause: "4.3" }',
+      'covers: 值班记录, signs: true, clause: "4.4" }',
     );
     expect(zh(changes(DUTY, cited))).toEqual(['《值班记录》条款编号 4.3 → 4.4']);
   });

@@ -224,7 +224,7 @@ describe('record book: duty log', () => {
     expect(pdf.text[0]).toContain('保存期限：规程未规定');
     expect(pdf.text[0]).not.toContain('保存至');
     for (const col of sop.forms[0]?.columns ?? []) expect(pdf.text[1]).toContain(col.label);
-    for (const s of ['客服主管每日审核', '经理每周一审核', '投诉', '非投诉', '经理每周一检查'])
+    for (const s of ['客服主管每日审核', '经理每周一审核', '投诉', '非投诉', '经理每周一审核：上周本部门'])
       expect(pdf.text[3]).toContain(s);
   });
 

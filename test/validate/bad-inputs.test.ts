@@ -92,6 +92,9 @@ const table: Record<string, { code: string; line: number; column: number; warnin
     column: 37,
     warning: true,
   },
+  'clause-action-mismatch.yaml': { code: 'CLAUSE_ACTION_MISMATCH', line: 10, column: 37, warning: true },
+  // an audit without its verb: at the audit, with the cited clause's verb in the hint (checked below)
+  'audit-action-missing.yaml': { code: 'AUDIT_ACTION_MISSING', line: 72, column: 5, warning: true },
   // did-you-mean and spelling hints (the hint text is checked below)
   'role-typo.yaml': { code: 'ROLE_UNDECLARED', line: 55, column: 13 },
   'role-chinese-name.yaml': { code: 'SCHEMA_ID', line: 55, column: 13 },
@@ -161,6 +164,7 @@ describe('a mistyped or Chinese-named reference and a Chinese spelling get a hin
     'step-undeclared.yaml': { zh: '您是不是要写 passed（移交）？', en: 'Did you mean passed (“移交”)?' },
     'duration-chinese.yaml': { zh: '“两天” 写成 2d。', en: 'Write 2d for “两天”.' },
     'time-fullwidth-colon.yaml': { zh: '全角的“：”', en: 'full-width “：”' },
+    'audit-action-missing.yaml': { zh: '加上 action: 审核', en: 'add action: 审核' },
   };
   it.each(Object.entries(hints))('%s', async (file, want) => {
     const { diagnostics } = await loadSopSet([`${BAD}/${file}`], { cwd: ROOT });

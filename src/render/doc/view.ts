@@ -248,11 +248,10 @@ function timeAppendix(sop: ProcedureSop, level: number, prefix: string, letter: 
     }
   }
   for (const a of sop.audits) {
-    const what = a.form ? `${formTitle(sop, a.form)}（${a.covers}）` : a.covers;
     rows.push({
       cells: [
         cite(a.clause),
-        `检查${what}${a.signs ? '并签名' : ''}`,
+        `${a.action ?? ''}${a.covers}${a.signs ? '并签名确认' : ''}`,
         frequencyText(a.frequency),
         roleName(sop, a.role),
       ],

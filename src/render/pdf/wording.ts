@@ -49,9 +49,9 @@ export function recordRuleText(record: RecordSpec | null): string | null {
   return `${parts.join('；')}${clauseSuffix(record.clause)}`;
 }
 
-/** e.g. `客服主管每日审核：《接待业主情况记录》上记录的情况，并签名（4.3）`. */
+/** e.g. `客服主管每日审核：《接待业主情况记录》上记录的情况（4.3）`, in the SOP's own verb. */
 export function auditText(sop: Sop, audit: Audit): string {
-  return `${roleName(sop, audit.role) ?? audit.role}${frequencyZh(audit.frequency)}检查：${audit.covers}${audit.signs ? '，并签名' : ''}${clauseSuffix(audit.clause)}`;
+  return `${roleName(sop, audit.role) ?? audit.role}${frequencyZh(audit.frequency)}${audit.action ?? ''}：${audit.covers}${audit.signs ? '，并签名确认' : ''}${clauseSuffix(audit.clause)}`;
 }
 
 /**

@@ -267,8 +267,42 @@ export const auditFrequencyInClauseText: SopRule = (ctx) => {
   });
 };
 
+const AUDIT_ACTIONS = ['检查', '审核', '抽查', '复核'] as const;
+
+/**
+ * An audit states its verb (审核, 检查, …), since the document and the forms word it with that verb;
+ * a verb the cited clause does not use, while it uses another, is a mismatch. Without `action`, the
+ * hint offers the verb of the cited clause.
+ */
+export const auditActionMatchesClauseText: SopRule = (ctx) => {
+  const clauses = clausesByKey(ctx);
+  (ctx.written.audits ?? []).forEach((a, i) => {
+    const c = a.clause === undefined ? undefined : clauses.get(a.clause);
+    const used = c ? AUDIT_ACTIONS.filter((v) => c.wording.includes(v)) : [];
+    if (a.action === undefined) {
+      ctx.report.at(['audits', i], 'AUDIT_ACTION_MISSING', {
+        audit: a.id,
+        verb: used[0] ?? '',
+        clause: c?.key ?? '',
+      });
+      return;
+    }
+    if (!c || used.length === 0 || used.includes(a.action)) return;
+    const path = ['audits', i, 'action'];
+    ctx.report.at(c.at, 'CLAUSE_ACTION_MISMATCH', {
+      clause: c.key,
+      audit: a.id,
+      action: a.action,
+      word: used.join('、'),
+      where: where(path),
+      line: ctx.report.span(path).line,
+    });
+  });
+};
+
 export const consistencyRules: readonly SopRule[] = [
   figuresMatchClauseText,
   rolesNamedInClauseText,
   auditFrequencyInClauseText,
+  auditActionMatchesClauseText,
 ];
