@@ -396,6 +396,23 @@ describe('yaml-language-server on the bundled SOPs', () => {
     }
   });
 
+  it('accepts every example SOP of examples/, found through its modeline', async () => {
+    const dir = join(ROOT, 'examples');
+    const names = readdirSync(dir).filter((n) => n.endsWith('.yaml'));
+    expect(names.length).toBeGreaterThanOrEqual(6);
+    for (const name of names) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      expect(text.split('\n')[0], name).toBe(MODELINE);
+      const uri = pathToFileURL(join(dir, name)).href;
+      expect(await client.open(uri, text), name).toEqual([]);
+      const hover = await client.request<Hover | null>('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: lineOf(text, /^kind:/), character: 1 },
+      });
+      expect(hoverText(hover), name).toContain(top.kind?.title ?? '<no title>');
+    }
+  });
+
   it('completes top-level keys from the schema, with their descriptions, in a bundled SOP', async () => {
     const uri = sopUri('front-desk-reception.yaml');
     const text = readSop('front-desk-reception.yaml');
