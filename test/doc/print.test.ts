@@ -117,7 +117,10 @@ describe('the document PDFs of the bundled SOPs', () => {
     for (const sop of set.sops) pdfs.push({ sop, bytes: (await outputs(sop, set)).pdf });
     const control = await fixtureSet(FIXTURE);
     pdfs.push({ sop: control.sops[0] as Sop, bytes: (await outputs(control.sops[0] as Sop, control)).pdf });
-  }, 60_000);
+    // The examples have other shapes (一、/1、/（1）, 第N条, headings over one-line clauses).
+    const examples = await fixtureSet('examples');
+    for (const sop of examples.sops) pdfs.push({ sop, bytes: (await outputs(sop, examples)).pdf });
+  }, 120_000);
 
   it('use black ink only: no RGB colour operator or colour space, every CMYK colour a tint of K', () => {
     for (const { sop, bytes } of pdfs) {

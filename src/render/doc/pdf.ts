@@ -110,7 +110,9 @@ function hanging(
   doc.font(REGULAR).fontSize(BODY);
   const x = MARGIN.left + indent;
   const w = width(doc) - indent - gutter;
-  need(doc, doc.currentLineHeight(true) * 2);
+  // The same measure a heading before it reserved: a one-line clause needs one line, not two.
+  need(doc, firstLines(doc, text, w));
+  doc.font(REGULAR).fontSize(BODY);
   const y = doc.y;
   if (mark) doc.font(markFont).text(mark, x, y, { width: gutter, lineBreak: false });
   doc.font(REGULAR).text(text, x + gutter, y, { width: w, lineGap: LINE_GAP });
@@ -118,8 +120,8 @@ function hanging(
 }
 
 function paragraph(doc: Doc, text: string, indent = 0): void {
+  need(doc, firstLines(doc, text, width(doc) - indent));
   doc.font(REGULAR).fontSize(BODY);
-  need(doc, doc.currentLineHeight(true) * 2);
   doc.text(text, MARGIN.left + indent, doc.y, { width: width(doc) - indent, lineGap: LINE_GAP });
   doc.y += GAP;
 }
