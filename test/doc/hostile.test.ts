@@ -66,7 +66,7 @@ describe('untrusted text in the documents', () => {
   beforeAll(async () => {
     hostile = await outputs(load(hostileSop(HOSTILE)));
     benign = await outputs(load(hostileSop(BENIGN)));
-  });
+  }, 60_000);
   const twin = (a: Artifact) => benign.find((b) => b.path === a.path) as Artifact;
 
   it('Markdown renders to the same elements as harmless text and shows every text as written', async () => {

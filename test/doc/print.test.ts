@@ -157,6 +157,32 @@ describe('the document PDFs of the bundled SOPs', () => {
     }
   });
 
+  it('end no paragraph or table cell with a line of one character (孤字)', async () => {
+    const closing = /[\s，。、；：？！”’）》」』】〕…—,.;:?!)\]]/gu;
+    for (const { sop, bytes } of pdfs) {
+      const pdf = await parsePdf(bytes);
+      (pdf.items ?? []).forEach((items, p) => {
+        const lines = new Map<number, string>();
+        for (const it of items) {
+          const y = Math.round(it.y);
+          lines.set(y, (lines.get(y) ?? '') + it.str);
+        }
+        const ys = [...lines.keys()].sort((a, b) => b - a);
+        ys.forEach((y, i) => {
+          const above = ys[i - 1];
+          const text = lines.get(y) ?? '';
+          if (above === undefined || above - y > 20) return;
+          const prev = (lines.get(above) ?? '').replace(closing, '');
+          const core = text.replace(closing, '');
+          expect(
+            core.length === 1 && prev.length > 10,
+            `${sop.id} page ${p + 1}: “${text}” after “${prev}”`,
+          ).toBe(false);
+        });
+      });
+    }
+  });
+
   it('end no page with a heading: the last body line of a page is never a heading', async () => {
     for (const { sop, bytes } of pdfs) {
       const names = headings(sop, set);

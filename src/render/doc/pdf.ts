@@ -99,6 +99,52 @@ function heading(doc: Doc, text: string, size: number, before = 10, keep = 0): v
 }
 
 /** A paragraph with a hanging number (or bullet) in the left gutter. */
+/** Closing punctuation, which the line breaker keeps with the character before it. */
+const CLOSING = /[，。、；：？！”’）》」』】〕…—,.;:?!)\]]$/u;
+
+/**
+ * The width to set a paragraph in so that its last line holds more than one character (besides closing
+ * punctuation): a last line of one character (孤字) is a typesetting fault. A one-character last line is
+ * the one that disappears when that character goes; the text is then set a little narrower, up to three
+ * characters narrower, until its last line holds two.
+ */
+function noLoneLastChar(
+  doc: Doc,
+  text: string,
+  w: number,
+  face = `${REGULAR}/${BODY}`,
+  lineGap = LINE_GAP,
+): number {
+  // Tables measure a row several times (to keep it with a heading, to draw it): measure each text once.
+  // `face` names the font and size the caller has set.
+  const key = `${face}\u0000${w}\u0000${lineGap}\u0000${text}`;
+  const memo = fitted.get(doc) ?? new Map<string, number>();
+  fitted.set(doc, memo);
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const width = narrowedWidth(doc, text, w, lineGap);
+  memo.set(key, width);
+  return width;
+}
+
+const fitted = new WeakMap<Doc, Map<string, number>>();
+
+function narrowedWidth(doc: Doc, text: string, w: number, lineGap: number): number {
+  const chars = [...text];
+  const tail = chars.length >= 2 && CLOSING.test(chars[chars.length - 1] ?? '') ? 2 : 1;
+  if (chars.length <= tail + 1) return w;
+  const em = doc.currentLineHeight(false);
+  // One line (or all that fits the page) has no last-line fault: most cells and short clauses.
+  if (doc.heightOfString(text, { width: w, lineGap }) < 2 * em) return w;
+  const shorter = chars.slice(0, chars.length - tail).join('');
+  for (let k = 0; k <= 3 && k * em <= w / 4; k++) {
+    const width = w - k * em;
+    const full = doc.heightOfString(text, { width, lineGap });
+    if (doc.heightOfString(shorter, { width, lineGap }) >= full) return width;
+  }
+  return w;
+}
+
 function hanging(
   doc: Doc,
   mark: string,
@@ -115,14 +161,15 @@ function hanging(
   doc.font(REGULAR).fontSize(BODY);
   const y = doc.y;
   if (mark) doc.font(markFont).text(mark, x, y, { width: gutter, lineBreak: false });
-  doc.font(REGULAR).text(text, x + gutter, y, { width: w, lineGap: LINE_GAP });
+  doc.font(REGULAR).text(text, x + gutter, y, { width: noLoneLastChar(doc, text, w), lineGap: LINE_GAP });
   doc.y += GAP;
 }
 
 function paragraph(doc: Doc, text: string, indent = 0): void {
   need(doc, firstLines(doc, text, width(doc) - indent));
   doc.font(REGULAR).fontSize(BODY);
-  doc.text(text, MARGIN.left + indent, doc.y, { width: width(doc) - indent, lineGap: LINE_GAP });
+  const w = noLoneLastChar(doc, text, width(doc) - indent);
+  doc.text(text, MARGIN.left + indent, doc.y, { width: w, lineGap: LINE_GAP });
   doc.y += GAP;
 }
 
@@ -206,14 +253,20 @@ const CELL_PAD = 4;
 function tableMeasure(doc: Doc, columns: readonly Column[], size: number) {
   const total = columns.reduce((s, c) => s + c.weight, 0);
   const widths = columns.map((c) => (c.weight / total) * width(doc));
+  /** The width a cell's text is set in (narrower when its last line would hold one character). */
+  const cellWidth = (t: string, w: number, font: string) =>
+    t ? noLoneLastChar(doc, t, w, `${font}/${size}`, 1) : w;
   const rowHeight = (cells: readonly string[], font: string) => {
     doc.font(font).fontSize(size);
     const heights = cells.map((t, i) =>
-      doc.heightOfString(t || ' ', { width: (widths[i] ?? 0) - 2 * CELL_PAD, lineGap: 1 }),
+      doc.heightOfString(t || ' ', {
+        width: cellWidth(t, (widths[i] ?? 0) - 2 * CELL_PAD, font),
+        lineGap: 1,
+      }),
     );
     return Math.max(...heights) + 2 * CELL_PAD;
   };
-  return { widths, pad: CELL_PAD, rowHeight };
+  return { widths, pad: CELL_PAD, rowHeight, cellWidth };
 }
 
 /** Height of a table's header row and first row: what a heading before it keeps on its page. */
@@ -243,7 +296,7 @@ function table(
   size = 9,
   withHeader = true,
 ): void {
-  const { widths, pad, rowHeight } = tableMeasure(doc, columns, size);
+  const { widths, pad, rowHeight, cellWidth } = tableMeasure(doc, columns, size);
   const drawRow = (cells: readonly string[], font: string, shade: boolean) => {
     const h = rowHeight(cells, font);
     const y = doc.y;
@@ -252,10 +305,8 @@ function table(
       const w = widths[i] ?? 0;
       if (shade) doc.rect(x, y, w, h).fillColor(ink(0.07)).fill().fillColor(BLACK);
       doc.lineWidth(0.5).rect(x, y, w, h).stroke();
-      doc
-        .font(font)
-        .fontSize(size)
-        .text(t, x + pad, y + pad, { width: w - 2 * pad, lineGap: 1 });
+      doc.font(font).fontSize(size);
+      doc.text(t, x + pad, y + pad, { width: cellWidth(t, w - 2 * pad, font), lineGap: 1 });
       x += w;
     });
     doc.y = y + h;
