@@ -15,6 +15,7 @@ import {
   planMachine,
   RESUME_EVENT,
 } from './plan.js';
+import { guardParams, refusalHandler } from './contract.js';
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -140,7 +141,7 @@ function transitionJson(step: PlannedStep, t: PlannedTransition): Json {
   }
   const accepted: JsonObject = {};
   if (t.target !== null) accepted.target = t.target;
-  if (t.guard) accepted.guard = { type: t.guard, params: { conditions: t.conditions as unknown as Json } };
+  if (t.guard) accepted.guard = { type: t.guard, params: guardParams(step, t) };
   if (actions.length > 0) accepted.actions = actions;
   accepted.meta = {
     label: t.label,
@@ -149,12 +150,8 @@ function transitionJson(step: PlannedStep, t: PlannedTransition): Json {
     clause: t.clause,
     refusal: t.refusal,
   };
-  if (!t.guard) return accepted;
-  const refused: JsonObject = {
-    actions: [{ type: 'refuse', params: { event: t.event, step: step.id, message: t.refusal ?? t.label } }],
-    meta: { refused: true, refusal: t.refusal },
-  };
-  return [accepted, refused];
+  // A refused event matches no transition (so `can()` is false); contract.ts reports it.
+  return accepted;
 }
 
 /** The transitions of a timer: to its target once the deadline is reached, else sleep again. */
@@ -276,6 +273,7 @@ export const ACTION_NAMES = [
   'check',
   'clearRefusal',
   'disarm',
+  'emitRefusal',
   'escalate',
   'finish',
   'handoff',
@@ -305,6 +303,7 @@ export function compileMachineWithPlan(
     id: plan.id,
     initial: plan.initial,
     context: initialContext(plan),
+    on: refusalHandler(),
     states,
     meta: {
       sopforge: {
@@ -344,7 +343,7 @@ export function compileMachineWithPlan(
           })),
         })),
         roles: Object.fromEntries(sop.roles.map((r) => [r.id, r.name])),
-        guards: [...plan.guards, 'deadlineReached'],
+        guards: [...plan.guards, 'deadlineReached', 'runtimeRefusal'],
         actions: [...ACTION_NAMES],
         delays: Object.fromEntries(plan.steps.flatMap((st) => st.timers.map((t) => [t.delay, delayJson(t)]))),
       },

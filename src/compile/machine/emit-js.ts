@@ -5,6 +5,7 @@
  */
 import type { ProcedureSop } from '../../model/types.js';
 import type { CompiledMachine } from './config.js';
+import { CONTRACT_RUNTIME, REFUSAL_RUNTIME } from './contract.js';
 import { HANDOFF_EVENT, INTERNAL_KEY, RESUME_EVENT } from './plan.js';
 
 /** One-line comment text: no line breaks, no comment terminators. */
@@ -185,6 +186,8 @@ function holds(condition, context, event) {
       return event[condition.field] !== undefined && event[condition.field] !== null && String(event[condition.field]) === condition.value;
     case 'checklist-item':
       return itemId(condition.items, event[condition.key]) !== null;
+    case 'context-in':
+      return context[condition.field] !== undefined && context[condition.field] !== null && condition.values.indexOf(String(context[condition.field])) >= 0;
     default:
       return false;
   }
@@ -199,9 +202,6 @@ export const RESUME_EVENT = ${lit(RESUME_EVENT)};
 export const HANDOFF_EVENT = ${lit(HANDOFF_EVENT)};
 export { MAX_TIMER_MS, WORKING_DAYS_PER_WEEK, dayInfo, holds, thresholdAt, windowEndAfter };
 
-function allHold({ context, event }, params) {
-  return params.conditions.every((c) => holds(c, context, event));
-}
 
 function internal(context, patch) {
   return { ${INTERNAL_KEY}: { ...context.${INTERNAL_KEY}, ...patch } };
@@ -253,7 +253,8 @@ function makeActions(now) {
       for (const f of params.fields) out[f] = event[f] === undefined ? null : event[f];
       return out;
     }),
-    refuse: assign(({ context }, params) => internal(context, { lastRefusal: { event: params.event, step: params.step, message: params.message, at: now() } })),
+    refuse: assign(({ context, event }) => internal(context, { lastRefusal: { ...event.refused, event: event.refused.event.type, at: now() } })),
+    emitRefusal: emit(({ event }) => ({ type: REFUSED_EVENT, ...event.refused })),
     clearRefusal: assign(({ context }) => (context.${INTERNAL_KEY}.lastRefusal === null ? {} : internal(context, { lastRefusal: null }))),
     finish: assign(({ context }, params) => internal(context, { outcome: params.step, handoff: params.handoff })),
     handoff: emit(({ context }, params) => {
@@ -314,8 +315,9 @@ export function nextDeadline(snapshot) {
 export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): string {
   const { plan } = compiled;
   const guardLines = [
-    ...plan.guards.map((g) => `      ${lit(g)}: allHold,`),
+    ...plan.guards.map((g) => `      ${lit(g)}: accepts,`),
     '      deadlineReached: deadlineReached(now),',
+    '      runtimeRefusal,',
   ];
   const delayLines = plan.delays.map((d) => `      ${lit(d)}: remaining(${lit(d)}, now),`);
   return [
@@ -327,13 +329,15 @@ export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): str
     '',
     'const SOP = config.meta.sopforge;',
     PURE_RUNTIME,
+    CONTRACT_RUNTIME,
     XSTATE_RUNTIME,
+    REFUSAL_RUNTIME,
     '/** Names of every guard, action and delay the config uses; each is implemented below. */',
-    `export const implemented = ${JSON.stringify({ guards: [...plan.guards, 'deadlineReached'], actions: [...compiled.actions], delays: [...plan.delays] })};`,
+    `export const implemented = ${JSON.stringify({ guards: [...plan.guards, 'deadlineReached', 'runtimeRefusal'], actions: [...compiled.actions], delays: [...plan.delays] })};`,
     FACTORY_DOC,
     'export function createSopMachine(options = {}) {',
     "  const now = typeof options.now === 'function' ? options.now : () => Date.now();",
-    '  return setup({',
+    '  return withRefusals(setup({',
     '    guards: {',
     ...guardLines,
     '    },',
@@ -345,7 +349,7 @@ export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): str
     '    ...config,',
     '    context: () => JSON.parse(JSON.stringify(config.context)),',
     `    output: ({ context }) => ({ outcome: context.${INTERNAL_KEY}.outcome, handoff: context.${INTERNAL_KEY}.handoff }),`,
-    '  });',
+    '  }));',
     '}',
     HELPERS,
   ].join('\n');
