@@ -55,7 +55,8 @@ function timerLabel(t: PlannedTimer): string {
 
 function transitionLabel(t: PlannedTransition): string {
   const who = t.roleName ? ` · ${t.roleName}` : '';
-  const guard = t.guard ? ' ［有条件］' : '';
+  // Conditions the SOP states (every role-bound or payload-carrying event is guarded by its contract too).
+  const guard = t.conditions.length > 0 ? ' ［有条件］' : '';
   return `${t.event} ${t.label}${who}${guard}`;
 }
 

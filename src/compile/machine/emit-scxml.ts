@@ -6,6 +6,7 @@
  */
 import type { ProcedureSop } from '../../model/types.js';
 import type { CompiledMachine, Json } from './config.js';
+import { CONTRACT_RUNTIME } from './contract.js';
 import { PURE_RUNTIME } from './emit-js.js';
 
 /** Escapes text for XML attribute values and character data. */
@@ -99,6 +100,23 @@ function sop_do(ctx, actions, data) {
   }
   return true;
 }
+/** The input contract (contract.ts): sender role, payload types, conditions. */
+function sop_accepts(ctx, params, data) {
+  return verdict(params, ctx, data || {}) === null;
+}
+function sop_refuse(ctx, params, data, name) {
+  var v = verdict(params, ctx, data || {}) || { code: 'CONDITION_FAILED', failures: [] };
+  ctx._sop.lastRefusal = { code: v.code, event: name, step: params.step, failures: v.failures, at: sop_now() };
+}
+/** Events of the app (not the interpreter's done./error. events, nor the runtime's own sop.*). */
+function sop_app_event(name) {
+  return !/^(done|error|sop|xstate)\./.test(name);
+}
+function sop_not_accepted(ctx, name, step, label, clause) {
+  ctx._sop.lastRefusal = { code: 'EVENT_NOT_ACCEPTED', event: name, step: step, failures: [{ message: {
+    zh: '当前步骤「' + label + '」不接受事件 ' + name, en: 'The step ' + step + ' does not accept ' + name
+  }, clause: clause }], at: sop_now() };
+}
 function sop_holds(ctx, conditions, data) {
   var event = data || {};
   return conditions.every(function (c) { return holds(c, ctx, event); });
@@ -156,8 +174,7 @@ function transitionXml(
   if (t.target !== undefined) attrs.push(`target="${xmlEscape(t.target)}"`);
   let cond = guardOverride;
   if (cond === null && t.guard) {
-    const params = t.guard.params as { conditions: Json };
-    cond = `sop_holds(ctx, ${js(params.conditions)}, _event.data)`;
+    cond = `sop_accepts(ctx, ${js(t.guard.params)}, _event.data)`;
   }
   if (cond !== null) attrs.push(`cond="${xmlEscape(cond)}"`);
   const actions = t.actions ?? [];
@@ -183,7 +200,7 @@ export function emitScxml(sop: ProcedureSop, compiled: CompiledMachine): string 
     '  <datamodel>',
     `    <data id="ctx" expr="${xmlEscape(js(config.context))}"/>`,
     '  </datamodel>',
-    `  <script>${cdata(`\nvar SOP = ${js(config.meta.sopforge)};\n${PURE_RUNTIME.replace(/^const /gm, 'var ')}\n${SCXML_RUNTIME}`)}</script>`,
+    `  <script>${cdata(`\nvar SOP = ${js(config.meta.sopforge)};\n${PURE_RUNTIME.replace(/^const /gm, 'var ')}\n${CONTRACT_RUNTIME}\n${SCXML_RUNTIME}`)}</script>`,
   ];
   for (const step of compiled.plan.steps) {
     const state = config.states[step.id];
@@ -208,7 +225,16 @@ export function emitScxml(sop: ProcedureSop, compiled: CompiledMachine): string 
     }
     for (const [event, ts] of Object.entries(state.on ?? {})) {
       const list: readonly TransitionJson[] = Array.isArray(ts) ? ts : [ts as TransitionJson];
-      for (const t of list) out.push(transitionXml('    ', event, t));
+      for (const t of list) {
+        out.push(transitionXml('    ', event, t));
+        // Refused (the contract's guard failed): the state stays, the reasons are recorded.
+        if (t.guard)
+          out.push(
+            `    <transition event="${xmlEscape(event)}">`,
+            `      <script>${cdata(`sop_refuse(ctx, ${js(t.guard.params)}, _event.data, ${js(event)});`)}</script>`,
+            '    </transition>',
+          );
+      }
     }
     for (const t of state.always ?? []) {
       const params = t.guard?.params as { delay: string } | undefined;
@@ -224,6 +250,15 @@ export function emitScxml(sop: ProcedureSop, compiled: CompiledMachine): string 
         const guard = t.guard ? `sop_reached(ctx, ${js(delay)})` : null;
         out.push(transitionXml('    ', deadlineEvent(delay), t, guard));
       }
+    }
+    if (tag === 'state') {
+      const meta = (state as { meta?: { label?: string; clause?: string | null } }).meta ?? {};
+      const args = [js(step.id), js(meta.label ?? step.id), js(meta.clause ?? null)].join(', ');
+      out.push(
+        '    <transition event="*" cond="sop_app_event(_event.name)">',
+        `      <script>${cdata(`sop_not_accepted(ctx, _event.name, ${args});`)}</script>`,
+        '    </transition>',
+      );
     }
     out.push(`  </${tag}>`);
   }
