@@ -32,7 +32,12 @@ interface Refused {
   code: string;
   step: string;
   event: Ev;
-  failures: { field?: string; condition?: { kind: string }; message: { zh: string; en: string }; clause: string | null }[];
+  failures: {
+    field?: string;
+    condition?: { kind: string };
+    message: { zh: string; en: string };
+    clause: string | null;
+  }[];
 }
 
 /** An actor on a simulated clock that collects what it emits as refusals. */
@@ -68,7 +73,12 @@ describe('payloads are checked against their declared types', () => {
       expect(actor.getSnapshot().value).toBe('received');
       expect(actor.getSnapshot().context.owner).toBeNull();
       expect(refused).toHaveLength(1);
-      expect(refused[0]).toMatchObject({ type: 'sop.refused', code: 'PAYLOAD_INVALID', step: 'received', event });
+      expect(refused[0]).toMatchObject({
+        type: 'sop.refused',
+        code: 'PAYLOAD_INVALID',
+        step: 'received',
+        event,
+      });
       expect(refused[0]?.failures.map((f) => f.field)).toEqual([field]);
       expect(refused[0]?.failures[0]?.clause).toBe('4.2');
       expect(refused[0]?.failures[0]?.message.zh).toMatch(/[\u4e00-\u9fff]/);
@@ -82,7 +92,15 @@ describe('payloads are checked against their declared types', () => {
   }
 
   test('accepted: mobile and landline numbers, with and without extension; an optional field left out', () => {
-    for (const phone of ['13800000000', '+86 138 0000 0000', '138-0000-0000', '010-62345678', '0755-8123456', '021-62345678-123', '02162345678转8']) {
+    for (const phone of [
+      '13800000000',
+      '+86 138 0000 0000',
+      '138-0000-0000',
+      '010-62345678',
+      '0755-8123456',
+      '021-62345678-123',
+      '02162345678转8',
+    ]) {
       const { actor, refused } = run(fd);
       const event = { ...RECORD, phone };
       expect(actor.getSnapshot().can(event)).toBe(true);
@@ -109,10 +127,9 @@ describe('payloads are checked against their declared types', () => {
 
   test('a required field is required without a payload-has condition', async () => {
     const v = variantSop('front-desk-reception.yaml', (t) =>
-      t.replace('          when:\n            - { payload-has: [date, owner, phone, room, matter] }\n', '').replace(
-        '          refusal: 须填写接待日期、业主姓名/联系电话、房号、事由。\n',
-        '',
-      ),
+      t
+        .replace('          when:\n            - { payload-has: [date, owner, phone, room, matter] }\n', '')
+        .replace('          refusal: 须填写接待日期、业主姓名/联系电话、房号、事由。\n', ''),
     );
     expect(v.workflow?.steps[0]?.transitions[0]?.conditions).toEqual([]);
     const { mod } = await importMachine(v);
@@ -187,14 +204,22 @@ describe('conditions, refusals and senders', () => {
     actor.send({ type: 'TRANSFER', by: MANAGER, department: '工程部' });
     expect(actor.getSnapshot().value).toBe('recorded');
     expect(refused.map((r) => r.code)).toEqual(['ROLE_MISSING', 'ROLE_FORBIDDEN']);
-    expect(refused[1]?.failures[0]?.message.zh).toBe('「转相关责任部门处理」由前台接待员办理，王五的角色是经理');
+    expect(refused[1]?.failures[0]?.message.zh).toBe(
+      '「转相关责任部门处理」由前台接待员办理，王五的角色是经理',
+    );
     actor.send({ type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' });
     expect(actor.getSnapshot().value).toBe('transferred');
     // The departments resolve in `transferred`; the manager closes in `manager` (its own role).
     clock.increment(7 * 24 * 3600_000);
     expect(actor.getSnapshot().value).toBe('manager');
     const close = { type: 'CLOSE', reason: '业主已搬离' };
-    for (const by of [undefined, RECEPTIONIST, { role: 'manager' }, { role: 'manager', name: ' ' }, 'manager']) {
+    for (const by of [
+      undefined,
+      RECEPTIONIST,
+      { role: 'manager' },
+      { role: 'manager', name: ' ' },
+      'manager',
+    ]) {
       const e = by === undefined ? close : { ...close, by };
       expect(actor.getSnapshot().can(e)).toBe(false);
       actor.send(e);
@@ -300,7 +325,10 @@ describe('conditions, refusals and senders', () => {
         '        HANDLE: { to: handling, label: 可直接处理, clause: "4.5" }',
         `        HANDLE:\n          to: handling\n          label: 可直接处理\n          when:\n            - ${cond}`,
       );
-    const line = frontDeskText().split('\n').indexOf('        HANDLE: { to: handling, label: 可直接处理, clause: "4.5" }') + 5;
+    const line =
+      frontDeskText()
+        .split('\n')
+        .indexOf('        HANDLE: { to: handling, label: 可直接处理, clause: "4.5" }') + 5;
     // The error points at the unknown field, or at the value that is not an option.
     const cases: [string, string, string][] = [
       ['{ field: colour, in: [red] }', 'GUARD_FIELD_UNRECORDED', 'colour'],
@@ -309,9 +337,9 @@ describe('conditions, refusals and senders', () => {
     for (const [cond, code, at] of cases) {
       const column = `            - ${cond}`.indexOf(at) + 1;
       const { diagnostics } = loadSopTexts([{ file: 'sops/front-desk-reception.yaml', text: text(cond) }]);
-      expect(diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line, d.column])).toEqual([
-        [code, line, column],
-      ]);
+      expect(
+        diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line, d.column]),
+      ).toEqual([[code, line, column]]);
     }
   });
 });
@@ -348,7 +376,12 @@ describe('can() agrees with send() in every reachable state, for every event (pr
       const { mod } = await importMachine(sop);
       const samples = sampleEvents(sop);
       const roles = sop.roles.map((r) => r.id);
-      const events = [...samples, ...samples.flatMap((e) => brokenVariants(e, roles)), { type: 'NOT_AN_EVENT' }, { type: 'sop.refuse' }];
+      const events = [
+        ...samples,
+        ...samples.flatMap((e) => brokenVariants(e, roles)),
+        { type: 'NOT_AN_EVENT' },
+        { type: 'sop.refuse' },
+      ];
       // Explore the states the sample events reach (serialized without runtime state), breadth first.
       const machine = mod.createSopMachine({ now: () => 0 });
       const start = createActor(machine);

@@ -70,10 +70,24 @@ describe('duty and handover machine (generated module)', () => {
       expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({
         event: 'SIGN',
         code: 'CONDITION_FAILED',
-        failures: [{ condition: { kind: 'checklist-complete' }, message: { zh: '须清点全部公物并由交接双方签名。' } }],
+        failures: [
+          { condition: { kind: 'checklist-complete' }, message: { zh: '须清点全部公物并由交接双方签名。' } },
+        ],
       });
-      actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: '灭火器', status: 'damaged', note: '压力不足，已报修' });
-      actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: 'water-bottle', status: 'missing', note: '上一班借给保安部' });
+      actor.send({
+        type: 'CHECK_ITEM',
+        by: OFFICER,
+        item: '灭火器',
+        status: 'damaged',
+        note: '压力不足，已报修',
+      });
+      actor.send({
+        type: 'CHECK_ITEM',
+        by: OFFICER,
+        item: 'water-bottle',
+        status: 'missing',
+        note: '上一班借给保安部',
+      });
       actor.send({ type: 'SIGN', by: OFFICER, outgoing: '王五' });
       expect(actor.getSnapshot().value).toBe('taking-over');
       actor.send(SIGN);
@@ -93,10 +107,21 @@ describe('duty and handover machine (generated module)', () => {
       expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({
         event: 'CHECK_ITEM',
         code: 'CONDITION_FAILED',
-        failures: [{ condition: { kind: 'payload-has' }, message: { zh: '须注明物品及其状况；损坏、缺遗须说明物品去向。' } }],
+        failures: [
+          {
+            condition: { kind: 'payload-has' },
+            message: { zh: '须注明物品及其状况；损坏、缺遗须说明物品去向。' },
+          },
+        ],
       });
       actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: 'intercom', status: 'good' });
-      actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: 'extinguisher', status: 'damaged', note: '压力不足，已报修' });
+      actor.send({
+        type: 'CHECK_ITEM',
+        by: OFFICER,
+        item: 'extinguisher',
+        status: 'damaged',
+        note: '压力不足，已报修',
+      });
       expect(Object.keys(actor.getSnapshot().context.inventory).sort()).toEqual(['extinguisher', 'intercom']);
     });
 
@@ -222,7 +247,13 @@ describe('duty and handover machine (generated module)', () => {
 
     test('is refused while important work is unfinished', () => {
       const actor = preparing();
-      actor.send({ type: 'ADD_UNFINISHED', by: OFFICER, id: 'u1', text: '电梯困人救援跟进', important: true });
+      actor.send({
+        type: 'ADD_UNFINISHED',
+        by: OFFICER,
+        id: 'u1',
+        text: '电梯困人救援跟进',
+        important: true,
+      });
       actor.send({ type: 'ADD_UNFINISHED', by: OFFICER, id: 'u2', text: '整理值班记录', important: false });
       actor.send(HAND_OVER);
       expect(actor.getSnapshot().value).toBe('preparing-handover');

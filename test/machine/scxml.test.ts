@@ -122,7 +122,8 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
         const { _sop: b, ...recordB } = state.context;
         expect(recordA).toEqual(recordB);
         const refusal = (r: unknown) => {
-          const x = (r as { lastRefusal: { code: string; event: string; failures: unknown } | null }).lastRefusal;
+          const x = (r as { lastRefusal: { code: string; event: string; failures: unknown } | null })
+            .lastRefusal;
           return x && { code: x.code, event: x.event, failures: x.failures };
         };
         expect(refusal(a)).toEqual(refusal(b));
@@ -187,7 +188,14 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
     const sc = await interpret(scxmlOf(sop));
     sc.gen({
       name: 'RECORD',
-      data: { by: R, date: '2026-09-30', owner: '李四', phone: '13900000000', room: '5-1102', matter: '漏水' },
+      data: {
+        by: R,
+        date: '2026-09-30',
+        owner: '李四',
+        phone: '13900000000',
+        room: '5-1102',
+        matter: '漏水',
+      },
     });
     sc.gen({ name: 'TRANSFER', data: { by: R, department: '工程部' } });
     vi.advanceTimersByTime(cst('2026-10-09T10:00') - Date.now() - 1);
@@ -227,7 +235,10 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
     const nasty = '须说明原因 <b>&amp;</b> ]]> \' " -- 结束';
     const sop = variantSop('front-desk-reception.yaml', (t) =>
       t
-        .replace('refusal: 关闭须由经理在《接待业主情况记录》上说明原因。', `refusal: ${JSON.stringify(nasty)}`)
+        .replace(
+          'refusal: 关闭须由经理在《接待业主情况记录》上说明原因。',
+          `refusal: ${JSON.stringify(nasty)}`,
+        )
         // Not a required field, so the condition (whose words are the refusal) is what refuses.
         .replace(
           '- { id: reason, label: 关闭原因, type: text, required: true }',
@@ -236,11 +247,17 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
     );
     vi.useFakeTimers({ now: cst('2026-03-02T10:00'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
     const sc = await interpret(scxmlOf(sop));
-    sc.gen({ name: 'RECORD', data: { by: R, date: '2026-03-02', owner: 'a', phone: '13800000000', room: '1', matter: 'x' } });
+    sc.gen({
+      name: 'RECORD',
+      data: { by: R, date: '2026-03-02', owner: 'a', phone: '13800000000', room: '1', matter: 'x' },
+    });
     sc.gen({ name: 'TRANSFER', data: { by: R, department: 'd' } });
     vi.advanceTimersByTime(8 * 86_400_000);
     expect(where(sc)).toBe('manager');
     sc.gen({ name: 'CLOSE', data: { by: M } });
-    expect(ctx(sc)._sop.lastRefusal).toMatchObject({ code: 'CONDITION_FAILED', failures: [{ message: { zh: nasty } }] });
+    expect(ctx(sc)._sop.lastRefusal).toMatchObject({
+      code: 'CONDITION_FAILED',
+      failures: [{ message: { zh: nasty } }],
+    });
   });
 });

@@ -6,6 +6,7 @@
  */
 import { type Calendar, type CalendarData, createCalendar, isoFromDayNumber } from '../../calendar/index.js';
 import type { DutyWindow, ProcedureSop } from '../../model/types.js';
+import { guardParams, refusalHandler } from './contract.js';
 import {
   INTERNAL_KEY,
   type MachinePlan,
@@ -15,7 +16,6 @@ import {
   planMachine,
   RESUME_EVENT,
 } from './plan.js';
-import { guardParams, refusalHandler } from './contract.js';
 
 export type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

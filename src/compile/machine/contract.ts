@@ -38,7 +38,10 @@ export function senderRole(step: PlannedStep, t: PlannedTransition): string | nu
 }
 
 /** Whether a transition needs a guard at all: a role to check, a payload to type-check, or conditions. */
-export function needsGuard(stepRole: string | null, t: Pick<PlannedTransition, 'role' | 'payload' | 'conditions'>): boolean {
+export function needsGuard(
+  stepRole: string | null,
+  t: Pick<PlannedTransition, 'role' | 'payload' | 'conditions'>,
+): boolean {
   return (t.role ?? stepRole) !== null || t.payload.length > 0 || t.conditions.length > 0;
 }
 

@@ -110,7 +110,7 @@ function sop_refuse(ctx, params, data, name) {
 }
 /** Events of the app (not the interpreter's done./error. events, nor the runtime's own sop.*). */
 function sop_app_event(name) {
-  return !/^(done|error|sop|xstate)\./.test(name);
+  return !/^(done|error|sop|xstate)./.test(name);
 }
 function sop_not_accepted(ctx, name, step, label, clause) {
   ctx._sop.lastRefusal = { code: 'EVENT_NOT_ACCEPTED', event: name, step: step, failures: [{ message: {

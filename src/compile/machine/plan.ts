@@ -134,6 +134,8 @@ export interface MachinePlan {
   }[];
   readonly guards: readonly string[];
   readonly delays: readonly string[];
+  /** The SOP's role ids, in their order. */
+  readonly roles: readonly string[];
   readonly usesWindow: boolean;
   readonly usesWorkingDays: boolean;
 }
@@ -422,6 +424,7 @@ export function planMachine(sop: ProcedureSop): MachinePlan {
     events,
     guards,
     delays,
+    roles: sop.roles.map((r) => r.id),
     usesWindow: allTimers.some((t) => t.kind === 'before-window-end'),
     usesWorkingDays: allTimers.some((t) => t.kind === 'escalation' && t.basis === 'working'),
   };
