@@ -42,14 +42,23 @@ const withWorkflow = async () =>
   (await bundledSops()).filter((s): s is ProcedureSop => s.kind === 'procedure' && s.workflow !== null);
 
 describe('the machine target', () => {
-  test('writes the five artifacts for every SOP with a workflow and nothing for the others', async () => {
+  test('writes the machine artifacts and package.json for every SOP with a workflow and nothing for the others', async () => {
     const sops = await bundledSops();
     const set: SopSet = { sops, calendars: [] };
     for (const sop of sops) {
       const artifacts = await machineTarget.emit(sop, { set });
       const expected =
         sop.kind === 'procedure' && sop.workflow
-          ? ['machine.d.ts', 'machine.js', 'machine.json', 'machine.mmd', 'machine.scxml']
+          ? [
+              'machine.cjs',
+              'machine.d.cts',
+              'machine.d.ts',
+              'machine.js',
+              'machine.json',
+              'machine.mmd',
+              'machine.scxml',
+              'package.json',
+            ]
           : [];
       expect(artifacts.map((a) => a.path).sort()).toEqual(expected);
     }
@@ -64,7 +73,10 @@ describe('the machine target', () => {
     const { files } = await buildSet({ sops, calendars: [] }, [machineTarget]);
     const expected = sops
       .filter((s) => s.kind === 'procedure' && s.workflow)
-      .flatMap((s) => ['d.ts', 'js', 'json', 'mmd', 'scxml'].map((ext) => `${s.id}/machine.${ext}`));
+      .flatMap((s) => [
+        ...['cjs', 'd.cts', 'd.ts', 'js', 'json', 'mmd', 'scxml'].map((ext) => `${s.id}/machine.${ext}`),
+        `${s.id}/package.json`,
+      ]);
     expect(files.map((f) => f.path).sort()).toEqual(expected.sort());
   });
 

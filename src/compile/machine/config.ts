@@ -7,6 +7,7 @@
 import { type Calendar, type CalendarData, createCalendar, isoFromDayNumber } from '../../calendar/index.js';
 import type { DutyWindow, ProcedureSop } from '../../model/types.js';
 import { guardParams, refusalHandler } from './contract.js';
+import { eventSchemas, portablePath } from './package.js';
 import {
   INTERNAL_KEY,
   type MachinePlan,
@@ -314,7 +315,7 @@ export function compileMachineWithPlan(
           department: sop.department,
           version: sop.version,
           effective: sop.effective,
-          file: sop.file,
+          file: portablePath(sop.file),
           sourceHash: sop.sourceHash,
         },
         utcOffsetMinutes: sop.site.utcOffsetMinutes,
@@ -346,6 +347,7 @@ export function compileMachineWithPlan(
         guards: [...plan.guards, 'deadlineReached', 'runtimeRefusal'],
         actions: [...ACTION_NAMES],
         delays: Object.fromEntries(plan.steps.flatMap((st) => st.timers.map((t) => [t.delay, delayJson(t)]))),
+        events: eventSchemas(plan),
       },
     },
   };
