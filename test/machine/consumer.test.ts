@@ -69,7 +69,7 @@ describe('machine.d.ts matches what the runtime accepts (strict consumer, tsc --
     for (const id of ['front-desk-reception', 'duty-handover-public-affairs']) {
       const { mod, dir } = await importMachine(await bundledSop(id));
       const dts = readFileSync(join(dir, 'machine.d.ts'), 'utf8');
-      const declared = [...dts.matchAll(/^export declare (?:const|function) ([A-Za-z_$][\w$]*)/gm)].map(
+      const declared = [...dts.matchAll(/^export declare (?:const|function|class) ([A-Za-z_$][\w$]*)/gm)].map(
         (m) => m[1],
       );
       expect(Object.keys(mod).sort()).toEqual([...new Set(declared)].sort());

@@ -245,10 +245,13 @@ function stateJson(step: PlannedStep): JsonObject {
   return state;
 }
 
-function initialContext(plan: MachinePlan): JsonObject {
+function initialContext(plan: MachinePlan, sop: ProcedureSop): JsonObject {
   const ctx: JsonObject = {};
   for (const f of plan.context) ctx[f.id] = f.kind === 'checklist' ? {} : f.kind === 'list' ? [] : null;
   ctx[INTERNAL_KEY] = {
+    // Which SOP, version and source the case was opened under (snapshot.ts checks it on restore).
+    sop: { id: sop.id, version: sop.version, sourceHash: sop.sourceHash },
+    migrations: [],
     clocks: {},
     deadlines: {},
     escalations: [],
@@ -303,7 +306,7 @@ export function compileMachineWithPlan(
   const config: JsonObject = {
     id: plan.id,
     initial: plan.initial,
-    context: initialContext(plan),
+    context: initialContext(plan, sop),
     on: refusalHandler(),
     states,
     meta: {

@@ -7,6 +7,7 @@ import type { CompiledMachine } from './config.js';
 import { REFUSAL_CODES, REFUSED_EVENT, senderRole } from './contract.js';
 import { banner } from './emit-js.js';
 import { HANDOFF_EVENT, INTERNAL_KEY, type MachinePlan, RESUME_EVENT } from './plan.js';
+import { SNAPSHOT_DTS } from './snapshot.js';
 
 const lit = (v: string): string => JSON.stringify(v);
 const union = (xs: readonly string[]): string => (xs.length === 0 ? 'never' : xs.map(lit).join(' | '));
@@ -141,6 +142,10 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     '',
     '/** What the runtime keeps in context: clocks and deadlines are epoch milliseconds. */',
     'export interface RuntimeState {',
+    '  /** The SOP, version and source the case was opened under (or last migrated to). */',
+    '  readonly sop: { readonly id: string; readonly version: string; readonly sourceHash: string };',
+    '  /** The versions the case was migrated from, oldest first. */',
+    '  readonly migrations: readonly { readonly version: string | null; readonly sourceHash: string | null }[];',
     '  /** When each escalation clock started. */',
     '  readonly clocks: { readonly [ladder in LadderId]?: number };',
     '  /** Absolute deadline of every pending timer, by delay name; survives persist/restore. */',
@@ -206,6 +211,10 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     '>;',
     '',
     'export type SopSnapshot = SnapshotFrom<SopMachine>;',
+    '/** A persisted snapshot of this machine (JSON), as `getPersistedSnapshot()` gives and `migrate()` returns. */',
+    'export interface SopPersistedSnapshot { readonly value: StateValue; readonly status: string; readonly context: Context; readonly [key: string]: unknown }',
+    '',
+    ...SNAPSHOT_DTS,
     '',
     'export declare const config: { readonly id: string; readonly initial: StateValue; readonly [key: string]: unknown };',
     'export declare const MAX_TIMER_MS: number;',
@@ -219,7 +228,7 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     'export declare function createSopMachine(options?: { readonly now?: () => number }): SopMachine;',
     '/** The machine on the wall clock. */',
     'export declare const machine: SopMachine;',
-    '/** Starts an actor, restoring `snapshot` if given and re-arming its timers. */',
+    '/** Starts an actor, restoring `snapshot` if given and re-arming its timers; throws `SnapshotError` for a snapshot `checkSnapshot` refuses. */',
     'export declare function startActor(',
     "  options?: Omit<ActorOptions<SopMachine>, 'snapshot' | 'clock'> & {",
     '    readonly snapshot?: unknown;',

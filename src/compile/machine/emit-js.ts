@@ -8,6 +8,7 @@ import type { CompiledMachine } from './config.js';
 import { CONTRACT_RUNTIME, REFUSAL_RUNTIME } from './contract.js';
 import { portablePath } from './package.js';
 import { HANDOFF_EVENT, INTERNAL_KEY, RESUME_EVENT } from './plan.js';
+import { SNAPSHOT_RUNTIME } from './snapshot.js';
 
 /** One-line comment text: no line breaks, no comment terminators. */
 export function commentText(s: string): string {
@@ -299,6 +300,11 @@ export const machine = createSopMachine();
  */
 export function startActor(options = {}) {
   const { snapshot, clock, now, machine: provided, ...rest } = options;
+  if (snapshot !== undefined) {
+    // A stale or damaged snapshot is a typed error here, not an asynchronous crash of the actor.
+    const checked = checkSnapshot(snapshot);
+    if (!checked.ok) throw new SnapshotError(checked.error);
+  }
   const logic = provided ?? createSopMachine({ now: now ?? (clock ? () => clock.now() : undefined) });
   const actor = createActor(logic, { ...rest, ...(snapshot ? { snapshot } : {}), ...(clock ? { clock } : {}) });
   actor.start();
@@ -333,6 +339,7 @@ export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): str
     CONTRACT_RUNTIME,
     XSTATE_RUNTIME,
     REFUSAL_RUNTIME,
+    SNAPSHOT_RUNTIME,
     '/** Names of every guard, action and delay the config uses; each is implemented below. */',
     `export const implemented = ${JSON.stringify({ guards: [...plan.guards, 'deadlineReached', 'runtimeRefusal'], actions: [...compiled.actions], delays: [...plan.delays] })};`,
     FACTORY_DOC,

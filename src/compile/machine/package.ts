@@ -72,13 +72,13 @@ export function emitPackageJson(sop: ProcedureSop): string {
 /**
  * machine.js as CommonJS: the same text with `require('xstate')` and `module.exports`. The module
  * is generated, so its import and export forms are known: one `import { … } from 'xstate'`,
- * `export const|function NAME` and `export { a, b }`.
+ * `export const|function|class NAME` and `export { a, b }`.
  */
 export function toCommonJs(esm: string): string {
   const names: string[] = [];
   const out = esm
     .replace(/^import \{ ([^}]+) \} from 'xstate';$/m, "'use strict';\nconst { $1 } = require('xstate');")
-    .replace(/^export (const|function) ([A-Za-z_$][\w$]*)/gm, (_m, kind: string, name: string) => {
+    .replace(/^export (const|function|class) ([A-Za-z_$][\w$]*)/gm, (_m, kind: string, name: string) => {
       names.push(name);
       return `${kind} ${name}`;
     })
