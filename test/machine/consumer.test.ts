@@ -1,14 +1,45 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { bundledSop, importMachine, ROOT } from './helpers.js';
+import { XSTATE_RANGE } from '../../src/compile/machine/package.js';
+import type { ProcedureSop } from '../../src/model/types.js';
+import { bundledSop, emitToTemp, importMachine, ROOT } from './helpers.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures/consumer');
 
-/** Type-checks `files` (fixtures, `.ts.txt` in the repo) beside a SOP's generated machine; tsc's error lines. */
-async function typeCheck(sopId: string, files: readonly string[]): Promise<string[]> {
-  const { dir } = await importMachine(await bundledSop(sopId));
+/** A case: a refusal, can() on both sides of the sender rule, persist and restore past the first deadline. */
+const RUN_CASE = `
+import { SimulatedClock } from 'xstate';
+import { startActor } from './machine.js';
+const clock = new SimulatedClock();
+clock.set(Date.parse('2026-03-02T10:00:00+08:00'));
+const a = startActor({ clock });
+const refused = [];
+a.on('sop.refused', (e) => refused.push(e.code));
+const by = { role: 'receptionist', name: '李四' };
+const record = { type: 'RECORD', by, date: '2026-03-02', owner: '张三', phone: '13800000000', room: '3-201', matter: '灯不亮' };
+a.send({ ...record, channel: 'fax' });
+a.send(record);
+const can = [a.getSnapshot().can({ type: 'TRANSFER', by, department: 'd' }), a.getSnapshot().can({ type: 'TRANSFER', department: 'd' })];
+a.send({ type: 'TRANSFER', by, department: 'd' });
+const saved = JSON.parse(JSON.stringify(a.getPersistedSnapshot()));
+a.stop();
+const later = new SimulatedClock();
+later.set(Date.parse('2026-03-05T10:00:00+08:00'));
+const b = startActor({ clock: later, snapshot: saved });
+console.log(JSON.stringify({ refused, can, restored: b.getSnapshot().value }));
+`;
+
+/**
+ * Type-checks `files` (fixtures, `.ts.txt` in the repo) beside a SOP's generated machine; tsc's error
+ * lines. `xstate` is the folder of the xstate package the app has (the project's by default).
+ */
+async function typeCheck(sopId: string, files: readonly string[], xstate?: string): Promise<string[]> {
+  const dir = xstate
+    ? appWith(await bundledSop(sopId), xstate)
+    : (await importMachine(await bundledSop(sopId))).dir;
   for (const f of files) writeFileSync(join(dir, f), readFileSync(join(FIXTURES, `${f}.txt`)));
   writeFileSync(
     join(dir, 'tsconfig.json'),
@@ -40,6 +71,30 @@ async function typeCheck(sopId: string, files: readonly string[]): Promise<strin
   return out.split('\n').filter((l) => /^(machine\.d\.ts|[\w-]+\.ts)\(\d+,\d+\): error TS/.test(l));
 }
 
+/** A folder with a SOP's machine artifacts and `node_modules/xstate` linked to `xstate`. */
+function appWith(sop: ProcedureSop, xstate: string): string {
+  const dir = emitToTemp(sop);
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(xstate, join(dir, 'node_modules/xstate'), 'dir');
+  return dir;
+}
+
+/** The oldest xstate of the declared peer range, installed once into a cache folder. */
+function oldestXstate(): { version: string; dir: string } {
+  const version = /^\^(\d+\.\d+\.\d+)$/.exec(XSTATE_RANGE)?.[1];
+  if (!version) throw new Error(`the range ${XSTATE_RANGE} is not ^x.y.z`);
+  const cache = join(tmpdir(), `sopforge-xstate-${version}`);
+  const dir = join(cache, 'node_modules/xstate');
+  if (!existsSync(join(dir, 'package.json'))) {
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(join(cache, 'package.json'), JSON.stringify({ name: 'xstate-range', private: true }));
+    execFileSync('npm', ['install', `xstate@${version}`, '--no-audit', '--no-fund', '--silent'], {
+      cwd: cache,
+    });
+  }
+  return { version, dir };
+}
+
 /** The 1-based lines of a fixture marked `// error`. */
 function marked(file: string): number[] {
   return readFileSync(join(FIXTURES, `${file}.txt`), 'utf8')
@@ -64,6 +119,31 @@ describe('machine.d.ts matches what the runtime accepts (strict consumer, tsc --
     expect(duty.filter((e) => e.startsWith('machine.d.ts'))).toEqual([]);
     expect(errorLines(duty, 'bad-duty.ts')).toEqual(marked('bad-duty.ts'));
   }, 120_000);
+
+  test('the declared xstate range: oldest and newest type-check the consumers and run a case', async () => {
+    const newest = JSON.parse(readFileSync(join(ROOT, 'node_modules/xstate/package.json'), 'utf8')).version;
+    const oldest = oldestXstate();
+    expect(XSTATE_RANGE).toBe(`^${oldest.version}`);
+    expect(newest.split('.')[0]).toBe(oldest.version.split('.')[0]);
+    for (const xstate of [oldest.dir, join(ROOT, 'node_modules/xstate')]) {
+      const version = JSON.parse(readFileSync(join(xstate, 'package.json'), 'utf8')).version;
+      const errors = await typeCheck('front-desk-reception', ['good.ts', 'bad.ts'], xstate);
+      expect(
+        errors.filter((e) => !e.startsWith('bad.ts(')),
+        version,
+      ).toEqual([]);
+      expect(errors.length > 0 && errorLines(errors, 'bad.ts'), version).toEqual(marked('bad.ts'));
+      // And at run time, in a process of its own with that xstate.
+      const dir = appWith(await bundledSop('front-desk-reception'), xstate);
+      writeFileSync(join(dir, 'case.mjs'), RUN_CASE);
+      const out = JSON.parse(execFileSync(process.execPath, ['case.mjs'], { cwd: dir, encoding: 'utf8' }));
+      expect(out, version).toEqual({
+        refused: ['PAYLOAD_INVALID'],
+        can: [true, false],
+        restored: 'supervisor',
+      });
+    }
+  }, 400_000);
 
   test('every export of machine.js is declared in machine.d.ts', async () => {
     for (const id of ['front-desk-reception', 'duty-handover-public-affairs']) {
