@@ -1094,6 +1094,16 @@ export const catalog = {
         `Use one of the field's options: ${p.options}`,
       ),
   },
+  GUARD_FIELD_UNRECORDED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `条件读取的字段 “${p.field}” 在本案中没有记录，这个条件永远不成立`,
+        `The condition reads "${p.field}", which the case never records, so it never holds`,
+        `改用本案记录的字段（workflow.context 中的值或某事件 set 保存的字段）：${p.known}`,
+        `Use a field the case records (a context value or a field a set effect saves): ${p.known}`,
+      ),
+  },
   ESCALATION_FROM_END: {
     severity: 'error',
     message: (p) =>

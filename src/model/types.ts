@@ -151,7 +151,9 @@ export type Condition =
       readonly unless: { readonly field: string; readonly values: readonly string[] } | null;
     }
   /** Payload field `field` equals `value`. */
-  | { readonly kind: 'payload-equals'; readonly field: string; readonly value: string };
+  | { readonly kind: 'payload-equals'; readonly field: string; readonly value: string }
+  /** The value recorded earlier in the case (context field `field`) is one of `values`. */
+  | { readonly kind: 'context-in'; readonly field: string; readonly values: readonly string[] };
 
 /** An effect of an event on the context. */
 export type Effect =

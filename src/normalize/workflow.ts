@@ -39,6 +39,8 @@ function condition(c: Record<string, unknown>): Condition {
         field === undefined || value === undefined ? null : { field, values: ([] as string[]).concat(value) },
     };
   }
+  if (typeof c.field === 'string' && Array.isArray(c.in))
+    return { kind: 'context-in', field: c.field, values: (c.in as unknown[]).map(String) };
   const [field, value] = Object.entries((c['payload-equals'] ?? {}) as Record<string, string>)[0] ?? ['', ''];
   return { kind: 'payload-equals', field, value };
 }

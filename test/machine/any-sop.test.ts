@@ -7,6 +7,8 @@ import { loadSopTexts } from '../../src/load/index.js';
 import type { ProcedureSop } from '../../src/model/types.js';
 import { cst, importMachine } from './helpers.js';
 
+const CLERK = { role: 'clerk', name: '周一' };
+
 function load(): ProcedureSop {
   const text = readFileSync(join(import.meta.dirname, 'fixtures/repair-request.yaml'), 'utf8');
   const { set, diagnostics } = loadSopTexts([{ file: 'sops/repair-request.yaml', text }]);
@@ -15,8 +17,8 @@ function load(): ProcedureSop {
 }
 
 describe('a new SOP written in the language compiles with no code change', () => {
-  test('five artifacts', () => {
-    expect(emitMachineArtifacts(load()).map((a) => a.path)).toHaveLength(5);
+  test('the machine artifacts and its package.json', () => {
+    expect(emitMachineArtifacts(load()).map((a) => a.path)).toHaveLength(8);
   });
 
   test('payload-equals guard, a working-day ladder of three levels over weekends', async () => {
@@ -25,11 +27,14 @@ describe('a new SOP written in the language compiles with no code change', () =>
     // Reported Friday 2026-03-06 20:00: 4 working hours left that day, then the weekend does not count.
     clock.set(cst('2026-03-06T20:00'));
     const actor = mod.startActor({ clock });
-    actor.send({ type: 'ASSIGN', technician: '钱八', priority: 'normal' });
+    actor.send({ type: 'ASSIGN', by: CLERK, technician: '钱八', priority: 'normal' });
     expect(actor.getSnapshot().value).toBe('reported');
-    expect(actor.getSnapshot().context._sop.lastRefusal?.message).toBe('仅紧急报修走本流程。');
-    actor.send({ type: 'ASSIGN', technician: '钱八', priority: 'urgent' });
-    actor.send({ type: 'USE_PART', id: 'p1' });
+    expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({
+      code: 'CONDITION_FAILED',
+      failures: [{ field: 'priority', message: { zh: '仅紧急报修走本流程。' } }],
+    });
+    actor.send({ type: 'ASSIGN', by: CLERK, technician: '钱八', priority: 'urgent' });
+    actor.send({ type: 'USE_PART', by: { role: 'technician', name: '钱八' }, id: 'p1' });
     expect(actor.getSnapshot().context.parts).toEqual([{ id: 'p1' }]);
     expect(actor.getSnapshot().context.priority).toBe('urgent');
     const flips: [string, string, string][] = [
@@ -48,7 +53,7 @@ describe('a new SOP written in the language compiles with no code change', () =>
       'chief',
       'director',
     ]);
-    actor.send({ type: 'ABANDON' });
+    actor.send({ type: 'ABANDON', by: { role: 'director', name: '孙九' } });
     expect(actor.getSnapshot().output).toEqual({ outcome: 'abandoned', handoff: null });
   });
 });

@@ -14,7 +14,7 @@ type StateJson = {
 };
 
 /** Every guard, action and delay name a config uses. */
-function namesUsed(config: { states: Record<string, StateJson> }) {
+function namesUsed(config: { states: Record<string, StateJson>; on?: StateJson['on'] }) {
   const guards = new Set<string>();
   const actions = new Set<string>();
   const delays = new Set<string>();
@@ -25,6 +25,7 @@ function namesUsed(config: { states: Record<string, StateJson> }) {
       for (const a of tr.actions ?? []) actions.add(a.type);
     }
   };
+  for (const t of Object.values(config.on ?? {})) visitTransition(t);
   for (const state of Object.values(config.states)) {
     for (const a of state.entry ?? []) actions.add(a.type);
     for (const t of Object.values(state.on ?? {})) visitTransition(t);
@@ -41,14 +42,23 @@ const withWorkflow = async () =>
   (await bundledSops()).filter((s): s is ProcedureSop => s.kind === 'procedure' && s.workflow !== null);
 
 describe('the machine target', () => {
-  test('writes the five artifacts for every SOP with a workflow and nothing for the others', async () => {
+  test('writes the machine artifacts and package.json for every SOP with a workflow and nothing for the others', async () => {
     const sops = await bundledSops();
     const set: SopSet = { sops, calendars: [] };
     for (const sop of sops) {
       const artifacts = await machineTarget.emit(sop, { set });
       const expected =
         sop.kind === 'procedure' && sop.workflow
-          ? ['machine.d.ts', 'machine.js', 'machine.json', 'machine.mmd', 'machine.scxml']
+          ? [
+              'machine.cjs',
+              'machine.d.cts',
+              'machine.d.ts',
+              'machine.js',
+              'machine.json',
+              'machine.mmd',
+              'machine.scxml',
+              'package.json',
+            ]
           : [];
       expect(artifacts.map((a) => a.path).sort()).toEqual(expected);
     }
@@ -63,7 +73,10 @@ describe('the machine target', () => {
     const { files } = await buildSet({ sops, calendars: [] }, [machineTarget]);
     const expected = sops
       .filter((s) => s.kind === 'procedure' && s.workflow)
-      .flatMap((s) => ['d.ts', 'js', 'json', 'mmd', 'scxml'].map((ext) => `${s.id}/machine.${ext}`));
+      .flatMap((s) => [
+        ...['cjs', 'd.cts', 'd.ts', 'js', 'json', 'mmd', 'scxml'].map((ext) => `${s.id}/machine.${ext}`),
+        `${s.id}/package.json`,
+      ]);
     expect(files.map((f) => f.path).sort()).toEqual(expected.sort());
   });
 
@@ -94,9 +107,18 @@ describe('the machine target', () => {
       ms: 7 * 86_400_000,
       target: 'manager',
     });
-    expect(config.states.manager.on.CLOSE[0].guard).toEqual({
+    expect(config.states.manager.on.CLOSE.guard).toEqual({
       type: 'manager.CLOSE',
-      params: { conditions: [{ kind: 'payload-has', fields: ['reason'], unless: null }] },
+      params: {
+        event: 'CLOSE',
+        step: 'manager',
+        label: '无法处理，经理说明原因后关闭',
+        clause: '4.8',
+        role: 'manager',
+        fields: [{ id: 'reason', label: '关闭原因', type: 'text', required: true }],
+        conditions: [{ kind: 'payload-has', fields: ['reason'], unless: null }],
+        refusal: '关闭须由经理在《接待业主情况记录》上说明原因。',
+      },
     });
     const working = compileMachine(
       variantSop('front-desk-reception.yaml', (t) => t.replace('basis: calendar', 'basis: working')),
@@ -134,7 +156,7 @@ describe('untrusted text', () => {
     );
     const { mod, dir } = await importMachine(sop);
     expect(mod.config.meta.sopforge.sop.title).toBe(nasty);
-    expect(mod.config.states.recorded.on.TRANSFER[0].meta.label).toBe(nasty);
+    expect(mod.config.states.recorded.on.TRANSFER.meta.label).toBe(nasty);
     const dts = readFileSync(join(dir, 'machine.d.ts'), 'utf8');
     expect(dts.split('\n')[0]).not.toContain('*/');
   });
@@ -190,8 +212,17 @@ describe('changing the YAML changes the machine', () => {
     const clock = new SimulatedClock();
     clock.set(t0);
     const actor = mod.startActor({ clock });
-    actor.send({ type: 'RECORD', date: '2026-03-02', owner: 'a', phone: '1', room: '1', matter: 'x' });
-    actor.send({ type: 'TRANSFER', department: 'd' });
+    const by = { role: 'receptionist', name: 'a' };
+    actor.send({
+      type: 'RECORD',
+      by,
+      date: '2026-03-02',
+      owner: 'a',
+      phone: '13800000000',
+      room: '1',
+      matter: 'x',
+    });
+    actor.send({ type: 'TRANSFER', by, department: 'd' });
     clock.set(t0 + 2 * 86_400_000);
     expect(actor.getSnapshot().value).toBe('transferred');
     clock.set(t0 + 3 * 86_400_000 - 1);
@@ -242,9 +273,10 @@ describe('machine.d.ts', () => {
         "import { createActor } from 'xstate';",
         "import { machine, startActor, type Event, type Context, type SopSnapshot } from './machine.js';",
         'const actor = startActor();',
-        "actor.send({ type: 'CHECK_ITEM', item: 'intercom', status: 'good' });",
-        "actor.send({ type: 'SIGN', outgoing: 'a', incoming: 'b' });",
-        "const e: Event = { type: 'HAND_OVER', outgoing: 'a', incoming: 'b' };",
+        "const by = { role: 'duty-officer', name: '赵六' } as const;",
+        "actor.send({ type: 'CHECK_ITEM', by, item: 'intercom', status: 'good' });",
+        "actor.send({ type: 'SIGN', by, outgoing: 'a', incoming: 'b' });",
+        "const e: Event = { type: 'HAND_OVER', by, outgoing: 'a', incoming: 'b' };",
         'actor.send(e);',
         'const s: SopSnapshot = actor.getSnapshot();',
         "const v: 'taking-over' | 'on-duty' | 'preparing-handover' | 'handed-over' = s.value;",
@@ -255,7 +287,7 @@ describe('machine.d.ts', () => {
         '// @ts-expect-error — unknown event',
         "actor.send({ type: 'NOPE' });",
         '// @ts-expect-error — wrong enum value',
-        "actor.send({ type: 'CHECK_ITEM', item: 'x', status: 'broken' });",
+        "actor.send({ type: 'CHECK_ITEM', by, item: 'intercom', status: 'broken' });",
         'export { v, years, important };',
       ].join('\n'),
     );
@@ -278,12 +310,13 @@ describe('machine.d.ts', () => {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
     let out = '';
     try {
-      execFileSync(process.execPath, [tsc, '-p', dir], { encoding: 'utf8' });
+      execFileSync(process.execPath, [tsc, '-p', '.'], { cwd: dir, encoding: 'utf8' });
     } catch (err) {
       out = String((err as { stdout?: string }).stdout ?? err);
     }
     // xstate's own declarations do not pass skipLibCheck: false; the generated ones and the app must.
-    const ours = out.split('\n').filter((l) => /error TS\d+/.test(l) && !l.startsWith('node_modules/'));
+    // Paths are relative to the app's folder, wherever xstate really lives (node_modules may be a link).
+    const ours = out.split('\n').filter((l) => /^(app|machine\.d)\.ts\(\d+,\d+\): error TS\d+/.test(l));
     expect(ours).toEqual([]);
     expect(out).not.toContain('machine.d.ts');
   }, 60_000);

@@ -13,8 +13,10 @@ import {
 } from './helpers.js';
 
 const MIN = 60_000;
-const SIGN = { type: 'SIGN', outgoing: '王五', incoming: '赵六' };
-const HAND_OVER = { type: 'HAND_OVER', outgoing: '赵六', incoming: '孙七' };
+/** The duty officer sends every event of the handover (the SOP gives the steps to that role). */
+const OFFICER = { role: 'duty-officer', name: '王五' } as const;
+const SIGN = { type: 'SIGN', by: OFFICER, outgoing: '王五', incoming: '赵六' };
+const HAND_OVER = { type: 'HAND_OVER', by: OFFICER, outgoing: '赵六', incoming: '孙七' };
 
 let sop: ProcedureSop;
 let mod: GeneratedModule;
@@ -40,7 +42,7 @@ function start(at: number, snapshot?: unknown) {
 function checkAll(actor: { send(e: unknown): void }) {
   const items = sop.checklists.find((c) => c.id === 'handover-items')?.items ?? [];
   expect(items.length).toBeGreaterThan(0);
-  for (const item of items) actor.send({ type: 'CHECK_ITEM', item: item.id, status: 'good' });
+  for (const item of items) actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: item.id, status: 'good' });
 }
 
 /** Takes over at `at` (site time) and signs; returns the actor on duty. */
@@ -62,16 +64,31 @@ describe('duty and handover machine (generated module)', () => {
   describe('taking over', () => {
     test('signing is refused until every inventory item has been checked', () => {
       const { actor } = start(cst('2026-03-02T17:25'));
-      actor.send({ type: 'CHECK_ITEM', item: 'intercom', status: 'good' });
+      actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: 'intercom', status: 'good' });
       actor.send(SIGN);
       expect(actor.getSnapshot().value).toBe('taking-over');
       expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({
         event: 'SIGN',
-        message: '须清点全部公物并由交接双方签名。',
+        code: 'CONDITION_FAILED',
+        failures: [
+          { condition: { kind: 'checklist-complete' }, message: { zh: '须清点全部公物并由交接双方签名。' } },
+        ],
       });
-      actor.send({ type: 'CHECK_ITEM', item: '灭火器', status: 'damaged', note: '压力不足，已报修' });
-      actor.send({ type: 'CHECK_ITEM', item: 'water-bottle', status: 'missing', note: '上一班借给保安部' });
-      actor.send({ type: 'SIGN', outgoing: '王五' });
+      actor.send({
+        type: 'CHECK_ITEM',
+        by: OFFICER,
+        item: '灭火器',
+        status: 'damaged',
+        note: '压力不足，已报修',
+      });
+      actor.send({
+        type: 'CHECK_ITEM',
+        by: OFFICER,
+        item: 'water-bottle',
+        status: 'missing',
+        note: '上一班借给保安部',
+      });
+      actor.send({ type: 'SIGN', by: OFFICER, outgoing: '王五' });
       expect(actor.getSnapshot().value).toBe('taking-over');
       actor.send(SIGN);
       expect(actor.getSnapshot().value).toBe('on-duty');
@@ -84,32 +101,45 @@ describe('duty and handover machine (generated module)', () => {
 
     test('a damaged or missing item must be explained; a good one needs no note', () => {
       const { actor } = start(cst('2026-03-02T17:25'));
-      actor.send({ type: 'CHECK_ITEM', item: 'extinguisher', status: 'damaged' });
-      actor.send({ type: 'CHECK_ITEM', item: 'water-bottle', status: 'missing', note: '' });
+      actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: 'extinguisher', status: 'damaged' });
+      actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: 'water-bottle', status: 'missing', note: '' });
       expect(actor.getSnapshot().context.inventory).toEqual({});
       expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({
         event: 'CHECK_ITEM',
-        message: '须注明物品及其状况；损坏、缺遗须说明物品去向。',
+        code: 'CONDITION_FAILED',
+        failures: [
+          {
+            condition: { kind: 'payload-has' },
+            message: { zh: '须注明物品及其状况；损坏、缺遗须说明物品去向。' },
+          },
+        ],
       });
-      actor.send({ type: 'CHECK_ITEM', item: 'intercom', status: 'good' });
-      actor.send({ type: 'CHECK_ITEM', item: 'extinguisher', status: 'damaged', note: '压力不足，已报修' });
+      actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: 'intercom', status: 'good' });
+      actor.send({
+        type: 'CHECK_ITEM',
+        by: OFFICER,
+        item: 'extinguisher',
+        status: 'damaged',
+        note: '压力不足，已报修',
+      });
       expect(Object.keys(actor.getSnapshot().context.inventory).sort()).toEqual(['extinguisher', 'intercom']);
     });
 
     test('an unknown item or an item without status is refused and not recorded', () => {
       const { actor } = start(cst('2026-03-02T17:25'));
-      actor.send({ type: 'CHECK_ITEM', item: 'coffee-machine', status: 'good' });
-      actor.send({ type: 'CHECK_ITEM', item: 'intercom' });
+      actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: 'coffee-machine', status: 'good' });
+      actor.send({ type: 'CHECK_ITEM', by: OFFICER, item: 'intercom' });
       expect(actor.getSnapshot().context.inventory).toEqual({});
       expect(actor.getSnapshot().context._sop.lastRefusal?.event).toBe('CHECK_ITEM');
     });
 
     test('follow-ups and anomalies are recorded; an anomaly needs an explanation', () => {
       const { actor } = start(cst('2026-03-02T17:25'));
-      actor.send({ type: 'NOTE_FOLLOW_UP', id: 'f1', text: '3-201 漏水待工程部回复' });
-      actor.send({ type: 'REPORT_ANOMALY', id: 'a1', text: '消防通道堆放杂物' });
+      actor.send({ type: 'NOTE_FOLLOW_UP', by: OFFICER, id: 'f1', text: '3-201 漏水待工程部回复' });
+      actor.send({ type: 'REPORT_ANOMALY', by: OFFICER, id: 'a1', text: '消防通道堆放杂物' });
       actor.send({
         type: 'REPORT_ANOMALY',
+        by: OFFICER,
         id: 'a2',
         text: '消防通道堆放杂物',
         explanation: '装修垃圾，物业已通知清运',
@@ -125,7 +155,7 @@ describe('duty and handover machine (generated module)', () => {
   describe('preparing the handover: the configured minutes before the window ends', () => {
     test('workday: window 17:30–次日08:30, preparation starts at 08:15 the next morning, not 1 ms earlier', () => {
       const { clock, actor } = onDutyAt(cst('2026-03-02T17:26'));
-      actor.send({ type: 'INQUIRY', id: 'e1', matter: '询问停水时间' });
+      actor.send({ type: 'INQUIRY', by: OFFICER, id: 'e1', matter: '询问停水时间' });
       expect(actor.getSnapshot().context.events).toHaveLength(1);
       clock.set(cst('2026-03-03T08:30') - prepMs - 1);
       expect(actor.getSnapshot().value).toBe('on-duty');
@@ -169,7 +199,7 @@ describe('duty and handover machine (generated module)', () => {
       clock.set(Date.parse('2026-03-02T17:26:00+09:00'));
       const actor = m9.startActor({ clock });
       for (const item of ['intercom', 'extinguisher', 'water-bottle'])
-        actor.send({ type: 'CHECK_ITEM', item, status: 'good' });
+        actor.send({ type: 'CHECK_ITEM', by: OFFICER, item, status: 'good' });
       actor.send(SIGN);
       const prep = Date.parse('2026-03-03T08:15:00+09:00');
       clock.set(prep - 1);
@@ -217,18 +247,24 @@ describe('duty and handover machine (generated module)', () => {
 
     test('is refused while important work is unfinished', () => {
       const actor = preparing();
-      actor.send({ type: 'ADD_UNFINISHED', id: 'u1', text: '电梯困人救援跟进', important: true });
-      actor.send({ type: 'ADD_UNFINISHED', id: 'u2', text: '整理值班记录', important: false });
+      actor.send({
+        type: 'ADD_UNFINISHED',
+        by: OFFICER,
+        id: 'u1',
+        text: '电梯困人救援跟进',
+        important: true,
+      });
+      actor.send({ type: 'ADD_UNFINISHED', by: OFFICER, id: 'u2', text: '整理值班记录', important: false });
       actor.send(HAND_OVER);
       expect(actor.getSnapshot().value).toBe('preparing-handover');
-      expect(actor.getSnapshot().context._sop.lastRefusal?.message).toContain(
+      expect(actor.getSnapshot().context._sop.lastRefusal?.failures[0].message.zh).toContain(
         '重要的工作未处理完毕，不允许交班',
       );
-      actor.send({ type: 'FINISH_WORK', id: 'u1' });
+      actor.send({ type: 'FINISH_WORK', by: OFFICER, id: 'u1' });
       expect(actor.getSnapshot().context.unfinished).toEqual([
         { id: 'u2', text: '整理值班记录', important: false },
       ]);
-      actor.send({ type: 'HAND_OVER', outgoing: '赵六' });
+      actor.send({ type: 'HAND_OVER', by: OFFICER, outgoing: '赵六' });
       expect(actor.getSnapshot().value).toBe('preparing-handover');
       actor.send(HAND_OVER);
       expect(actor.getSnapshot().status).toBe('done');
@@ -271,7 +307,8 @@ describe('every bundled duty variant: preparation starts `before` ahead of its o
         const into = v.workflow?.steps.flatMap((st) => st.transitions).find((t) => t.target === dutyStep.id);
         if (!into) throw new Error('no transition into the duty step');
         for (const e of sampleEvents(v).filter((e) => e.type !== into.event)) actor.send(e);
-        actor.send(samplePayload(into));
+        const intoStep = v.workflow?.steps.find((st) => st.transitions.includes(into));
+        actor.send(samplePayload(into, intoStep?.role ?? null));
         expect(actor.getSnapshot().value).toBe(dutyStep.id);
         clock.set(expected - 1);
         expect(actor.getSnapshot().value).toBe(dutyStep.id);

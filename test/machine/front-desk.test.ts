@@ -4,8 +4,12 @@ import type { ProcedureSop } from '../../src/model/types.js';
 import { bundledSop, cst, type GeneratedModule, importMachine } from './helpers.js';
 
 const MIN = 60_000;
+/** Who sends an event: the role the SOP gives it, and a name. */
+const RECEPTIONIST = { role: 'receptionist', name: '李四' } as const;
+const MANAGER = { role: 'manager', name: '王五' } as const;
 const RECORD = {
   type: 'RECORD',
+  by: RECEPTIONIST,
   date: '2026-03-02',
   owner: '张三',
   phone: '13800000000',
@@ -42,7 +46,7 @@ function transferred(t0: number, transferAfter = 0) {
   const { clock, actor } = start(t0);
   actor.send(RECORD);
   clock.increment(transferAfter);
-  actor.send({ type: 'TRANSFER', department: '工程部' });
+  actor.send({ type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' });
   expect(actor.getSnapshot().value).toBe('transferred');
   return { clock, actor };
 }
@@ -80,13 +84,16 @@ describe('front-desk reception machine (generated module)', () => {
     const t0 = cst('2026-03-02T10:00');
     const { clock, actor } = start(t0);
     actor.send(RECORD);
-    actor.send({ type: 'HANDLE' });
+    actor.send({ type: 'HANDLE', by: RECEPTIONIST });
     clock.set(t0 + level1 + 1);
     expect(actor.getSnapshot().value).toBe('handling');
-    actor.send({ type: 'RESOLVE', handling: '已更换灯泡' });
+    actor.send({ type: 'RESOLVE', by: RECEPTIONIST, handling: '已更换灯泡' });
     expect(actor.getSnapshot().value).toBe('handling');
-    expect(actor.getSnapshot().context._sop.lastRefusal?.message).toBe('须记录处理情况和处理结果。');
-    actor.send({ type: 'RESOLVE', handling: '已更换灯泡', result: '业主满意' });
+    expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({
+      code: 'PAYLOAD_INVALID',
+      failures: [{ field: 'result' }],
+    });
+    actor.send({ type: 'RESOLVE', by: RECEPTIONIST, handling: '已更换灯泡', result: '业主满意' });
     expect(actor.getSnapshot().status).toBe('done');
     expect(actor.getSnapshot().output).toEqual({ outcome: 'resolved', handoff: null });
     expect(actor.getSnapshot().context.result).toBe('业主满意');
@@ -94,12 +101,12 @@ describe('front-desk reception machine (generated module)', () => {
 
   test('recording refuses a request without the required fields and keeps what RECORD sets', () => {
     const { actor } = start(cst('2026-03-02T10:00'));
-    actor.send({ type: 'RECORD', owner: '张三' });
+    actor.send({ type: 'RECORD', by: RECEPTIONIST, owner: '张三' });
     expect(actor.getSnapshot().value).toBe('received');
     actor.send(RECORD);
     expect(actor.getSnapshot().value).toBe('recorded');
     expect(actor.getSnapshot().context).toMatchObject({ owner: '张三', room: '3-201', channel: 'phone' });
-    actor.send({ type: 'TRANSFER' });
+    actor.send({ type: 'TRANSFER', by: RECEPTIONIST });
     expect(actor.getSnapshot().value).toBe('recorded');
   });
 
@@ -108,7 +115,7 @@ describe('front-desk reception machine (generated module)', () => {
     const seen: unknown[] = [];
     actor.on(mod.HANDOFF_EVENT, (e: unknown) => seen.push(e));
     actor.send(RECORD);
-    actor.send({ type: 'COMPLAINT' });
+    actor.send({ type: 'COMPLAINT', by: RECEPTIONIST });
     expect(actor.getSnapshot().status).toBe('done');
     expect(seen).toEqual([
       expect.objectContaining({
@@ -131,15 +138,16 @@ describe('front-desk reception machine (generated module)', () => {
     const { clock, actor } = transferred(t0);
     clock.set(t0 + level1);
     expect(actor.getSnapshot().value).toBe('manager');
-    actor.send({ type: 'CLOSE' });
-    actor.send({ type: 'CLOSE', reason: '   ' });
+    actor.send({ type: 'CLOSE', by: MANAGER });
+    actor.send({ type: 'CLOSE', by: MANAGER, reason: '   ' });
     expect(actor.getSnapshot().value).toBe('manager');
     expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({
       event: 'CLOSE',
       step: 'manager',
-      message: '关闭须由经理在《接待业主情况记录》上说明原因。',
+      code: 'PAYLOAD_INVALID',
+      failures: [{ field: 'reason', message: { zh: '须填写「关闭原因」' } }],
     });
-    actor.send({ type: 'CLOSE', reason: '业主已搬离，无法联系' });
+    actor.send({ type: 'CLOSE', by: MANAGER, reason: '业主已搬离，无法联系' });
     expect(actor.getSnapshot().output).toEqual({ outcome: 'closed', handoff: null });
     expect(actor.getSnapshot().context.reason).toBe('业主已搬离，无法联系');
     expect(actor.getSnapshot().context._sop.lastRefusal).toBeNull();

@@ -90,7 +90,7 @@ export function sampleEvents(sop: ProcedureSop): Ev[] {
   const add = (e: Ev) => out.set(JSON.stringify(e), e);
   for (const step of sop.workflow?.steps ?? []) {
     for (const t of step.transitions) {
-      const base = samplePayload(t);
+      const base = samplePayload(t, step.role);
       const check = t.effects.find((e) => e.kind === 'check');
       if (check && check.kind === 'check') {
         const field = sop.workflow?.context.find((c) => c.id === check.field);
@@ -103,17 +103,24 @@ export function sampleEvents(sop: ProcedureSop): Ev[] {
   return [...out.values()];
 }
 
-export function samplePayload(t: Transition): Ev {
+/** A valid value of each field type (the machine checks payload types at run time). */
+const SAMPLE: Record<string, unknown> = {
+  boolean: false,
+  number: 1,
+  date: '2026-03-02',
+  time: '08:30',
+  datetime: '2026-03-02T08:30+08:00',
+  phone: '13800000000',
+  signature: '张三',
+};
+
+/** An event meeting a transition's payload and conditions, sent by its role (`stepRole` when it has none). */
+export function samplePayload(t: Transition, stepRole: string | null = null): Ev {
   const e: Ev = { type: t.event };
+  const role = t.role ?? stepRole;
+  if (role !== null) e.by = { role, name: `${role}-1` };
   for (const f of t.payload) {
-    e[f.id] =
-      f.type === 'enum'
-        ? (f.options[0]?.value ?? 'x')
-        : f.type === 'boolean'
-          ? false
-          : f.type === 'number'
-            ? 1
-            : `${f.id}-1`;
+    e[f.id] = f.type === 'enum' ? (f.options[0]?.value ?? 'x') : (SAMPLE[f.type] ?? `${f.id}-1`);
   }
   for (const c of t.conditions) if (c.kind === 'payload-equals') e[c.field] = c.value;
   return e;

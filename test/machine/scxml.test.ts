@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { afterEach, describe, expect, test, vi } from 'vitest';
+import { createActor } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { emitMachineArtifacts } from '../../src/compile/machine/index.js';
 import type { ProcedureSop } from '../../src/model/types.js';
@@ -66,6 +67,11 @@ function interpret(doc: string, file = 'machine.scxml'): Promise<Interpreter> {
   });
 }
 
+/** Senders: the roles the SOPs give their steps. */
+const R = { role: 'receptionist', name: '李四' };
+const M = { role: 'manager', name: '王五' };
+const O = { role: 'duty-officer', name: '赵六' };
+
 const ctx = (sc: Interpreter) => sc.getSnapshot()[3].ctx;
 const where = (sc: Interpreter) => sc.getConfiguration().join(',');
 
@@ -104,32 +110,43 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
           const { type, ...data } = e;
           sc.gen({ name: type, data });
         }
-        const state = path.state as unknown as { value: string; context: Record<string, unknown> };
+        // The same events replayed in machine.js (the graph's stored state may come from another path
+        // with the same summary).
+        const actor = createActor(machine);
+        actor.start();
+        for (const e of events) actor.send(e);
+        const state = actor.getSnapshot() as unknown as { value: string; context: Record<string, unknown> };
+        actor.stop();
         expect(where(sc), `${sop.id}: ${events.map((e) => e.type).join(' → ')}`).toBe(state.value);
         const { _sop: a, ...recordA } = ctx(sc);
         const { _sop: b, ...recordB } = state.context;
         expect(recordA).toEqual(recordB);
-        expect((a as { lastRefusal: unknown }).lastRefusal === null).toBe(
-          (b as { lastRefusal: unknown }).lastRefusal === null,
-        );
+        const refusal = (r: unknown) => {
+          const x = (r as { lastRefusal: { code: string; event: string; failures: unknown } | null })
+            .lastRefusal;
+          return x && { code: x.code, event: x.event, failures: x.failures };
+        };
+        expect(refusal(a)).toEqual(refusal(b));
         compared++;
       }
     }
     expect(compared).toBeGreaterThan(20);
-  });
+    // One SCION interpreter per path, on a shared machine: allow it time (nothing here measures time).
+  }, 180_000);
 
   test('front-desk reception: guards, escalation exactly at 2 days and 1 week, close needs a reason', async () => {
     vi.useFakeTimers({ now: cst('2026-03-02T10:00'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
     const t0 = Date.now();
     const sc = await interpret(scxmlOf(await bundledSop('front-desk-reception')));
-    sc.gen({ name: 'RECORD', data: { owner: '张三' } });
+    sc.gen({ name: 'RECORD', data: { by: R, owner: '张三' } });
     expect(where(sc)).toBe('received');
     sc.gen({
       name: 'RECORD',
       data: {
+        by: R,
         date: '2026-03-02',
         owner: '张三',
-        phone: '138',
+        phone: '13800000000',
         room: '3-201',
         matter: '灯不亮',
         channel: 'visit',
@@ -137,9 +154,9 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
     });
     expect(where(sc)).toBe('recorded');
     expect(ctx(sc).owner).toBe('张三');
-    sc.gen({ name: 'TRANSFER', data: {} });
+    sc.gen({ name: 'TRANSFER', data: { by: R } });
     expect(where(sc)).toBe('recorded');
-    sc.gen({ name: 'TRANSFER', data: { department: '工程部' } });
+    sc.gen({ name: 'TRANSFER', data: { by: R, department: '工程部' } });
     expect(where(sc)).toBe('transferred');
     vi.advanceTimersByTime(2 * 86_400_000 - 1);
     expect(where(sc)).toBe('transferred');
@@ -150,10 +167,15 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
     vi.advanceTimersByTime(1);
     expect(where(sc)).toBe('manager');
     expect(Date.now() - t0).toBe(7 * 86_400_000);
-    sc.gen({ name: 'CLOSE', data: {} });
+    sc.gen({ name: 'CLOSE', data: { by: M } });
     expect(where(sc)).toBe('manager');
-    expect(ctx(sc)._sop.lastRefusal).toMatchObject({ event: 'CLOSE' });
-    sc.gen({ name: 'CLOSE', data: { reason: '无法联系业主' } });
+    expect(ctx(sc)._sop.lastRefusal).toMatchObject({ event: 'CLOSE', code: 'PAYLOAD_INVALID' });
+    sc.gen({ name: 'CLOSE', data: { by: R, reason: '无法联系业主' } });
+    expect(ctx(sc)._sop.lastRefusal).toMatchObject({ event: 'CLOSE', code: 'ROLE_FORBIDDEN' });
+    sc.gen({ name: 'NO_SUCH_EVENT', data: {} });
+    expect(where(sc)).toBe('manager');
+    expect(ctx(sc)._sop.lastRefusal).toMatchObject({ event: 'NO_SUCH_EVENT', code: 'EVENT_NOT_ACCEPTED' });
+    sc.gen({ name: 'CLOSE', data: { by: M, reason: '无法联系业主' } });
     expect(where(sc)).toBe('closed');
     expect(sc.isFinal()).toBe(true);
   });
@@ -166,9 +188,16 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
     const sc = await interpret(scxmlOf(sop));
     sc.gen({
       name: 'RECORD',
-      data: { date: '2026-09-30', owner: '李四', phone: '139', room: '5-1102', matter: '漏水' },
+      data: {
+        by: R,
+        date: '2026-09-30',
+        owner: '李四',
+        phone: '13900000000',
+        room: '5-1102',
+        matter: '漏水',
+      },
     });
-    sc.gen({ name: 'TRANSFER', data: { department: '工程部' } });
+    sc.gen({ name: 'TRANSFER', data: { by: R, department: '工程部' } });
     vi.advanceTimersByTime(cst('2026-10-09T10:00') - Date.now() - 1);
     expect(where(sc)).toBe('transferred');
     vi.advanceTimersByTime(1);
@@ -178,26 +207,26 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
   test('duty handover: checklist before signing, window timer, no handover with important unfinished work', async () => {
     vi.useFakeTimers({ now: cst('2026-03-02T17:26'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
     const sc = await interpret(scxmlOf(await bundledSop('duty-handover-public-affairs')));
-    sc.gen({ name: 'SIGN', data: { outgoing: 'a', incoming: 'b' } });
+    sc.gen({ name: 'SIGN', data: { by: O, outgoing: 'a', incoming: 'b' } });
     expect(where(sc)).toBe('taking-over');
     for (const item of ['intercom', '灭火器', 'water-bottle'])
-      sc.gen({ name: 'CHECK_ITEM', data: { item, status: 'good' } });
+      sc.gen({ name: 'CHECK_ITEM', data: { by: O, item, status: 'good' } });
     expect(Object.keys(ctx(sc).inventory as object).sort()).toEqual([
       'extinguisher',
       'intercom',
       'water-bottle',
     ]);
-    sc.gen({ name: 'SIGN', data: { outgoing: 'a', incoming: 'b' } });
+    sc.gen({ name: 'SIGN', data: { by: O, outgoing: 'a', incoming: 'b' } });
     expect(where(sc)).toBe('on-duty');
     vi.advanceTimersByTime(cst('2026-03-03T08:15') - Date.now() - 1);
     expect(where(sc)).toBe('on-duty');
     vi.advanceTimersByTime(1);
     expect(where(sc)).toBe('preparing-handover');
-    sc.gen({ name: 'ADD_UNFINISHED', data: { id: 'u1', text: '电梯困人跟进', important: true } });
-    sc.gen({ name: 'HAND_OVER', data: { outgoing: 'b', incoming: 'c' } });
+    sc.gen({ name: 'ADD_UNFINISHED', data: { by: O, id: 'u1', text: '电梯困人跟进', important: true } });
+    sc.gen({ name: 'HAND_OVER', data: { by: O, outgoing: 'b', incoming: 'c' } });
     expect(where(sc)).toBe('preparing-handover');
-    sc.gen({ name: 'FINISH_WORK', data: { id: 'u1' } });
-    sc.gen({ name: 'HAND_OVER', data: { outgoing: 'b', incoming: 'c' } });
+    sc.gen({ name: 'FINISH_WORK', data: { by: O, id: 'u1' } });
+    sc.gen({ name: 'HAND_OVER', data: { by: O, outgoing: 'b', incoming: 'c' } });
     expect(where(sc)).toBe('handed-over');
     expect(sc.isFinal()).toBe(true);
   });
@@ -205,18 +234,30 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
   test('untrusted text is escaped: a refusal with XML and CDATA metacharacters arrives intact', async () => {
     const nasty = '须说明原因 <b>&amp;</b> ]]> \' " -- 结束';
     const sop = variantSop('front-desk-reception.yaml', (t) =>
-      t.replace(
-        'refusal: 关闭须由经理在《接待业主情况记录》上说明原因。',
-        `refusal: ${JSON.stringify(nasty)}`,
-      ),
+      t
+        .replace(
+          'refusal: 关闭须由经理在《接待业主情况记录》上说明原因。',
+          `refusal: ${JSON.stringify(nasty)}`,
+        )
+        // Not a required field, so the condition (whose words are the refusal) is what refuses.
+        .replace(
+          '- { id: reason, label: 关闭原因, type: text, required: true }',
+          '- { id: reason, label: 关闭原因, type: text }',
+        ),
     );
     vi.useFakeTimers({ now: cst('2026-03-02T10:00'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
     const sc = await interpret(scxmlOf(sop));
-    sc.gen({ name: 'RECORD', data: { date: '2026-03-02', owner: 'a', phone: '1', room: '1', matter: 'x' } });
-    sc.gen({ name: 'TRANSFER', data: { department: 'd' } });
+    sc.gen({
+      name: 'RECORD',
+      data: { by: R, date: '2026-03-02', owner: 'a', phone: '13800000000', room: '1', matter: 'x' },
+    });
+    sc.gen({ name: 'TRANSFER', data: { by: R, department: 'd' } });
     vi.advanceTimersByTime(8 * 86_400_000);
     expect(where(sc)).toBe('manager');
-    sc.gen({ name: 'CLOSE', data: {} });
-    expect(ctx(sc)._sop.lastRefusal).toMatchObject({ message: nasty });
+    sc.gen({ name: 'CLOSE', data: { by: M } });
+    expect(ctx(sc)._sop.lastRefusal).toMatchObject({
+      code: 'CONDITION_FAILED',
+      failures: [{ message: { zh: nasty } }],
+    });
   });
 });

@@ -7,7 +7,10 @@ import { loadCalendars } from '../../src/calendar/load.js';
 import type { ProcedureSop } from '../../src/model/types.js';
 import { cst, type GeneratedModule, importMachine, variantSop } from './helpers.js';
 
+/** The receptionist sends the front desk's events (the SOP gives those steps to that role). */
+const BY = { role: 'receptionist', name: '李四' } as const;
 const RECORD = {
+  by: BY,
   type: 'RECORD',
   date: '2026-09-30',
   owner: '李四',
@@ -52,7 +55,7 @@ async function transferredAt(mod: GeneratedModule, at: number) {
   clock.set(at);
   const actor = mod.startActor({ clock });
   actor.send(RECORD);
-  actor.send({ type: 'TRANSFER', department: '工程部' });
+  actor.send({ type: 'TRANSFER', by: BY, department: '工程部' });
   return { clock, actor };
 }
 
@@ -177,7 +180,7 @@ describe('waits longer than a JavaScript timer holds (2^31 − 1 ms ≈ 24.8 day
     const t0 = Date.now();
     const actor = mod.startActor();
     actor.send(RECORD);
-    actor.send({ type: 'TRANSFER', department: '工程部' });
+    actor.send({ type: 'TRANSFER', by: BY, department: '工程部' });
     vi.advanceTimersByTime(1000);
     expect(actor.getSnapshot().value).toBe('transferred');
     vi.advanceTimersByTime(30 * 86_400_000 - 1000 - 1);

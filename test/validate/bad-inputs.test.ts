@@ -75,6 +75,7 @@ const table: Record<string, { code: string; line: number; column: number; warnin
   'guard-flag-undeclared.yaml': { code: 'GUARD_FLAG_UNDECLARED', line: 50, column: 106 },
   'list-flag-never-set.yaml': { code: 'LIST_FLAG_NEVER_SET', line: 37, column: 25, warning: true },
   'guard-value-not-option.yaml': { code: 'GUARD_VALUE_NOT_OPTION', line: 49, column: 43 },
+  'guard-field-unrecorded.yaml': { code: 'GUARD_FIELD_UNRECORDED', line: 49, column: 24 },
   'timer-lead-too-long.yaml': { code: 'LEAD_TOO_LONG', line: 52, column: 32 },
   'holiday-lead-too-long.yaml': { code: 'LEAD_TOO_LONG', line: 18, column: 18 },
   'escalation-from-final.yaml': { code: 'ESCALATION_FROM_END', line: 67, column: 13 },

@@ -6,6 +6,8 @@
  */
 import { type Calendar, type CalendarData, createCalendar, isoFromDayNumber } from '../../calendar/index.js';
 import type { DutyWindow, ProcedureSop } from '../../model/types.js';
+import { guardParams, refusalHandler } from './contract.js';
+import { eventSchemas, portablePath } from './package.js';
 import {
   INTERNAL_KEY,
   type MachinePlan,
@@ -140,7 +142,7 @@ function transitionJson(step: PlannedStep, t: PlannedTransition): Json {
   }
   const accepted: JsonObject = {};
   if (t.target !== null) accepted.target = t.target;
-  if (t.guard) accepted.guard = { type: t.guard, params: { conditions: t.conditions as unknown as Json } };
+  if (t.guard) accepted.guard = { type: t.guard, params: guardParams(step, t) };
   if (actions.length > 0) accepted.actions = actions;
   accepted.meta = {
     label: t.label,
@@ -149,12 +151,8 @@ function transitionJson(step: PlannedStep, t: PlannedTransition): Json {
     clause: t.clause,
     refusal: t.refusal,
   };
-  if (!t.guard) return accepted;
-  const refused: JsonObject = {
-    actions: [{ type: 'refuse', params: { event: t.event, step: step.id, message: t.refusal ?? t.label } }],
-    meta: { refused: true, refusal: t.refusal },
-  };
-  return [accepted, refused];
+  // A refused event matches no transition (so `can()` is false); contract.ts reports it.
+  return accepted;
 }
 
 /** The transitions of a timer: to its target once the deadline is reached, else sleep again. */
@@ -247,10 +245,13 @@ function stateJson(step: PlannedStep): JsonObject {
   return state;
 }
 
-function initialContext(plan: MachinePlan): JsonObject {
+function initialContext(plan: MachinePlan, sop: ProcedureSop): JsonObject {
   const ctx: JsonObject = {};
   for (const f of plan.context) ctx[f.id] = f.kind === 'checklist' ? {} : f.kind === 'list' ? [] : null;
   ctx[INTERNAL_KEY] = {
+    // Which SOP, version and source the case was opened under (snapshot.ts checks it on restore).
+    sop: { id: sop.id, version: sop.version, sourceHash: sop.sourceHash },
+    migrations: [],
     clocks: {},
     deadlines: {},
     escalations: [],
@@ -276,6 +277,7 @@ export const ACTION_NAMES = [
   'check',
   'clearRefusal',
   'disarm',
+  'emitRefusal',
   'escalate',
   'finish',
   'handoff',
@@ -304,7 +306,8 @@ export function compileMachineWithPlan(
   const config: JsonObject = {
     id: plan.id,
     initial: plan.initial,
-    context: initialContext(plan),
+    context: initialContext(plan, sop),
+    on: refusalHandler(),
     states,
     meta: {
       sopforge: {
@@ -315,7 +318,7 @@ export function compileMachineWithPlan(
           department: sop.department,
           version: sop.version,
           effective: sop.effective,
-          file: sop.file,
+          file: portablePath(sop.file),
           sourceHash: sop.sourceHash,
         },
         utcOffsetMinutes: sop.site.utcOffsetMinutes,
@@ -344,9 +347,10 @@ export function compileMachineWithPlan(
           })),
         })),
         roles: Object.fromEntries(sop.roles.map((r) => [r.id, r.name])),
-        guards: [...plan.guards, 'deadlineReached'],
+        guards: [...plan.guards, 'deadlineReached', 'runtimeRefusal'],
         actions: [...ACTION_NAMES],
         delays: Object.fromEntries(plan.steps.flatMap((st) => st.timers.map((t) => [t.delay, delayJson(t)]))),
+        events: eventSchemas(plan),
       },
     },
   };

@@ -4,8 +4,10 @@
  */
 import type { Field, ProcedureSop } from '../../model/types.js';
 import type { CompiledMachine } from './config.js';
+import { REFUSAL_CODES, REFUSED_EVENT, senderRole } from './contract.js';
 import { banner } from './emit-js.js';
 import { HANDOFF_EVENT, INTERNAL_KEY, type MachinePlan, RESUME_EVENT } from './plan.js';
+import { SNAPSHOT_DTS } from './snapshot.js';
 
 const lit = (v: string): string => JSON.stringify(v);
 const union = (xs: readonly string[]): string => (xs.length === 0 ? 'never' : xs.map(lit).join(' | '));
@@ -33,14 +35,51 @@ function docLabel(label: string): string {
   return label.replace(/\*\//g, '*\\/').replace(/[\r\n\u2028\u2029]+/g, ' ');
 }
 
+/** The checklist items an event's field names (a `check` effect's key): by id or by name. */
+function checklistKeys(plan: MachinePlan): Map<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  for (const s of plan.steps) {
+    for (const t of s.transitions) {
+      for (const c of t.conditions) {
+        if (c.kind !== 'checklist-item') continue;
+        const key = `${t.event}\u0000${c.key}`;
+        const set = out.get(key) ?? new Set<string>();
+        for (const i of c.items) {
+          set.add(i.id);
+          set.add(i.name);
+        }
+        out.set(key, set);
+      }
+    }
+  }
+  return new Map([...out].map(([k, v]) => [k, [...v]]));
+}
+
+/** The roles that may send an event: every step's sender role, or any role when one step has none. */
+function senders(plan: MachinePlan, event: string): string {
+  const roles = new Set<string>();
+  for (const s of plan.steps) {
+    for (const t of s.transitions) {
+      if (t.event !== event) continue;
+      const role = senderRole(s, t);
+      if (role === null) return 'RoleId';
+      roles.add(role);
+    }
+  }
+  return union([...roles].sort());
+}
+
 function eventTypes(plan: MachinePlan): string[] {
+  const keys = checklistKeys(plan);
   const lines: string[] = ['export type Event ='];
   for (const e of plan.events) {
-    const fields = e.fields.map(
-      ({ field, always }) =>
-        `/** ${docLabel(field.label)} */ readonly ${prop(field.id)}${always ? '' : '?'}: ${fieldType(field)}`,
-    );
-    lines.push(`  | { readonly type: ${lit(e.type)}${fields.length > 0 ? `; ${fields.join('; ')}` : ''} }`);
+    const fields = e.fields.map(({ field, always }) => {
+      const items = keys.get(`${e.type}\u0000${field.id}`);
+      const type = items ? union(items) : fieldType(field);
+      return `/** ${docLabel(field.label)} */ readonly ${prop(field.id)}${always ? '' : '?'}: ${type}`;
+    });
+    const by = `/** Who sends it */ readonly by: Sender<${senders(plan, e.type)}>`;
+    lines.push(`  | { readonly type: ${lit(e.type)}; ${[by, ...fields].join('; ')} }`);
   }
   lines.push(`  | { readonly type: ${lit(RESUME_EVENT)} };`);
   return lines;
@@ -84,21 +123,29 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
   const ladders = plan.ladders.map((l) => l.id);
   return [
     banner(sop, `${sop.title} — types of machine.js`),
-    "import type { Actor, ActorOptions, MetaObject, NonReducibleUnknown, ParameterizedObject, SnapshotFrom, StateMachine } from 'xstate';",
+    "import type { Actor, ActorOptions, MetaObject, NonReducibleUnknown, ParameterizedObject, Snapshot, SnapshotFrom, StateMachine } from 'xstate';",
+    '',
+    `export type RoleId = ${union(plan.roles)};`,
+    '/** The sender of an event: the app authenticates the person; the machine checks the role. */',
+    'export interface Sender<R extends RoleId = RoleId> { readonly role: R; readonly name: string }',
     '',
     ...eventTypes(plan),
     '',
-    '/** The payload of an event (its fields without `type`). */',
-    "export type Payload<T extends Event['type']> = Omit<Extract<Event, { readonly type: T }>, 'type'>;",
+    '/** The payload of an event (its fields without `type` and `by`): what the record keeps. */',
+    "export type Payload<T extends Event['type']> = Omit<Extract<Event, { readonly type: T }>, 'type' | 'by'>;",
     '',
     `export type StateValue = ${union(states)};`,
     `export type LadderId = ${union(ladders)};`,
-    `export type GuardName = ${union([...plan.guards, 'deadlineReached'])};`,
+    `export type GuardName = ${union([...plan.guards, 'deadlineReached', 'runtimeRefusal'])};`,
     `export type ActionName = ${union(compiled.actions)};`,
     `export type DelayName = ${union(plan.delays)};`,
     '',
     '/** What the runtime keeps in context: clocks and deadlines are epoch milliseconds. */',
     'export interface RuntimeState {',
+    '  /** The SOP, version and source the case was opened under (or last migrated to). */',
+    '  readonly sop: { readonly id: string; readonly version: string; readonly sourceHash: string };',
+    '  /** The versions the case was migrated from, oldest first. */',
+    '  readonly migrations: readonly { readonly version: string | null; readonly sourceHash: string | null }[];',
     '  /** When each escalation clock started. */',
     '  readonly clocks: { readonly [ladder in LadderId]?: number };',
     '  /** Absolute deadline of every pending timer, by delay name; survives persist/restore. */',
@@ -106,7 +153,8 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     '  readonly escalations: readonly { readonly ladder: LadderId; readonly level: number; readonly role: string; readonly due: number | null; readonly at: number }[];',
     '  /** Years without holiday data that a deadline or duty window depended on; non-empty means "check by hand". */',
     '  readonly unknownCalendarYears: readonly number[];',
-    '  readonly lastRefusal: { readonly event: string; readonly step: StateValue; readonly message: string; readonly at: number } | null;',
+    '  /** The last refusal (cleared by the next accepted guarded event). */',
+    "  readonly lastRefusal: (Omit<RefusedEvent, 'type' | 'event'> & { readonly event: string; readonly at: number }) | null;",
     '  readonly outcome: StateValue | null;',
     '  readonly handoff: { readonly sop: string; readonly title: string; readonly external: boolean } | null;',
     '}',
@@ -122,6 +170,27 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     `  readonly record: Omit<Context, ${lit(INTERNAL_KEY)}>;`,
     '}',
     '',
+    `export type RefusalCode = ${union(REFUSAL_CODES)};`,
+    '/** One broken rule of a refused event, with its own words and the clause that states it. */',
+    'export interface RefusalFailure {',
+    '  /** The payload field (or `by`) at fault, when there is one. */',
+    '  readonly field?: string;',
+    '  /** The condition that does not hold (CONDITION_FAILED). */',
+    '  readonly condition?: { readonly kind: string; readonly [key: string]: unknown };',
+    '  readonly message: { readonly zh: string; readonly en: string };',
+    '  readonly clause: string | null;',
+    '}',
+    '/** Emitted (actor.on) when an event is refused; the state and the record are unchanged. */',
+    'export interface RefusedEvent {',
+    `  readonly type: ${lit(REFUSED_EVENT)};`,
+    '  readonly code: RefusalCode;',
+    '  /** The event as it was sent. */',
+    '  readonly event: { readonly type: string; readonly [key: string]: unknown };',
+    '  readonly step: StateValue;',
+    '  readonly failures: readonly RefusalFailure[];',
+    '}',
+    'export type EmittedEvent = HandoffEvent | RefusedEvent;',
+    '',
     "export interface Output { readonly outcome: StateValue | null; readonly handoff: RuntimeState['handoff'] }",
     '',
     'export type SopMachine = StateMachine<',
@@ -136,24 +205,30 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     '  string,',
     '  NonReducibleUnknown,',
     '  Output,',
-    '  HandoffEvent,',
+    '  EmittedEvent,',
     '  MetaObject,',
     '  any',
     '>;',
     '',
     'export type SopSnapshot = SnapshotFrom<SopMachine>;',
+    '/** A persisted snapshot of this machine (JSON), as `getPersistedSnapshot()` gives and `migrate()` returns. */',
+    'export interface SopPersistedSnapshot { readonly value: StateValue; readonly status: string; readonly context: Context; readonly [key: string]: unknown }',
+    '',
+    ...SNAPSHOT_DTS,
     '',
     'export declare const config: { readonly id: string; readonly initial: StateValue; readonly [key: string]: unknown };',
     'export declare const MAX_TIMER_MS: number;',
     'export declare const WORKING_DAYS_PER_WEEK: number;',
     `export declare const RESUME_EVENT: ${lit(RESUME_EVENT)};`,
     `export declare const HANDOFF_EVENT: ${lit(HANDOFF_EVENT)};`,
+    `export declare const REFUSED_EVENT: ${lit(REFUSED_EVENT)};`,
+    'export declare const REFUSAL_CODES: readonly RefusalCode[];',
     'export declare const implemented: { readonly guards: readonly GuardName[]; readonly actions: readonly ActionName[]; readonly delays: readonly DelayName[] };',
     '/** Builds the machine; pass `now` when running on a simulated clock. */',
     'export declare function createSopMachine(options?: { readonly now?: () => number }): SopMachine;',
     '/** The machine on the wall clock. */',
     'export declare const machine: SopMachine;',
-    '/** Starts an actor, restoring `snapshot` if given and re-arming its timers. */',
+    '/** Starts an actor, restoring `snapshot` if given and re-arming its timers; throws `SnapshotError` for a snapshot `checkSnapshot` refuses. */',
     'export declare function startActor(',
     "  options?: Omit<ActorOptions<SopMachine>, 'snapshot' | 'clock'> & {",
     '    readonly snapshot?: unknown;',
@@ -163,7 +238,11 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     '  },',
     '): Actor<SopMachine>;',
     '/** The earliest pending deadline of a snapshot (epoch ms), or null. */',
-    'export declare function nextDeadline(snapshot: { readonly context: Context }): number | null;',
+    'export declare function nextDeadline(snapshot: { readonly context: Context } | Snapshot<unknown>): number | null;',
+    '/** Whether one declarative condition (from the config) holds for a context and an event. */',
+    'export declare function holds(condition: { readonly kind: string }, context: Context, event: { readonly [key: string]: unknown }): boolean;',
+    "/** Why a transition's guard (its params in the config) refuses an event, or null when it accepts it. */",
+    "export declare function verdict(params: unknown, context: Context, event: { readonly type: string; readonly [key: string]: unknown }): { readonly code: Exclude<RefusalCode, 'EVENT_NOT_ACCEPTED'>; readonly failures: readonly RefusalFailure[] } | null;",
     '/** Day facts from the embedded holiday data; `known: false` outside the embedded years. */',
     'export declare function dayInfo(date: string): { readonly date: string; readonly workday: boolean; readonly known: boolean };',
     '/** When a threshold is reached for a clock started at `start` (epoch ms). */',

@@ -1,6 +1,7 @@
 /**
- * The machine target: every procedure SOP with a workflow → `machine.js`, `machine.d.ts`,
- * `machine.json`, `machine.mmd` and `machine.scxml` in `out/<sop-id>/`.
+ * The machine target: every procedure SOP with a workflow → `machine.js` (+ `machine.cjs`),
+ * `machine.d.ts` (+ `machine.d.cts`), `machine.json`, `machine.mmd`, `machine.scxml` and the
+ * `package.json` that makes `out/<sop-id>/` an npm package.
  */
 import type { Artifact, EmitContext, Target } from '../../build/artifact.js';
 import type { ProcedureSop, Sop } from '../../model/types.js';
@@ -9,6 +10,7 @@ import { emitMachineDts } from './emit-dts.js';
 import { emitMachineJs } from './emit-js.js';
 import { emitMermaid } from './emit-mermaid.js';
 import { emitScxml } from './emit-scxml.js';
+import { emitPackageJson, toCommonJs } from './package.js';
 
 export { type CompileMachineOptions, compileMachine, type JsonObject } from './config.js';
 export { HANDOFF_EVENT, RESUME_EVENT } from './plan.js';
@@ -20,13 +22,18 @@ export function hasMachine(
   return sop.kind === 'procedure' && sop.workflow !== null;
 }
 
-/** The five machine artifacts of one SOP (none for manuals and SOPs without a workflow). */
+/** The machine artifacts of one SOP, an npm package (package.json, ESM + CommonJS, types) (none for manuals and SOPs without a workflow). */
 export function emitMachineArtifacts(sop: Sop, options: CompileMachineOptions = {}): Artifact[] {
   if (!hasMachine(sop)) return [];
   const compiled = compileMachineWithPlan(sop, options);
+  const js = emitMachineJs(sop, compiled);
+  const dts = emitMachineDts(sop, compiled);
   return [
-    { path: 'machine.js', data: emitMachineJs(sop, compiled) },
-    { path: 'machine.d.ts', data: emitMachineDts(sop, compiled) },
+    { path: 'machine.js', data: js },
+    { path: 'machine.cjs', data: toCommonJs(js) },
+    { path: 'machine.d.ts', data: dts },
+    { path: 'machine.d.cts', data: dts },
+    { path: 'package.json', data: emitPackageJson(sop) },
     { path: 'machine.json', data: `${JSON.stringify(compiled.config, null, 2)}\n` },
     { path: 'machine.mmd', data: emitMermaid(sop, compiled) },
     { path: 'machine.scxml', data: emitScxml(sop, compiled) },

@@ -17,6 +17,7 @@ import type {
   Transition,
 } from '../../model/types.js';
 import { clauseLines, findClause } from '../../normalize/clauses.js';
+import { needsGuard } from './contract.js';
 
 /** A condition as the generated runtime evaluates it (the model's conditions plus implied ones). */
 export type PlannedCondition =
@@ -28,6 +29,7 @@ export type PlannedCondition =
       readonly unless: { readonly field: string; readonly values: readonly string[] } | null;
     }
   | { readonly kind: 'payload-equals'; readonly field: string; readonly value: string }
+  | { readonly kind: 'context-in'; readonly field: string; readonly values: readonly string[] }
   /** Implied by a `check` effect: the event names an item of the checklist (by id or name). */
   | {
       readonly kind: 'checklist-item';
@@ -132,6 +134,8 @@ export interface MachinePlan {
   }[];
   readonly guards: readonly string[];
   readonly delays: readonly string[];
+  /** The SOP's role ids, in their order. */
+  readonly roles: readonly string[];
   readonly usesWindow: boolean;
   readonly usesWorkingDays: boolean;
 }
@@ -185,6 +189,8 @@ function planCondition(sop: ProcedureSop, c: Condition, context: readonly Contex
       };
     case 'payload-equals':
       return { kind: 'payload-equals', field: c.field, value: c.value };
+    case 'context-in':
+      return { kind: 'context-in', field: c.field, values: [...c.values] };
   }
 }
 
@@ -262,7 +268,10 @@ export function planMachine(sop: ProcedureSop): MachinePlan {
   const steps: PlannedStep[] = wf.steps.map((step) => {
     const transitions: PlannedTransition[] = step.transitions.map((t) => {
       const conditions = planConditions(sop, t, wf.context);
-      const guard = conditions.length > 0 ? `${step.id}.${t.event}` : null;
+      // Every transition with a sender role, a payload or conditions is guarded (contract.ts).
+      const guard = needsGuard(step.role, { role: t.role, payload: t.payload, conditions })
+        ? `${step.id}.${t.event}`
+        : null;
       if (guard) guards.push(guard);
       const ev = eventFields.get(t.event) ?? { perTransition: [] };
       ev.perTransition.push([...t.payload]);
@@ -415,6 +424,7 @@ export function planMachine(sop: ProcedureSop): MachinePlan {
     events,
     guards,
     delays,
+    roles: sop.roles.map((r) => r.id),
     usesWindow: allTimers.some((t) => t.kind === 'before-window-end'),
     usesWorkingDays: allTimers.some((t) => t.kind === 'escalation' && t.basis === 'working'),
   };

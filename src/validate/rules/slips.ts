@@ -13,6 +13,8 @@ import type { SopRule } from './sop-rules.js';
  * | `{ none: unfinished, flag: urgent }`, the list flags `important` | GUARD_FLAG_UNDECLARED | the guard always passes |
  * | a list's flag that no event's payload can set               | LIST_FLAG_NEVER_SET (w) | guards on it always pass  |
  * | `payload-equals` / `unless` with a value the enum lacks     | GUARD_VALUE_NOT_OPTION | never / always holds       |
+ * | `{ field: x, in: [...] }` on a field the case never records  | GUARD_FIELD_UNRECORDED | never holds                |
+ * | `{ field: x, in: [...] }` with a value the recorded enum lacks | GUARD_VALUE_NOT_OPTION | that value never matches |
  * | a `before-window-end` lead ≥ the (holiday) window           | LEAD_TOO_LONG          | the timer fires on entry   |
  * | `arrive-early` / `handover-prep` ≥ the holiday window       | LEAD_TOO_LONG          | the same, on holidays      |
  * | an escalation that starts in or watches a final step        | ESCALATION_FROM_END    | it never escalates         |
@@ -113,6 +115,59 @@ export const guardValuesAreOptions: SopRule = ({ written: w, report }) => {
             });
           }
         }
+      });
+    }
+  }
+};
+
+/**
+ * `{ field, in }` reads a value recorded earlier in the case: a `value` of workflow.context or a field
+ * some event saves with `set`; when that field is a choice, every listed value is one of its options.
+ */
+export const contextGuardsReadRecordedFields: SopRule = ({ written: w, report }) => {
+  const ctx = w.workflow?.context ?? {};
+  const saved = new Map<string, WrittenField>();
+  for (const s of Object.values(w.workflow?.steps ?? {})) {
+    for (const t of Object.values(s.on ?? {})) {
+      for (const e of t.effects ?? []) {
+        if (!Array.isArray(e.set)) continue;
+        for (const id of e.set as string[]) {
+          const f = (t.payload ?? []).find((x) => x.id === id);
+          if (f && !saved.has(id)) saved.set(id, f);
+        }
+      }
+    }
+  }
+  const recorded = new Set([
+    ...saved.keys(),
+    ...Object.entries(ctx)
+      .filter(([, d]) => d === 'value')
+      .map(([id]) => id),
+  ]);
+  for (const [sid, s] of Object.entries(w.workflow?.steps ?? {})) {
+    for (const [ev, t] of Object.entries(s.on ?? {})) {
+      (t.when ?? []).forEach((c, i) => {
+        if (typeof c.field !== 'string' || !Array.isArray(c.in)) return;
+        const base = [...WORKFLOW_STEPS, sid, 'on', ev, 'when', i];
+        if (!recorded.has(c.field)) {
+          report.at([...base, 'field'], 'GUARD_FIELD_UNRECORDED', {
+            field: c.field,
+            known: [...recorded].sort().join(', ') || '—',
+          });
+          return;
+        }
+        const options = Object.keys(saved.get(c.field)?.options ?? {});
+        if (options.length === 0) return;
+        (c.in as unknown[]).forEach((v, j) => {
+          if (typeof v === 'string' && options.includes(v)) return;
+          report.at([...base, 'in', j], 'GUARD_VALUE_NOT_OPTION', {
+            field: c.field as string,
+            value: String(v),
+            options: options.join(', '),
+            effectZh: '中的这个值永远用不上',
+            effect: 'never matches that value',
+          });
+        });
       });
     }
   }
@@ -259,6 +314,7 @@ export const slipRules: readonly SopRule[] = [
   guardFlagsAreDeclared,
   listFlagsCanBeSet,
   guardValuesAreOptions,
+  contextGuardsReadRecordedFields,
   leadsFitTheWindows,
   escalationsWatchOpenSteps,
   recordsListedOnce,
