@@ -280,6 +280,7 @@ export const everyStepReachableAndFinishes: SopRule = ({ sop, report }) => {
   const next = (s: Step) => [
     ...s.transitions.map((t) => t.target).filter((t): t is string => t !== null),
     ...s.timers.map((t) => t.target),
+    ...sop.deadlines.flatMap((d) => (d.go !== null && d.during.includes(s.id) ? [d.go] : [])),
   ];
   const reached = new Set<string>();
   const queue = [sop.workflow.initial];
@@ -368,6 +369,8 @@ export const keysFitKind: SopRule = ({ written: w, report }) => {
     'forms',
     'workflow',
     'escalations',
+    'deadlines',
+    'recurring',
     'audits',
     'records',
   ] as const;
