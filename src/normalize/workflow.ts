@@ -77,20 +77,20 @@ export function normalizeEscalations(w: WrittenSop, r: FileReporter): Escalation
     const from = l.from ? clockStart(l.from) : { kind: 'enter' as const, step: l.starts ?? '' };
     const startsAt = from.kind === 'enter' ? from.step : null;
     return {
-    id,
-    label: l.label ?? id,
-    basis: l.basis ?? 'calendar',
-    from,
-    startsAt,
-    watch: l.while ?? l.watch ?? (startsAt === null ? [] : [startsAt]),
-    levels: l.levels.map((lv, i) => ({
-      after: parseDuration(lv.after),
-      role: lv.role,
-      step: lv.step,
-      clause: lv.clause ?? null,
-      span: r.span(['escalations', id, 'levels', i, 'after']),
-    })),
-    span: r.span(['escalations', id], { key: true }),
+      id,
+      label: l.label ?? id,
+      basis: l.basis ?? 'calendar',
+      from,
+      startsAt,
+      watch: l.while ?? l.watch ?? (startsAt === null ? [] : [startsAt]),
+      levels: l.levels.map((lv, i) => ({
+        after: parseDuration(lv.after),
+        role: lv.role,
+        step: lv.step,
+        clause: lv.clause ?? null,
+        span: r.span(['escalations', id, 'levels', i, 'after']),
+      })),
+      span: r.span(['escalations', id], { key: true }),
     };
   });
 }

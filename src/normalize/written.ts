@@ -52,7 +52,9 @@ export interface WrittenStep {
 export type WrittenClockStart = { enter?: string; event?: string; field?: string };
 
 /** `within:` a duration, a duration per recorded choice (`{ by: priority, urgent: 30m, else: 2h }`), or a recorded time. */
-export type WrittenWithin = string | ({ by?: string; field?: string; else?: string } & Record<string, string>);
+export type WrittenWithin =
+  | string
+  | ({ by?: string; field?: string; else?: string } & Record<string, string>);
 
 export interface WrittenDeadline {
   id: string;

@@ -27,7 +27,8 @@ function withDeadlines(block: string): string {
 function load(text: string): ProcedureSop {
   const { set, diagnostics } = loadSopTexts([{ file: 'sops/time-rules.yaml', text }]);
   const errors = diagnostics.filter((d) => d.severity === 'error');
-  if (!set || errors.length > 0) throw new Error(`fixture does not load: ${JSON.stringify(diagnostics, null, 2)}`);
+  if (!set || errors.length > 0)
+    throw new Error(`fixture does not load: ${JSON.stringify(diagnostics, null, 2)}`);
   const sop = set.sops[0];
   if (sop?.kind !== 'procedure') throw new Error('not a procedure');
   return sop;
@@ -52,7 +53,10 @@ function run(mod: GeneratedModule, at: number, snapshot?: unknown) {
   return { clock, actor, emitted };
 }
 
-const limit = (actor: { getSnapshot(): { context: { _sop: { limits: Record<string, unknown> } } } }, id: string) =>
+const limit = (
+  actor: { getSnapshot(): { context: { _sop: { limits: Record<string, unknown> } } } },
+  id: string,
+) =>
   actor.getSnapshot().context._sop.limits[id] as { state: string; dueAt: number | null; startedAt: number };
 
 /** Drives a case into `working` at t0 and returns it. */
@@ -226,7 +230,10 @@ describe('at a time of day, by a day of the month', () => {
   });
 
   test('by: { day: last-working } — February 2026 ends on a 调休 Saturday, a working day', async () => {
-    const cal = createCalendar({ utcOffsetMinutes: 480, extraHolidays: [], extraWorkdays: [], workingHours: [] }, []);
+    const cal = createCalendar(
+      { utcOffsetMinutes: 480, extraHolidays: [], extraWorkdays: [], workingHours: [] },
+      [],
+    );
     expect(cal.day('2026-02-28')).toMatchObject({ workday: true, makeUpWorkday: true });
     const mod = await machineOf(`
   - { id: check, label: 月末抽查, by: { day: last-working }, from: { enter: working }, breach: overdue }
@@ -237,7 +244,10 @@ describe('at a time of day, by a day of the month', () => {
 
 describe('working time', () => {
   test('basis: working — 2 d of working-day time across the Spring Festival holiday and its 调休 Saturday', async () => {
-    const cal = createCalendar({ utcOffsetMinutes: 480, extraHolidays: [], extraWorkdays: [], workingHours: [] }, []);
+    const cal = createCalendar(
+      { utcOffsetMinutes: 480, extraHolidays: [], extraWorkdays: [], workingHours: [] },
+      [],
+    );
     expect(cal.day('2026-02-14')).toMatchObject({ workday: true, makeUpWorkday: true });
     for (const d of ['2026-02-16', '2026-02-20', '2026-02-23']) expect(cal.day(d).workday).toBe(false);
     expect(cal.day('2026-02-24').workday).toBe(true);
@@ -344,9 +354,24 @@ describe('recurring plans', () => {
   test('occurrences(): every 2 h from 00:00 and the last working day of the month at 16:00', async () => {
     const mod = await machineOf(ARRIVE_2H);
     const feb = mod.occurrences('2026-02-28', '2026-03-01');
-    expect(feb.filter((o: { plan: string }) => o.plan === 'patrol').map((o: { local: string }) => o.local.slice(11))).toEqual(
-      ['00:00', '02:00', '04:00', '06:00', '08:00', '10:00', '12:00', '14:00', '16:00', '18:00', '20:00', '22:00'],
-    );
+    expect(
+      feb
+        .filter((o: { plan: string }) => o.plan === 'patrol')
+        .map((o: { local: string }) => o.local.slice(11)),
+    ).toEqual([
+      '00:00',
+      '02:00',
+      '04:00',
+      '06:00',
+      '08:00',
+      '10:00',
+      '12:00',
+      '14:00',
+      '16:00',
+      '18:00',
+      '20:00',
+      '22:00',
+    ]);
     // February 2026's last working day is Saturday the 28th (调休); March's is Tuesday the 31st.
     const checks = mod
       .occurrences('2026-02-01', '2026-04-01')
@@ -357,7 +382,10 @@ describe('recurring plans', () => {
       at: cst('2026-02-28T00:00'),
       lateAt: cst('2026-02-28T00:15'),
     });
-    expect(mod.config.meta.sopforge.recurring.map((p: { id: string }) => p.id)).toEqual(['patrol', 'month-check']);
+    expect(mod.config.meta.sopforge.recurring.map((p: { id: string }) => p.id)).toEqual([
+      'patrol',
+      'month-check',
+    ]);
   });
 
   test('a case opened for an occurrence carries its planned instant and is late after 15 min', async () => {

@@ -375,7 +375,9 @@ export function compileMachineWithPlan(
           label: l.label,
           basis: l.basis,
           startsAt: l.startsAt,
-          ...(l.from.kind === 'enter' ? {} : { from: l.from.kind === 'event' ? { event: l.from.event } : { field: l.from.field } }),
+          ...(l.from.kind === 'enter'
+            ? {}
+            : { from: l.from.kind === 'event' ? { event: l.from.event } : { field: l.from.field } }),
           watch: [...l.watch],
           levels: l.levels.map((lv) => ({
             after: lv.after.text,
@@ -389,7 +391,10 @@ export function compileMachineWithPlan(
         actions,
         delays: Object.fromEntries([
           ...plan.steps.flatMap((st) => st.timers.map((t) => [t.delay, delayJson(t)])),
-          ...plan.deadlineDelays.map((d) => [d.delay, { kind: 'deadline', step: d.step, deadline: d.id, ms: null }]),
+          ...plan.deadlineDelays.map((d) => [
+            d.delay,
+            { kind: 'deadline', step: d.step, deadline: d.id, ms: null },
+          ]),
         ]),
         ...(sop.deadlines.length > 0 ? { deadlines: deadlinesJson(sop) } : {}),
         ...(sop.recurring.length > 0 ? { recurring: recurringJson(sop) } : {}),

@@ -26,7 +26,12 @@ export const OVERDUE_EVENT = 'sop.overdue';
 /** The event emitted for a limit's `notify` role when it is breached. */
 export const NOTIFY_EVENT = 'sop.notify';
 /** Actions the time rules add; the generated module implements each. */
-export const DEADLINE_ACTION_NAMES = ['deadlineBreach', 'deadlineEnter', 'deadlineStart', 'deadlineStop'] as const;
+export const DEADLINE_ACTION_NAMES = [
+  'deadlineBreach',
+  'deadlineEnter',
+  'deadlineStart',
+  'deadlineStop',
+] as const;
 export const DEADLINE_EMIT_NAMES = ['deadlineNotify', 'deadlineOverdue'] as const;
 /** The guard of every limit's timer. */
 export const DEADLINE_GUARD = 'deadlineDue';
@@ -50,7 +55,8 @@ export function deadlineDelays(sop: ProcedureSop): { delay: string; id: string; 
   const out: { delay: string; id: string; step: string }[] = [];
   for (const step of sop.workflow?.steps ?? []) {
     for (const d of sop.deadlines) {
-      if (d.during.includes(step.id)) out.push({ delay: deadlineDelay(step.id, d.id), id: d.id, step: step.id });
+      if (d.during.includes(step.id))
+        out.push({ delay: deadlineDelay(step.id, d.id), id: d.id, step: step.id });
     }
   }
   return out;
@@ -164,7 +170,9 @@ export function eventTimeActions(sop: ProcedureSop, event: string): Json[] {
     if (l.from.kind === 'event' && l.from.event === event)
       out.push({ type: 'startClock', params: { ladder: l.id } });
   }
-  const starts = sop.deadlines.filter((d) => d.from.kind === 'event' && d.from.event === event).map((d) => d.id);
+  const starts = sop.deadlines
+    .filter((d) => d.from.kind === 'event' && d.from.event === event)
+    .map((d) => d.id);
   if (starts.length > 0) out.push({ type: 'deadlineStart', params: { ids: starts } });
   const stops = sop.deadlines.filter((d) => d.stop === event).map((d) => d.id);
   if (stops.length > 0) out.push({ type: 'deadlineStop', params: { ids: stops } });

@@ -5,7 +5,13 @@
  */
 import type { ProcedureSop } from '../../model/types.js';
 import type { CompiledMachine } from './config.js';
-import { DEADLINE_GUARD, NO_TIME_RUNTIME, TIME_RUNTIME, TIME_XSTATE_RUNTIME, usesTimeRules } from './deadlines.js';
+import {
+  DEADLINE_GUARD,
+  NO_TIME_RUNTIME,
+  TIME_RUNTIME,
+  TIME_XSTATE_RUNTIME,
+  usesTimeRules,
+} from './deadlines.js';
 import { HANDOFF_EVENT, INTERNAL_KEY, RESUME_EVENT } from './plan.js';
 
 /** One-line comment text: no line breaks, no comment terminators. */
@@ -350,7 +356,11 @@ export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): str
     ...plan.delays.map((d) => `      ${lit(d)}: remaining(${lit(d)}, now),`),
     ...plan.deadlineDelays.map((d) => `      ${lit(d.delay)}: remainingLimit(${lit(d.id)}, now),`),
   ];
-  const guardNames = [...plan.guards, 'deadlineReached', ...(sop.deadlines.length > 0 ? [DEADLINE_GUARD] : [])];
+  const guardNames = [
+    ...plan.guards,
+    'deadlineReached',
+    ...(sop.deadlines.length > 0 ? [DEADLINE_GUARD] : []),
+  ];
   return [
     banner(sop, `${sop.title} — XState v5 machine`),
     "import { assign, createActor, emit, setup } from 'xstate';",

@@ -171,7 +171,8 @@ export const escalationsWatchOpenSteps: SopRule = ({ written: w, sop, report }) 
       });
     } else if (ladder.startsAt !== null) at(ladder.startsAt, written?.from ? ['from', 'enter'] : ['starts']);
     // A clock that starts in an end step never reaches the watched steps.
-    if (watched && ladder.startsAt !== null) at(ladder.startsAt, written?.from ? ['from', 'enter'] : ['starts']);
+    if (watched && ladder.startsAt !== null)
+      at(ladder.startsAt, written?.from ? ['from', 'enter'] : ['starts']);
     // Level k's step is watched for level k + 1: only the last level may end the workflow.
     ladder.levels.slice(0, -1).forEach((lv, i) => {
       at(lv.step, ['levels', i, 'step']);

@@ -6,6 +6,7 @@ import type { WrittenSop } from '../../normalize/written.js';
 import { type Candidate, suggest, suggestionParams } from '../suggest.js';
 import { citationsExist, clauseNumbersAreUnique } from './clause-rules.js';
 import { consistencyRules } from './consistency.js';
+import { deadlineRules } from './deadlines.js';
 import { slipRules } from './slips.js';
 
 /** What a rule over one SOP sees: the written document (for paths), the model, and where to report. */
@@ -431,6 +432,7 @@ export const sopRules: readonly SopRule[] = [
   revisionsInOrder,
   fileNamedAfterId,
   ...slipRules,
+  ...deadlineRules,
   clauseNumbersAreUnique,
   citationsExist,
   ...consistencyRules,
