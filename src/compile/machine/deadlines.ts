@@ -617,3 +617,23 @@ function isLimitTransition(t: unknown): boolean {
   const guard = (t as { guard?: { type?: unknown } } | null)?.guard;
   return typeof t === 'object' && t !== null && guard?.type === DEADLINE_GUARD;
 }
+
+/** A short label of a limit for diagrams: `⏱ 到场 2h`, `⏱ 归还钥匙 18:00`, `⏱ 月末 last-working`. */
+export function deadlineDiagramLabel(d: Deadline): string {
+  const l = d.limit;
+  const limit =
+    l.kind === 'within'
+      ? l.duration.text
+      : l.kind === 'within-by'
+        ? [
+            ...l.options.map((o) => `${o.value} ${o.duration.text}`),
+            ...(l.otherwise ? [`else ${l.otherwise.text}`] : []),
+          ].join(' / ')
+        : l.kind === 'within-field'
+          ? `${l.field} / ${l.otherwise.text}`
+          : l.kind === 'at'
+            ? `${l.day === 'next' ? '次日' : ''}${l.time.text}`
+            : `${l.month === 'next' ? '下月' : ''}${l.day === 'last-working' ? '最后工作日' : `${l.day}日`}`;
+  const basis = d.basis === 'calendar' ? '' : d.basis === 'working' ? '（工作日）' : '（工作时间）';
+  return `⏱ ${d.label} ${limit}${basis}`;
+}

@@ -56,7 +56,10 @@ function sop_do(ctx, actions, data) {
         for (var j = 0; j < p.timers.length; j++) {
           var timer = p.timers[j];
           if (s.deadlines[timer.delay] != null) continue;
-          if (timer.kind === 'escalation' && s.clocks[timer.ladder] == null) s.clocks[timer.ladder] = at;
+          if (timer.kind === 'escalation' && s.clocks[timer.ladder] == null) {
+            var recorded = timer.fromField ? recordedAt(ctx[timer.fromField]) : null;
+            s.clocks[timer.ladder] = recorded === null ? at : recorded;
+          }
           s.deadlines[timer.delay] = deadlineOf(timer, s.clocks, at, unknown);
         }
         s.unknownCalendarYears = Array.from(unknown).sort(function (x, y) { return x - y; });
@@ -67,6 +70,7 @@ function sop_do(ctx, actions, data) {
         break;
       case 'escalate':
         s.escalations.push({ ladder: p.ladder, level: p.level, role: p.role, due: s.deadlines[p.delay] == null ? null : s.deadlines[p.delay], at: sop_now() });
+        s.moved = { ladder: p.ladder, level: p.level };
         break;
       case 'check': {
         var id = itemId(p.items, event[p.key]);
