@@ -446,3 +446,15 @@ describe('escalation ladders: from, while, and which ladder moved the case', () 
     expect(r.actor.getSnapshot().context._sop.moved).toEqual({ ladder: 'complaint', level: 0 });
   });
 });
+
+describe('at on a working basis', () => {
+  test('at: "09:00" from a Saturday moves to Monday; day: same stays on the Saturday', async () => {
+    const mod = await machineOf(`
+  - { id: moved, label: 次工作日, at: "09:00", basis: working, from: { enter: working }, breach: overdue }
+  - { id: same, label: 当天, at: { time: "18:00", day: same }, basis: working, from: { enter: working }, breach: overdue }
+`);
+    const r = started(mod, cst('2026-03-07T10:00'));
+    expect(limit(r.actor, 'moved').dueAt).toBe(cst('2026-03-09T09:00'));
+    expectOverdueAt(r, 'same', cst('2026-03-07T18:00'));
+  });
+});

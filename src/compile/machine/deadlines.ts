@@ -305,8 +305,9 @@ function limitDue(d, start, context, unknown) {
       return recorded !== null ? recorded : addDuration(start, limit.otherwise, d.basis, unknown);
     }
     case 'at': {
+      // day: same is the start's day whatever the basis; otherwise a working basis moves to a working day.
       const first = limit.day === 'next' ? localDay(start) + 1 : localDay(start);
-      let day = workingFrom(first, d.basis, unknown);
+      let day = limit.day === 'same' ? first : workingFrom(first, d.basis, unknown);
       let at = day * DAY + limit.time * MINUTE - OFFSET;
       if (limit.day === 'auto' && at <= start) {
         day = workingFrom(day + 1, d.basis, unknown);
