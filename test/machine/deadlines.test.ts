@@ -378,6 +378,10 @@ describe('recurring plans', () => {
       .filter((o: { plan: string }) => o.plan === 'month-check')
       .map((o: { local: string }) => o.local);
     expect(checks).toEqual(['2026-02-28T16:00', '2026-03-31T16:00']);
+    // 2027 has no holiday data in this build: its last working days are flagged, not silently guessed.
+    const later = mod.occurrences('2027-01-01', '2027-02-01');
+    expect(later.find((o: { plan: string }) => o.plan === 'month-check')).toMatchObject({ known: false });
+    expect(later.find((o: { plan: string }) => o.plan === 'patrol')).toMatchObject({ known: true });
     expect(feb.find((o: { plan: string }) => o.plan === 'patrol')).toMatchObject({
       at: cst('2026-02-28T00:00'),
       lateAt: cst('2026-02-28T00:15'),

@@ -454,8 +454,12 @@ function occurrences(fromIso, toIso) {
   const unknown = new Set();
   const out = [];
   for (const plan of RECURRING) {
+    // known: false when the occurrence depends on working days of a year without holiday data.
+    const calendar = plan.basis !== 'calendar' || (plan.every.kind === 'monthly' && plan.every.day === 'last-working-day');
     for (const at of planOccurrences(plan, from, to, unknown)) {
-      out.push({ plan: plan.id, label: plan.label, at, local: localIso(at), lateAt: plan.lateAfterMinutes === null ? null : at + plan.lateAfterMinutes * MINUTE });
+      const local = localIso(at);
+      const known = !calendar || KNOWN_YEARS.has(Number(local.slice(0, 4)));
+      out.push({ plan: plan.id, label: plan.label, at, local, lateAt: plan.lateAfterMinutes === null ? null : at + plan.lateAfterMinutes * MINUTE, known });
     }
   }
   out.sort((a, b) => a.at - b.at || (a.plan < b.plan ? -1 : a.plan > b.plan ? 1 : 0));

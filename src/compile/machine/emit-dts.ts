@@ -193,8 +193,8 @@ function timeTypes(sop: ProcedureSop): {
     'export declare function occurrences(fromIso: string, toIso: string): readonly Occurrence[];',
   ];
   const occurrenceType = [
-    '/** A planned occurrence: `at` and `lateAt` are epoch ms, `local` the site time (YYYY-MM-DDTHH:MM). */',
-    `export interface Occurrence { readonly plan: PlanId; readonly label: string; readonly at: number; readonly local: string; readonly lateAt: number | null }`,
+    '/** A planned occurrence: `at` and `lateAt` are epoch ms, `local` the site time (YYYY-MM-DDTHH:MM); `known: false` when it depends on working days of a year without holiday data. */',
+    `export interface Occurrence { readonly plan: PlanId; readonly label: string; readonly at: number; readonly local: string; readonly lateAt: number | null; readonly known: boolean }`,
     `export type PlanId = ${union(sop.recurring.map((p) => p.id))};`,
   ];
   if (!usesTimeRules(sop)) return { types: occurrenceType, state: [], emitted: [], declarations: occurrence };
