@@ -1174,6 +1174,161 @@ export const catalog = {
         'Use fewer rows, columns, header fields or signatures.',
       ),
   },
+  // ── time rules: deadlines, ladders' clocks, recurring plans (src/validate/rules/deadlines.ts) ──────
+  DEADLINE_DUPLICATE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `${p.kindZh}编号 “${p.id}” 重复`,
+        `The ${p.kind} id "${p.id}" is used twice`,
+        '每项用不同的编号：快照、差异比较和机器都按编号区分它们。',
+        'Give each one its own id: snapshots, diffs and the machine tell them apart by it.',
+      ),
+  },
+  DEADLINE_LIMIT: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `时限 “${p.id}” ${p.countZh}：within、at、by 须写且只写一个`,
+        `The deadline "${p.id}" ${p.count}: write exactly one of within, at and by`,
+        '如 within: 2h（时长）、at: "18:00"（当天时刻）或 by: { day: 25 }（每月某日）。',
+        'For example within: 2h (a duration), at: "18:00" (a time of day) or by: { day: 25 } (a day of the month).',
+      ),
+  },
+  EVENT_UNDECLARED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `没有步骤接受事件 “${p.event}”，这个时钟永远不会${p.whatZh}`,
+        `No step accepts the event "${p.event}", so this clock never ${p.what}`,
+        `改用某个步骤 on 下的事件：${p.known}`,
+        `Use an event a step declares under on: ${p.known}`,
+      ),
+  },
+  FIELD_UNRECORDED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `案件中没有记录 “${p.field}”：没有事件用 set 记录它`,
+        `The case never records "${p.field}": no event sets it`,
+        `改用记录的字段（${p.known}），或在某个事件的 effects 中写 { set: [${p.field}] }。`,
+        `Use a recorded field (${p.known}), or add { set: [${p.field}] } to an event's effects.`,
+      ),
+  },
+  DEADLINE_CHOICE_NOT_CHOICE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `“${p.field}” 不是选项类字段，不能按它选择时限`,
+        `"${p.field}" is not a choice field, so it cannot choose the limit`,
+        '按 type: enum 且写了 options 的字段选择，如紧急程度。',
+        'Choose by a field with type: enum and options, such as the priority.',
+      ),
+  },
+  DEADLINE_CHOICE_UNCOVERED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `“${p.field}” 的选项 ${p.missing} 没有时限`,
+        `The option(s) ${p.missing} of "${p.field}" have no limit`,
+        `为每个选项写时限，或写 else: 给出其余选项的时限。`,
+        'Give every option a limit, or write else: for the others.',
+      ),
+  },
+  DEADLINE_CHOICE_UNKNOWN: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `“${p.field}” 没有 “${p.value}” 这个选项，这个时限永远用不上`,
+        `"${p.field}" has no option "${p.value}", so this limit is never used`,
+        `改用该字段的选项：${p.options}`,
+        `Use one of the field's options: ${p.options}`,
+      ),
+  },
+  DEADLINE_UNIT: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `basis: ${p.basis} 的时限不能写 ${p.duration}：${p.whyZh}`,
+        `A limit on basis: ${p.basis} cannot be ${p.duration}: ${p.why}`,
+        p.basis === 'working'
+          ? '按工作日写天数或周数（如 2d、1w）；按上班时间计小时或分钟请写 basis: working-hours。'
+          : '按上班时间写小时或分钟（如 4h、30m）；按工作日计天数请写 basis: working。',
+        p.basis === 'working'
+          ? 'Write working days or weeks (2d, 1w); for hours or minutes of working time use basis: working-hours.'
+          : 'Write hours or minutes of working time (4h, 30m); for working days use basis: working.',
+      ),
+  },
+  WORKING_HOURS_MISSING: {
+    severity: 'error',
+    message: () =>
+      m(
+        'basis: working-hours 需要上班时段，但 site 中没有 working-hours',
+        'basis: working-hours needs working hours, but site has no working-hours',
+        '在 site 中写 working-hours: ["08:30-12:00", "13:30-17:30"]。',
+        'Add working-hours: ["08:30-12:00", "13:30-17:30"] to site.',
+      ),
+  },
+  WORKING_HOURS_INVALID: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `上班时段 “${p.text}” ${p.whyZh}`,
+        `The working hours "${p.text}" ${p.why}`,
+        '每段的结束晚于开始，各段按先后顺序且不重叠，如 ["08:30-12:00", "13:30-17:30"]。',
+        'Each span ends after it starts, and spans are in order without overlap, e.g. ["08:30-12:00", "13:30-17:30"].',
+      ),
+  },
+  DEADLINE_IN_END: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `时限 “${p.id}” 在结束步骤 “${p.step}” 上计时；流程到这里已经结束，它永远不会超时`,
+        `The deadline "${p.id}" is timed in the step "${p.step}", which ends the workflow, so it never breaches`,
+        '让 from/while 指向案件还在处理中的步骤。',
+        'Point from/while at steps where the case is still open.',
+      ),
+  },
+  DEADLINE_SPAN_MISSING: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `时限 “${p.id}” 没有写 while：从${p.fromZh}起算时，须写明在哪些步骤中计时`,
+        `The deadline "${p.id}" has no while: when the clock starts at ${p.from}, say in which steps it is live`,
+        '如 while: [dispatched, travelling]。',
+        'For example while: [dispatched, travelling].',
+      ),
+  },
+  DEADLINE_REENTRY_FIXED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `时限 “${p.id}” 是固定的时刻（${p.limit}），不能暂停后继续（reentry: continue）`,
+        `The deadline "${p.id}" is a fixed instant (${p.limit}); it cannot pause and continue (reentry: continue)`,
+        '改用 reentry: restart（重新起算）或 keep（始终按第一次起算）。',
+        'Use reentry: restart (start again) or keep (from the first start).',
+      ),
+  },
+  LADDER_KEYS_CONFLICT: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `升级 “${p.ladder}” ${p.whatZh}`,
+        `The escalation "${p.ladder}" ${p.what}`,
+        `${p.hintZh}`,
+        `${p.hint}`,
+      ),
+  },
+  RECURRING_UNIT: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `周期计划 “${p.id}” 的间隔不能写 ${p.duration}：月和年的长度不固定`,
+        `The recurring plan "${p.id}" cannot repeat every ${p.duration}: months and years differ in length`,
+        '每月写 every: { monthly: 5 } 或 { monthly: last-working-day }；每年的事项写在复审或审核中。',
+        'For a monthly plan write every: { monthly: 5 } or { monthly: last-working-day }.',
+      ),
+  },
 } satisfies Record<string, Entry>;
 
 export type Code = keyof typeof catalog;

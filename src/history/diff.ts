@@ -22,6 +22,7 @@ export type ChangeArea =
   | 'checklist'
   | 'step'
   | 'escalation'
+  | 'deadline'
   | 'audit'
   | 'record'
   | 'form'
@@ -61,6 +62,8 @@ const AREAS: Readonly<Record<string, ChangeArea>> = {
   checklists: 'checklist',
   workflow: 'step',
   escalations: 'escalation',
+  deadlines: 'deadline',
+  recurring: 'deadline',
   audits: 'audit',
   records: 'record',
   forms: 'form',

@@ -6,6 +6,7 @@
  */
 import type { Lang } from '../diagnostics/types.js';
 import type { Duration, Sop } from '../model/types.js';
+import { timeRuleRows } from '../render/doc/deadlines.js';
 import { durationText, formTitle, roleName, stepLabel } from '../render/doc/words.js';
 import type { ChangeOp } from './diff.js';
 import { isRecord, show, tr } from './values.js';
@@ -52,6 +53,23 @@ const flag =
     return tr(l, zh, en);
   };
 
+const limitName = (c: Ctx) => c.str(2, 'label');
+/** A whole deadline or plan in the words of appendix B (the same table the document prints). */
+function deadlineText(c: Ctx): string {
+  const id = c.str(2, 'id');
+  const sop = c.sop;
+  const row =
+    sop.kind === 'procedure' ? timeRuleRows(sop)[sop.deadlines.findIndex((d) => d.id === id)] : undefined;
+  return row ? `${row.what}：${row.when}，${row.who}` : id;
+}
+function planText(c: Ctx): string {
+  const id = c.str(2, 'id');
+  const sop = c.sop;
+  if (sop.kind !== 'procedure') return id;
+  const row = timeRuleRows(sop)[sop.deadlines.length + sop.recurring.findIndex((p) => p.id === id)];
+  return row ? `${row.what}：${row.when}` : id;
+}
+
 const step = (c: Ctx) => c.str(3, 'label');
 const transition = (c: Ctx) => c.str(5, 'label');
 const ladder = (c: Ctx) => c.str(2, 'label');
@@ -63,7 +81,12 @@ const auditBy = (c: Ctx) => roleName(c.sop, c.str(2, 'role'));
 /** The audit's own verb; 检查 (the rule kind's name) when the audit states none. */
 const auditVerb = (c: Ctx) => c.str(2, 'action') || '检查';
 
-const ACTION_EN: Record<string, string> = { 检查: 'checks', 审核: 'reviews', 抽查: 'spot-checks', 复核: 're-checks' };
+const ACTION_EN: Record<string, string> = {
+  检查: 'checks',
+  审核: 'reviews',
+  抽查: 'spot-checks',
+  复核: 're-checks',
+};
 
 /** The audit in its own verb; without one, what is audited and by whom. */
 function audit(c: Ctx, l: Lang): string {
@@ -363,13 +386,116 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
     },
   },
 
+  'deadlines.*': {
+    noun: ['时限', 'deadline'],
+    say: whole('新增时限：', 'Added deadline: ', '删除时限：', 'Removed deadline: ', (c) => deadlineText(c)),
+  },
+  'deadlines.*.label': noun('时限名称', 'Deadline name'),
+  'deadlines.*.clause': {
+    noun: (c) => [`时限“${limitName(c)}”依据的条款`, `Clause of the deadline "${limitName(c)}"`],
+  },
+  'deadlines.*.limit.kind': {
+    noun: (c) => [`时限“${limitName(c)}”的写法`, `Kind of the deadline "${limitName(c)}"`],
+  },
+  'deadlines.*.limit.duration': {
+    noun: (c) => [`时限“${limitName(c)}”的期限`, `Limit of "${limitName(c)}"`],
+  },
+  'deadlines.*.limit.options.*': {
+    noun: (c) => [`时限“${limitName(c)}”按选项的期限`, `Limit of "${limitName(c)}" for an option`],
+  },
+  'deadlines.*.limit.options.*.duration': {
+    noun: (c) => [
+      `时限“${limitName(c)}”（${c.str(4, 'value')}）的期限`,
+      `Limit of "${limitName(c)}" (${c.str(4, 'value')})`,
+    ],
+  },
+  'deadlines.*.limit.otherwise': {
+    noun: (c) => [`时限“${limitName(c)}”其他情况的期限`, `Limit of "${limitName(c)}" otherwise`],
+  },
+  'deadlines.*.limit.field': {
+    noun: (c) => [`时限“${limitName(c)}”依据的记录项`, `Field that sets "${limitName(c)}"`],
+  },
+  'deadlines.*.limit.time': { noun: (c) => [`时限“${limitName(c)}”的时刻`, `Time of "${limitName(c)}"`] },
+  'deadlines.*.limit.day': { noun: (c) => [`时限“${limitName(c)}”的日期`, `Day of "${limitName(c)}"`] },
+  'deadlines.*.limit.month': { noun: (c) => [`时限“${limitName(c)}”的月份`, `Month of "${limitName(c)}"`] },
+  'deadlines.*.from.kind': {
+    noun: (c) => [`时限“${limitName(c)}”的起算方式`, `Clock start of "${limitName(c)}"`],
+  },
+  'deadlines.*.from.step': {
+    noun: (c) => [`时限“${limitName(c)}”起算的步骤`, `Step that starts "${limitName(c)}"`],
+  },
+  'deadlines.*.from.event': {
+    noun: (c) => [`时限“${limitName(c)}”起算的事件`, `Event that starts "${limitName(c)}"`],
+  },
+  'deadlines.*.from.field': {
+    noun: (c) => [`时限“${limitName(c)}”起算的记录项`, `Recorded time that starts "${limitName(c)}"`],
+  },
+  'deadlines.*.during.*': {
+    noun: (c) => [`时限“${limitName(c)}”计时的步骤`, `Step timed by "${limitName(c)}"`],
+  },
+  'deadlines.*.stop': {
+    noun: (c) => [`时限“${limitName(c)}”达成的事件`, `Event that meets "${limitName(c)}"`],
+  },
+  'deadlines.*.basis': { noun: (c) => [`时限“${limitName(c)}”的计时方式`, `Basis of "${limitName(c)}"`] },
+  'deadlines.*.go': {
+    noun: (c) => [`时限“${limitName(c)}”超时后转入`, `On breach of "${limitName(c)}" the case moves to`],
+  },
+  'deadlines.*.notify': {
+    noun: (c) => [`时限“${limitName(c)}”超时通知`, `On breach of "${limitName(c)}" notify`],
+  },
+  'deadlines.*.reentry': {
+    noun: (c) => [`时限“${limitName(c)}”再次进入时`, `Re-entry of "${limitName(c)}"`],
+  },
+  'recurring.*': {
+    noun: ['周期计划', 'recurring plan'],
+    say: whole(
+      '新增周期计划：',
+      'Added recurring plan: ',
+      '删除周期计划：',
+      'Removed recurring plan: ',
+      (c) => planText(c),
+    ),
+  },
+  'recurring.*.label': noun('周期计划名称', 'Recurring plan name'),
+  'recurring.*.every': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的周期`, `How often "${c.str(2, 'label')}" recurs`],
+  },
+  'recurring.*.every.kind': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的周期`, `How often "${c.str(2, 'label')}" recurs`],
+  },
+  'recurring.*.every.duration': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的间隔`, `Interval of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.every.day': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的日期`, `Day of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.every.weekday': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的星期`, `Weekday of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.starting': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的时刻`, `Time of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.lateAfter': {
+    noun: (c) => [
+      `周期计划“${c.str(2, 'label')}”算作迟到的时间`,
+      `Lateness allowed for "${c.str(2, 'label')}"`,
+    ],
+  },
+  'recurring.*.basis': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的计时方式`, `Basis of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.clause': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”依据的条款`, `Clause of "${c.str(2, 'label')}"`],
+  },
+
   'audits.*': {
     say: whole('新增检查：', 'Added check: ', '删除检查：', 'Removed check: ', audit),
   },
   'audits.*.role': { noun: (c) => [`${auditWhat(c)}的${auditVerb(c)}人`, `Check of ${auditWhat(c)} by`] },
   'audits.*.frequency': {
     say: (c, l) =>
-      tr(l, `${auditBy(c)}${auditVerb(c)}${auditWhat(c)} `, `${auditBy(c)} checks ${auditWhat(c)} `) + arrow(c, l),
+      tr(l, `${auditBy(c)}${auditVerb(c)}${auditWhat(c)} `, `${auditBy(c)} checks ${auditWhat(c)} `) +
+      arrow(c, l),
   },
   'audits.*.form': { noun: (c) => [`${auditBy(c)}${auditVerb(c)}的记录`, `Record checked by ${auditBy(c)}`] },
   'audits.*.covers': {
@@ -380,7 +506,11 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
     say: (c, l) =>
       c.value('after') === true
         ? tr(l, `${auditBy(c)}${auditVerb(c)}后须签名确认`, `${auditBy(c)} signs after checking`)
-        : tr(l, `${auditBy(c)}${auditVerb(c)}后不再须签名确认`, `${auditBy(c)} no longer signs after checking`),
+        : tr(
+            l,
+            `${auditBy(c)}${auditVerb(c)}后不再须签名确认`,
+            `${auditBy(c)} no longer signs after checking`,
+          ),
   },
 
   'records.*': noun('记录', 'record'),

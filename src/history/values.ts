@@ -41,8 +41,10 @@ export const isDuration = (v: Readonly<Record<string, unknown>>) =>
   'amount' in v && 'unit' in v && 'text' in v;
 const isWindow = (v: Readonly<Record<string, unknown>>) => 'lengthMinutes' in v && 'label' in v;
 const isTime = (v: Readonly<Record<string, unknown>>) => 'minutes' in v && 'nextDay' in v;
+// An audit's frequency (a recurring plan's `every` is walked: its monthly day may be last-working-day).
 const isFrequency = (v: Readonly<Record<string, unknown>>) =>
-  v.kind === 'daily' || v.kind === 'weekly' || v.kind === 'monthly';
+  (v.kind === 'daily' || v.kind === 'weekly' || v.kind === 'monthly') &&
+  !('day' in v && typeof v.day === 'string');
 
 /** Objects compared and printed as one value (a duration, a time, a window, a frequency), not walked into. */
 export function isValue(v: unknown): boolean {
@@ -62,8 +64,16 @@ const REFS: Readonly<Record<string, (sop: Sop, v: string, l: Lang) => string>> =
   startsAt: (s, v) => stepLabel(s, v),
   initial: (s, v) => stepLabel(s, v),
   watch: (s, v) => stepLabel(s, v),
+  during: (s, v) => stepLabel(s, v),
+  go: (s, v) => stepLabel(s, v),
+  notify: (s, v) => roleName(s, v),
   form: (s, v) => formTitle(s, v),
-  basis: (_, v, l) => (v === 'working' || v === 'calendar' ? basisText(v, l) : v),
+  basis: (_, v, l) =>
+    v === 'working' || v === 'calendar'
+      ? basisText(v, l)
+      : v === 'working-hours'
+        ? tr(l, '工作时间', 'working hours')
+        : v,
   rules: (_, v, l) => (v === 'no-torn-pages' || v === 'no-alterations' ? recordRuleText(v, l) : v),
 };
 

@@ -246,11 +246,82 @@ export interface EscalationLadder {
   readonly id: string;
   readonly label: string;
   readonly basis: DayBasis;
-  /** The step whose entry starts the clock. */
-  readonly startsAt: string;
-  /** Steps watched before the first level is reached. */
+  /** Where the clock starts (`starts: step` is `{ kind: 'enter', step }`). */
+  readonly from: ClockStart;
+  /** The step whose entry starts the clock; `null` when the clock starts at an event or a recorded time. */
+  readonly startsAt: string | null;
+  /** Steps watched before the first level is reached (`watch:` or `while:`). */
   readonly watch: readonly string[];
   readonly levels: readonly EscalationLevel[];
+  readonly span: SourceSpan;
+}
+
+/** Where a clock starts: entering a step, an accepted event, or a time recorded in the case. */
+export type ClockStart =
+  | { readonly kind: 'enter'; readonly step: string }
+  | { readonly kind: 'event'; readonly event: string }
+  | { readonly kind: 'field'; readonly field: string };
+
+/** How time is counted: calendar time, working days, or working hours on working days (`site.working-hours`). */
+export type TimeBasis = 'calendar' | 'working' | 'working-hours';
+
+/** What a deadline allows: a duration, a duration chosen by a recorded value, a recorded time, a time of day, a day of the month. */
+export type DeadlineLimit =
+  | { readonly kind: 'within'; readonly duration: Duration }
+  | {
+      readonly kind: 'within-by';
+      /** The recorded choice field that selects the duration. */
+      readonly field: string;
+      readonly options: readonly { readonly value: string; readonly duration: Duration }[];
+      readonly otherwise: Duration | null;
+    }
+  /** The time recorded in `field`; `otherwise` from the clock start when it is not recorded. */
+  | { readonly kind: 'within-field'; readonly field: string; readonly otherwise: Duration }
+  /** A time of day: on the start's day (`same`), the next day (`next`), or the start's day unless passed (`auto`). */
+  | { readonly kind: 'at'; readonly time: TimeOfDay; readonly day: 'auto' | 'same' | 'next' }
+  /** The end of a day of the month (`day: 31` is the month's last day in a shorter month). */
+  | {
+      readonly kind: 'by';
+      readonly day: number | 'last-working';
+      readonly month: 'this' | 'next';
+    };
+
+/** A time limit (design §5): a clock, a span where it is live, and what a breach does. */
+export interface Deadline {
+  readonly id: string;
+  readonly label: string;
+  readonly clause: string | null;
+  readonly limit: DeadlineLimit;
+  readonly from: ClockStart;
+  /** The steps where the limit is live (`while:`). */
+  readonly during: readonly string[];
+  /** The event that meets the limit; `null` when leaving the span meets it. */
+  readonly stop: string | null;
+  readonly basis: TimeBasis;
+  /** `null`: non-interrupting (the case is marked overdue and stays); else the step the case moves to. */
+  readonly go: string | null;
+  readonly notify: string | null;
+  readonly reentry: 'restart' | 'continue' | 'keep';
+  readonly span: SourceSpan;
+}
+
+/** How often a recurring plan occurs (design §5.5). */
+export type Recurrence =
+  | { readonly kind: 'every'; readonly duration: Duration }
+  | { readonly kind: 'daily' }
+  | { readonly kind: 'weekly'; readonly weekday: Weekday }
+  | { readonly kind: 'monthly'; readonly day: number | 'last-working-day' };
+
+/** Planned occurrences an app opens a case for (a patrol every 2 h, an audit on the last working day). */
+export interface RecurringPlan {
+  readonly id: string;
+  readonly label: string;
+  readonly clause: string | null;
+  readonly every: Recurrence;
+  /** The time of day of each occurrence (for `every: 2h`, the first of each run of occurrences). */
+  readonly starting: TimeOfDay;
+  readonly lateAfter: Duration | null;
+  readonly basis: TimeBasis;
   readonly span: SourceSpan;
 }
 
@@ -400,6 +471,8 @@ export interface SiteSettings {
   /** Extra holidays and make-up workdays for this site, ISO dates. */
   readonly extraHolidays: readonly string[];
   readonly extraWorkdays: readonly string[];
+  /** Working hours on working days (`site.working-hours`), minutes since midnight, in order. */
+  readonly workingHours: readonly { readonly start: number; readonly end: number; readonly text: string }[];
 }
 
 export interface ProcedureSop extends SopBase {
@@ -408,6 +481,10 @@ export interface ProcedureSop extends SopBase {
   readonly checklists: readonly Checklist[];
   readonly workflow: Workflow | null;
   readonly escalations: readonly EscalationLadder[];
+  /** Time limits (`deadlines:`). */
+  readonly deadlines: readonly Deadline[];
+  /** Recurring plans (`recurring:`). */
+  readonly recurring: readonly RecurringPlan[];
   readonly audits: readonly Audit[];
   readonly records: readonly RecordSpec[];
   readonly forms: readonly Form[];

@@ -19,6 +19,7 @@ import type {
   Weekday,
 } from '../model/types.js';
 import { normalizeClauses } from './clauses.js';
+import { normalizeDeadlines, normalizeRecurring, workingHours } from './deadlines.js';
 import { normalizeReview } from './review.js';
 import { normalizeSchedule } from './schedule.js';
 import { parseDuration } from './units.js';
@@ -85,6 +86,7 @@ function site(w: WrittenSop): SiteSettings {
     utcOffsetMinutes: sign * ((hh ?? 0) * 60 + (mm ?? 0)),
     extraHolidays: [...(w.site?.['extra-holidays'] ?? [])].sort(),
     extraWorkdays: [...(w.site?.['extra-workdays'] ?? [])].sort(),
+    workingHours: workingHours(w),
   };
 }
 
@@ -153,6 +155,8 @@ function procedure(w: WrittenSop, parsed: ParsedFile): ProcedureSop {
     checklists,
     workflow: normalizeWorkflow(w, escalations, r),
     escalations,
+    deadlines: normalizeDeadlines(w, r),
+    recurring: normalizeRecurring(w, r),
     audits,
     records,
     forms,

@@ -11,6 +11,7 @@ import type {
   Transition,
   Workflow,
 } from '../model/types.js';
+import { clockStart } from './deadlines.js';
 import { durationZh, parseDuration } from './units.js';
 import type { WrittenField, WrittenSop, WrittenTransition } from './written.js';
 
@@ -73,21 +74,27 @@ function transition(
 }
 
 export function normalizeEscalations(w: WrittenSop, r: FileReporter): EscalationLadder[] {
-  return Object.entries(w.escalations ?? {}).map(([id, l]) => ({
-    id,
-    label: l.label ?? id,
-    basis: l.basis ?? 'calendar',
-    startsAt: l.starts,
-    watch: l.watch ?? [l.starts],
-    levels: l.levels.map((lv, i) => ({
-      after: parseDuration(lv.after),
-      role: lv.role,
-      step: lv.step,
-      clause: lv.clause ?? null,
-      span: r.span(['escalations', id, 'levels', i, 'after']),
-    })),
-    span: r.span(['escalations', id], { key: true }),
-  }));
+  return Object.entries(w.escalations ?? {}).map(([id, l]) => {
+    // `starts: s` is `from: { enter: s }`; `while:` is the newer spelling of `watch:` (the rules refuse both).
+    const from = l.from ? clockStart(l.from) : { kind: 'enter' as const, step: l.starts ?? '' };
+    const startsAt = from.kind === 'enter' ? from.step : null;
+    return {
+      id,
+      label: l.label ?? id,
+      basis: l.basis ?? 'calendar',
+      from,
+      startsAt,
+      watch: l.while ?? l.watch ?? (startsAt === null ? [] : [startsAt]),
+      levels: l.levels.map((lv, i) => ({
+        after: parseDuration(lv.after),
+        role: lv.role,
+        step: lv.step,
+        clause: lv.clause ?? null,
+        span: r.span(['escalations', id, 'levels', i, 'after']),
+      })),
+      span: r.span(['escalations', id], { key: true }),
+    };
+  });
 }
 
 /**
@@ -110,7 +117,8 @@ export function normalizeWorkflow(
   const escalationTimers = new Map<string, Timer[]>();
   const starts = new Map<string, string[]>();
   for (const ladder of ladders) {
-    starts.set(ladder.startsAt, [...(starts.get(ladder.startsAt) ?? []), ladder.id]);
+    if (ladder.startsAt !== null)
+      starts.set(ladder.startsAt, [...(starts.get(ladder.startsAt) ?? []), ladder.id]);
     ladder.levels.forEach((level, i) => {
       const from = i === 0 ? ladder.watch : [ladder.levels[i - 1]?.step ?? ''];
       for (const stepId of from) {

@@ -48,6 +48,40 @@ export interface WrittenStep {
   timers?: { 'before-window-end': string; to: string; label: string; clause?: string }[];
 }
 
+/** Where a clock starts: `{ enter: step }`, `{ event: EVENT }` or `{ field: recorded-field }`. */
+export type WrittenClockStart = { enter?: string; event?: string; field?: string };
+
+/** `within:` a duration, a duration per recorded choice (`{ by: priority, urgent: 30m, else: 2h }`), or a recorded time. */
+export type WrittenWithin =
+  | string
+  | ({ by?: string; field?: string; else?: string } & Record<string, string>);
+
+export interface WrittenDeadline {
+  id: string;
+  label: string;
+  clause?: string;
+  within?: WrittenWithin;
+  at?: string | { time: string; day?: 'same' | 'next' };
+  by?: { day: number | 'last-working'; month?: 'this' | 'next' };
+  from: WrittenClockStart;
+  while?: string[];
+  stop?: { event: string };
+  basis?: 'calendar' | 'working' | 'working-hours';
+  breach: 'overdue' | { go: string };
+  notify?: string;
+  reentry?: 'restart' | 'continue' | 'keep';
+}
+
+export interface WrittenRecurring {
+  id: string;
+  label?: string;
+  clause?: string;
+  every: string | { weekly: string } | { monthly: number | 'last-working-day' };
+  starting: string;
+  'late-after'?: string;
+  basis?: 'calendar' | 'working' | 'working-hours';
+}
+
 export interface WrittenSop {
   sopforge: 2;
   kind: 'procedure' | 'manual';
@@ -65,7 +99,12 @@ export interface WrittenSop {
   version: string;
   effective: string;
   clauses: WrittenClauseNode[];
-  site?: { 'utc-offset'?: string; 'extra-holidays'?: string[]; 'extra-workdays'?: string[] };
+  site?: {
+    'utc-offset'?: string;
+    'extra-holidays'?: string[];
+    'extra-workdays'?: string[];
+    'working-hours'?: string[];
+  };
   roles?: Record<string, { name: string; aliases?: string[] }>;
   schedule?: {
     window: WrittenWindow;
@@ -112,11 +151,15 @@ export interface WrittenSop {
     {
       label?: string;
       basis?: 'calendar' | 'working';
-      starts: string;
+      starts?: string;
+      from?: WrittenClockStart;
       watch?: string[];
+      while?: string[];
       levels: { after: string; role: string; step: string; clause?: string }[];
     }
   >;
+  deadlines?: WrittenDeadline[];
+  recurring?: WrittenRecurring[];
   audits?: {
     id: string;
     role: string;

@@ -20,6 +20,14 @@ async function graphOf(sop: ProcedureSop) {
     guards: {
       deadlineReached: ({ event }: { event: Ev }, params: { delay: string }) =>
         event.type.startsWith(`xstate.after.${params.delay}.`),
+      // A `deadlines:` limit breaches when its delay's event arrives, in any step of its span, once.
+      deadlineDue: (
+        { context, event }: { context: { _sop: { limits: Record<string, { state: string }> } }; event: Ev },
+        params: { id: string },
+      ) =>
+        context._sop.limits[params.id]?.state === 'running' &&
+        event.type.startsWith('xstate.after.') &&
+        event.type.includes(`.deadline.${params.id}.`),
     },
   });
   const samples = sampleEvents(sop);
@@ -35,20 +43,29 @@ async function graphOf(sop: ProcedureSop) {
   return { mod, machine, options, adjacency: getAdjacencyMap(machine, options) };
 }
 
-const fixture = loadSopTexts([
-  {
-    file: 'sops/repair-request.yaml',
-    text: readFileSync(join(import.meta.dirname, 'fixtures/repair-request.yaml'), 'utf8'),
-  },
-]).set?.sops[0];
-const sops = [...(await bundledSops()), ...(fixture ? [fixture] : [])].filter(
+const fixtures = ['repair-request', 'time-rules', 'two-ladders'].flatMap(
+  (id) =>
+    loadSopTexts([
+      {
+        file: `sops/${id}.yaml`,
+        text: readFileSync(join(import.meta.dirname, `fixtures/${id}.yaml`), 'utf8'),
+      },
+    ]).set?.sops ?? [],
+);
+const sops = [...(await bundledSops()), ...fixtures].filter(
   (s): s is ProcedureSop => s.kind === 'procedure' && s.workflow !== null,
 );
 
 describe('graph of every bundled machine (xstate/graph)', () => {
   test('there are machines to check', () => {
     expect(sops.map((s) => s.id)).toEqual(
-      expect.arrayContaining(['duty-handover-public-affairs', 'front-desk-reception', 'repair-request']),
+      expect.arrayContaining([
+        'duty-handover-public-affairs',
+        'front-desk-reception',
+        'repair-request',
+        'time-rules',
+        'two-ladders',
+      ]),
     );
   });
 

@@ -81,3 +81,22 @@ describe('machine.mmd parses with mermaid', () => {
     expect(edges.find((e) => e.from === 'recorded' && e.to === 'transferred')).toBeDefined();
   });
 });
+
+describe('deadlines in machine.mmd', () => {
+  test('an interrupting limit is an edge to its step, a non-interrupting one a note on its step', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { loadSopTexts } = await import('../../src/load/index.js');
+    const text = readFileSync(join(import.meta.dirname, 'fixtures/time-rules.yaml'), 'utf8');
+    const sop = loadSopTexts([{ file: 'sops/time-rules.yaml', text }]).set?.sops[0] as ProcedureSop;
+    const mmd = mmdOf(sop);
+    const { edges } = await parse(mmd);
+    const timed = edges.filter((e) => e.label.includes('⏱'));
+    expect(timed.map((e) => [e.from, e.to])).toEqual([
+      ['working', 'escalated'],
+      ['waiting', 'escalated'],
+    ]);
+    expect(timed[0]?.label).toContain('1d');
+    expect(mmd).toMatch(/note right of working : .*⏱ 到场 2h → 逾期，通知 supervisor/);
+  });
+});

@@ -7,6 +7,18 @@
 import { type Calendar, type CalendarData, createCalendar, isoFromDayNumber } from '../../calendar/index.js';
 import type { DutyWindow, ProcedureSop } from '../../model/types.js';
 import { guardParams, refusalHandler } from './contract.js';
+import {
+  DEADLINE_ACTION_NAMES,
+  DEADLINE_EMIT_NAMES,
+  DEADLINE_GUARD,
+  deadlineEntry,
+  deadlineStateParts,
+  deadlinesJson,
+  eventTimeActions,
+  initialTimeState,
+  recurringJson,
+  timeRulesNeedCalendar,
+} from './deadlines.js';
 import { eventSchemas, portablePath } from './package.js';
 import {
   INTERNAL_KEY,
@@ -106,11 +118,12 @@ function timerParams(t: PlannedTimer): JsonObject {
     ladder: t.ladder,
     level: t.level,
     basis: t.basis,
+    ...(t.fromField === null ? {} : { fromField: t.fromField }),
     after: { amount: t.after.amount, unit: t.after.unit, minutes: t.after.minutes },
   };
 }
 
-function transitionJson(step: PlannedStep, t: PlannedTransition): Json {
+function transitionJson(sop: ProcedureSop, step: PlannedStep, t: PlannedTransition): Json {
   // A transition to the step itself does not re-enter it (XState v5 default), so its timers stay armed.
   const leaving = t.target !== null && t.target !== step.id && step.timers.length > 0;
   const actions: Json[] = [];
@@ -140,8 +153,17 @@ function transitionJson(step: PlannedStep, t: PlannedTransition): Json {
         break;
     }
   }
+  // After the effects, so a limit chosen by a value this event records sees it.
+  const timeActions = eventTimeActions(sop, t.event);
+  actions.push(...timeActions);
   const accepted: JsonObject = {};
   if (t.target !== null) accepted.target = t.target;
+  else if (timeActions.length > 0 && sop.deadlines.some((d) => d.during.includes(step.id))) {
+    // A clock this event (re)starts in place must be timed now: re-enter, which re-arms the step's
+    // timers from the stored deadlines and leaves the limits as they are.
+    accepted.target = step.id;
+    accepted.reenter = true;
+  }
   if (t.guard) accepted.guard = { type: t.guard, params: guardParams(step, t) };
   if (actions.length > 0) accepted.actions = actions;
   accepted.meta = {
@@ -185,11 +207,18 @@ function deadlineTransitions(step: PlannedStep, t: PlannedTimer): [JsonObject, J
   ];
 }
 
-function stateJson(step: PlannedStep): JsonObject {
+function stateJson(sop: ProcedureSop, step: PlannedStep): JsonObject {
   const state: JsonObject = {};
   if (step.kind === 'final' || step.kind === 'handoff') state.type = 'final';
   state.description = step.label;
   const entry: Json[] = [];
+  const limitEntry = deadlineEntry(sop, step.id);
+  if (limitEntry) entry.push(limitEntry);
+  const limits = deadlineStateParts(
+    sop,
+    step.id,
+    step.timers.map((x) => x.delay),
+  );
   for (const ladder of step.startsClocks) entry.push({ type: 'startClock', params: { ladder } });
   if (step.timers.length > 0) entry.push({ type: 'arm', params: { timers: step.timers.map(timerParams) } });
   if (step.kind === 'final' || step.kind === 'handoff') {
@@ -216,19 +245,20 @@ function stateJson(step: PlannedStep): JsonObject {
   if (entry.length > 0) state.entry = entry;
 
   const on: JsonObject = {};
-  for (const t of step.transitions) on[t.event] = transitionJson(step, t);
-  if (step.timers.length > 0)
+  for (const t of step.transitions) on[t.event] = transitionJson(sop, step, t);
+  if (step.timers.length > 0 || limits)
     on[RESUME_EVENT] = { target: step.id, reenter: true, meta: { label: '恢复计时', resume: true } };
   if (Object.keys(on).length > 0) state.on = on;
 
-  if (step.timers.length > 0) {
+  if (step.timers.length > 0 || limits) {
     // A deadline already past on entry (a restored snapshot, a chain of overdue levels) fires at once,
     // whatever clock the actor runs on; `after` wakes the machine up when time passes without events.
-    state.always = step.timers.map((t) => deadlineTransitions(step, t)[0]);
+    state.always = [...step.timers.map((t) => deadlineTransitions(step, t)[0]), ...(limits?.always ?? [])];
     const after: JsonObject = {};
     for (const t of step.timers) {
       after[t.delay] = deadlineTransitions(step, t);
     }
+    Object.assign(after, limits?.after ?? {});
     state.after = after;
   }
   state.meta = {
@@ -259,6 +289,9 @@ function initialContext(plan: MachinePlan, sop: ProcedureSop): JsonObject {
     lastRefusal: null,
     outcome: null,
     handoff: null,
+    /** Which escalation level (`{ ladder, level }`) or limit (`{ deadline }`) moved the case last. */
+    moved: null,
+    ...initialTimeState(sop),
   };
   return ctx;
 }
@@ -292,7 +325,10 @@ export function compileMachineWithPlan(
   options: CompileMachineOptions = {},
 ): CompiledMachine {
   const plan = planMachine(sop);
-  const needsCalendar = plan.usesWorkingDays || (plan.usesWindow && sop.schedule?.holidayWindow != null);
+  const needsCalendar =
+    plan.usesWorkingDays ||
+    timeRulesNeedCalendar(sop) ||
+    (plan.usesWindow && sop.schedule?.holidayWindow != null);
   const calendar = createCalendar(sop.site, options.calendars ?? []);
   const embedded: EmbeddedCalendar = needsCalendar
     ? embedCalendar(sop, calendar)
@@ -302,7 +338,11 @@ export function compileMachineWithPlan(
     throw new Error(`${sop.id}: a before-window-end timer needs a schedule (the rules should have said so)`);
   }
   const states: JsonObject = {};
-  for (const step of plan.steps) states[step.id] = stateJson(step);
+  for (const step of plan.steps) states[step.id] = stateJson(sop, step);
+  const actions =
+    sop.deadlines.length > 0
+      ? [...ACTION_NAMES, ...DEADLINE_ACTION_NAMES, ...DEADLINE_EMIT_NAMES].sort()
+      : [...ACTION_NAMES];
   const config: JsonObject = {
     id: plan.id,
     initial: plan.initial,
@@ -338,6 +378,9 @@ export function compileMachineWithPlan(
           label: l.label,
           basis: l.basis,
           startsAt: l.startsAt,
+          ...(l.from.kind === 'enter'
+            ? {}
+            : { from: l.from.kind === 'event' ? { event: l.from.event } : { field: l.from.field } }),
           watch: [...l.watch],
           levels: l.levels.map((lv) => ({
             after: lv.after.text,
@@ -347,14 +390,30 @@ export function compileMachineWithPlan(
           })),
         })),
         roles: Object.fromEntries(sop.roles.map((r) => [r.id, r.name])),
-        guards: [...plan.guards, 'deadlineReached', 'runtimeRefusal'],
-        actions: [...ACTION_NAMES],
-        delays: Object.fromEntries(plan.steps.flatMap((st) => st.timers.map((t) => [t.delay, delayJson(t)]))),
+        guards: [
+          ...plan.guards,
+          'deadlineReached',
+          'runtimeRefusal',
+          ...(sop.deadlines.length > 0 ? [DEADLINE_GUARD] : []),
+        ],
+        actions,
+        delays: Object.fromEntries([
+          ...plan.steps.flatMap((st) => st.timers.map((t) => [t.delay, delayJson(t)])),
+          ...plan.deadlineDelays.map((d) => [
+            d.delay,
+            { kind: 'deadline', step: d.step, deadline: d.id, ms: null },
+          ]),
+        ]),
         events: eventSchemas(plan),
+        ...(sop.deadlines.length > 0 ? { deadlines: deadlinesJson(sop) } : {}),
+        ...(sop.recurring.length > 0 ? { recurring: recurringJson(sop) } : {}),
+        ...(sop.site.workingHours.length > 0
+          ? { workingHours: sop.site.workingHours.map((h) => ({ start: h.start, end: h.end, text: h.text })) }
+          : {}),
       },
     },
   };
-  return { config, plan, actions: ACTION_NAMES };
+  return { config, plan, actions };
 }
 
 /**

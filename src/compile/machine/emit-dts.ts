@@ -5,6 +5,7 @@
 import type { Field, ProcedureSop } from '../../model/types.js';
 import type { CompiledMachine } from './config.js';
 import { REFUSAL_CODES, REFUSED_EVENT, senderRole } from './contract.js';
+import { DEADLINE_GUARD, NOTIFY_EVENT, OVERDUE_EVENT, usesTimeRules } from './deadlines.js';
 import { banner } from './emit-js.js';
 import { HANDOFF_EVENT, INTERNAL_KEY, type MachinePlan, RESUME_EVENT } from './plan.js';
 import { SNAPSHOT_DTS } from './snapshot.js';
@@ -119,6 +120,7 @@ function contextType(plan: MachinePlan): string[] {
 
 export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): string {
   const { plan } = compiled;
+  const time = timeTypes(sop);
   const states = plan.steps.map((s) => s.id);
   const ladders = plan.ladders.map((l) => l.id);
   return [
@@ -136,9 +138,10 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     '',
     `export type StateValue = ${union(states)};`,
     `export type LadderId = ${union(ladders)};`,
-    `export type GuardName = ${union([...plan.guards, 'deadlineReached', 'runtimeRefusal'])};`,
+    `export type GuardName = ${union([...plan.guards, 'deadlineReached', 'runtimeRefusal', ...(sop.deadlines.length > 0 ? [DEADLINE_GUARD] : [])])};`,
     `export type ActionName = ${union(compiled.actions)};`,
-    `export type DelayName = ${union(plan.delays)};`,
+    `export type DelayName = ${union([...plan.delays, ...plan.deadlineDelays.map((d) => d.delay)])};`,
+    ...time.types,
     '',
     '/** What the runtime keeps in context: clocks and deadlines are epoch milliseconds. */',
     'export interface RuntimeState {',
@@ -157,6 +160,9 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     "  readonly lastRefusal: (Omit<RefusedEvent, 'type' | 'event'> & { readonly event: string; readonly at: number }) | null;",
     '  readonly outcome: StateValue | null;',
     '  readonly handoff: { readonly sop: string; readonly title: string; readonly external: boolean } | null;',
+    '  /** Which escalation level or limit moved the case last (two ladders into one step are told apart). */',
+    '  readonly moved: { readonly ladder: LadderId; readonly level: number } | { readonly deadline: string } | null;',
+    ...time.state,
     '}',
     '',
     ...contextType(plan),
@@ -189,7 +195,7 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     '  readonly step: StateValue;',
     '  readonly failures: readonly RefusalFailure[];',
     '}',
-    'export type EmittedEvent = HandoffEvent | RefusedEvent;',
+    `export type EmittedEvent = ${['HandoffEvent', 'RefusedEvent', ...time.emitted].join(' | ')};`,
     '',
     "export interface Output { readonly outcome: StateValue | null; readonly handoff: RuntimeState['handoff'] }",
     '',
@@ -237,6 +243,7 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     '    readonly machine?: SopMachine;',
     '  },',
     '): Actor<SopMachine>;',
+    ...time.declarations,
     '/** The earliest pending deadline of a snapshot (epoch ms), or null. */',
     'export declare function nextDeadline(snapshot: { readonly context: Context } | Snapshot<unknown>): number | null;',
     '/** Whether one declarative condition (from the config) holds for a context and an event. */',
@@ -251,4 +258,82 @@ export function emitMachineDts(sop: ProcedureSop, compiled: CompiledMachine): st
     'export declare function windowEndAfter(at: number, unknown?: Set<number>): number;',
     '',
   ].join('\n');
+}
+
+/** The types the time rules add: limit and plan ids, the limits in context, the emitted events, `occurrences`. */
+function timeTypes(sop: ProcedureSop): {
+  types: string[];
+  state: string[];
+  emitted: string[];
+  declarations: string[];
+} {
+  const occurrence = [
+    '/** The planned occurrences of the recurring plans in [from, to): ISO dates (site midnight), site date-times or instants with an offset. */',
+    'export declare function occurrences(fromIso: string, toIso: string): readonly Occurrence[];',
+  ];
+  const occurrenceType = [
+    '/** A planned occurrence: `at` and `lateAt` are epoch ms, `local` the site time (YYYY-MM-DDTHH:MM); `known: false` when it depends on working days of a year without holiday data. */',
+    `export interface Occurrence { readonly plan: PlanId; readonly label: string; readonly at: number; readonly local: string; readonly lateAt: number | null; readonly known: boolean }`,
+    `export type PlanId = ${union(sop.recurring.map((p) => p.id))};`,
+  ];
+  if (!usesTimeRules(sop)) return { types: occurrenceType, state: [], emitted: [], declarations: occurrence };
+  const ids = sop.deadlines.map((d) => d.id);
+  const types = [
+    ...occurrenceType,
+    `export type DeadlineId = ${union(ids)};`,
+    '/** A live limit: absolute epoch-ms times, so a persisted snapshot restores exactly. */',
+    'export interface Limit {',
+    '  readonly startedAt: number;',
+    '  /** `null` when the recorded value that chooses the limit was not recorded when the clock started. */',
+    '  readonly dueAt: number | null;',
+    "  /** Time counted while live, in the limit's basis (ms). */",
+    '  readonly elapsed: number;',
+    '  /** What a paused limit (`reentry: continue`) has left, in its basis (ms). */',
+    '  readonly remaining: number | null;',
+    "  readonly state: 'running' | 'paused' | 'met' | 'breached';",
+    "  /** Whether the case is in a step of the limit's span. */",
+    '  readonly inSpan: boolean;',
+    '  /** `field`: started at the recorded time of `from: { field }`; `now`: when it was started. */',
+    "  readonly source: 'now' | 'field';",
+    '  readonly resumedAt: number;',
+    '  readonly metAt: number | null;',
+    '  readonly breachedAt: number | null;',
+    '}',
+    'export interface OverdueEvent {',
+    `  readonly type: ${lit(OVERDUE_EVENT)};`,
+    '  readonly deadline: DeadlineId;',
+    '  readonly label: string;',
+    '  readonly clause: string | null;',
+    '  readonly step: StateValue;',
+    '  readonly due: number | null;',
+    '  readonly at: number;',
+    '  /** The step the case moved to (`breach: { go }`), or `null`: it stays, marked overdue. */',
+    '  readonly go: StateValue | null;',
+    '}',
+    'export interface NotifyEvent {',
+    `  readonly type: ${lit(NOTIFY_EVENT)};`,
+    '  readonly role: string;',
+    '  readonly roleName: string;',
+    '  readonly deadline: DeadlineId;',
+    '  readonly label: string;',
+    '  readonly clause: string | null;',
+    '  readonly step: StateValue;',
+    '  readonly due: number | null;',
+    '  readonly at: number;',
+    '}',
+  ];
+  const state = [
+    '  /** The step last entered (a resume re-enters it without moving). */',
+    '  readonly step: StateValue | null;',
+    '  readonly limits: { readonly [id in DeadlineId]?: Limit };',
+    '  readonly overdue: readonly { readonly deadline: DeadlineId; readonly step: StateValue; readonly due: number | null; readonly at: number; readonly go: StateValue | null }[];',
+    '  /** The occurrence this case was opened for (`input.occurrence`), and whether it started late. */',
+    '  readonly occurrence: { readonly plan: PlanId; readonly plannedAt: number; readonly startedAt: number; readonly lateAt: number | null; readonly late: boolean } | null;',
+  ];
+  const declarations = [
+    ...occurrence,
+    `export declare const OVERDUE_EVENT: ${lit(OVERDUE_EVENT)};`,
+    `export declare const NOTIFY_EVENT: ${lit(NOTIFY_EVENT)};`,
+  ];
+  return { types, state, emitted: ['OverdueEvent', 'NotifyEvent'], declarations };
 }

@@ -6,6 +6,13 @@
 import type { ProcedureSop } from '../../model/types.js';
 import type { CompiledMachine } from './config.js';
 import { CONTRACT_RUNTIME, REFUSAL_RUNTIME } from './contract.js';
+import {
+  DEADLINE_GUARD,
+  NO_TIME_RUNTIME,
+  TIME_RUNTIME,
+  TIME_XSTATE_RUNTIME,
+  usesTimeRules,
+} from './deadlines.js';
 import { portablePath } from './package.js';
 import { HANDOFF_EVENT, INTERNAL_KEY, RESUME_EVENT } from './plan.js';
 import { SNAPSHOT_RUNTIME } from './snapshot.js';
@@ -136,6 +143,13 @@ function windowEndAfter(at, unknown = new Set()) {
   return best;
 }
 
+/** Where an escalation clock starts when its first watched step is entered: the recorded time of from: { field }, else now. */
+function clockStartOf(timer, context, at) {
+  if (!timer.fromField) return at;
+  const recorded = recordedAt(context[timer.fromField]);
+  return recorded === null ? at : recorded;
+}
+
 function deadlineOf(timer, clocks, at, unknown) {
   // The shift being worked is the first whose preparation time has not come yet: someone who signs
   // at 08:26 for a shift starting 08:30 takes the new shift, not the one ending at 08:30.
@@ -144,6 +158,23 @@ function deadlineOf(timer, clocks, at, unknown) {
     return windowEndAfter(at + lead, unknown) - lead;
   }
   return thresholdAt(clocks[timer.ladder], timer, unknown);
+}
+
+/**
+ * A recorded date or date-time as epoch ms: YYYY-MM-DD is site midnight, YYYY-MM-DDTHH:MM site time,
+ * an ISO instant with Z or an offset that instant; null when nothing (or no time) is recorded.
+ */
+function recordedAt(v) {
+  if (typeof v === 'number' && isFinite(v)) return v;
+  if (typeof v !== 'string') return null;
+  const s = v.trim();
+  let m = /^(\\d{4})-(\\d{2})-(\\d{2})$/.exec(s);
+  if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) - OFFSET;
+  m = /^(\\d{4})-(\\d{2})-(\\d{2})[T ](\\d{2}):(\\d{2})(?::(\\d{2}))?$/.exec(s);
+  if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] || 0)) - OFFSET;
+  if (!/(Z|[+-]\\d{2}:?\\d{2})$/i.test(s)) return null;
+  const t = Date.parse(s);
+  return isNaN(t) ? null : t;
 }
 
 function filled(v) {
@@ -223,7 +254,7 @@ function makeActions(now) {
       for (const timer of params.timers) {
         // Idempotent: a resumed or re-slept wait keeps the deadline it was given on entry.
         if (deadlines[timer.delay] != null) continue;
-        if (timer.kind === 'escalation' && clocks[timer.ladder] == null) clocks[timer.ladder] = at;
+        if (timer.kind === 'escalation' && clocks[timer.ladder] == null) clocks[timer.ladder] = clockStartOf(timer, context, at);
         deadlines[timer.delay] = deadlineOf(timer, clocks, at, unknown);
       }
       return internal(context, { clocks, deadlines, unknownCalendarYears: [...unknown].sort((a, b) => a - b) });
@@ -239,6 +270,7 @@ function makeActions(now) {
           ...context.${INTERNAL_KEY}.escalations,
           { ladder: params.ladder, level: params.level, role: params.role, due: context.${INTERNAL_KEY}.deadlines[params.delay] ?? null, at: now() },
         ],
+        moved: { ladder: params.ladder, level: params.level },
       }),
     ),
     check: assign(({ context, event }, params) => {
@@ -263,6 +295,7 @@ function makeActions(now) {
       const { ${INTERNAL_KEY}: _internal, ...record } = context;
       return { type: HANDOFF_EVENT, sop: params.sop, title: params.title, external: params.external, step: params.step, record };
     }),
+    ...timeActions(now),
   };
 }
 
@@ -321,12 +354,23 @@ export function nextDeadline(snapshot) {
 
 export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): string {
   const { plan } = compiled;
+  const timed = usesTimeRules(sop);
   const guardLines = [
     ...plan.guards.map((g) => `      ${lit(g)}: accepts,`),
     '      deadlineReached: deadlineReached(now),',
     '      runtimeRefusal,',
+    ...(sop.deadlines.length > 0 ? [`      ${DEADLINE_GUARD}: limitDueNow(now),`] : []),
   ];
-  const delayLines = plan.delays.map((d) => `      ${lit(d)}: remaining(${lit(d)}, now),`);
+  const delayLines = [
+    ...plan.delays.map((d) => `      ${lit(d)}: remaining(${lit(d)}, now),`),
+    ...plan.deadlineDelays.map((d) => `      ${lit(d.delay)}: remainingLimit(${lit(d.id)}, now),`),
+  ];
+  const guardNames = [
+    ...plan.guards,
+    'deadlineReached',
+    'runtimeRefusal',
+    ...(sop.deadlines.length > 0 ? [DEADLINE_GUARD] : []),
+  ];
   return [
     banner(sop, `${sop.title} — XState v5 machine`),
     "import { assign, createActor, emit, setup } from 'xstate';",
@@ -340,8 +384,10 @@ export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): str
     XSTATE_RUNTIME,
     REFUSAL_RUNTIME,
     SNAPSHOT_RUNTIME,
+    timed ? TIME_RUNTIME : '',
+    timed ? TIME_XSTATE_RUNTIME : NO_TIME_RUNTIME,
     '/** Names of every guard, action and delay the config uses; each is implemented below. */',
-    `export const implemented = ${JSON.stringify({ guards: [...plan.guards, 'deadlineReached', 'runtimeRefusal'], actions: [...compiled.actions], delays: [...plan.delays] })};`,
+    `export const implemented = ${JSON.stringify({ guards: guardNames, actions: [...compiled.actions], delays: [...plan.delays, ...plan.deadlineDelays.map((d) => d.delay)] })};`,
     FACTORY_DOC,
     'export function createSopMachine(options = {}) {',
     "  const now = typeof options.now === 'function' ? options.now : () => Date.now();",
@@ -355,7 +401,13 @@ export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): str
     '    },',
     '  }).createMachine({',
     '    ...config,',
-    '    context: () => JSON.parse(JSON.stringify(config.context)),',
+    // A case opened for a recurring plan's occurrence carries its planned instant (input.occurrence).
+    '    context: ({ input }) => {',
+    '      const context = JSON.parse(JSON.stringify(config.context));',
+    '      const occurrence = occurrenceOf(input, now());',
+    `      if (occurrence) context.${INTERNAL_KEY}.occurrence = occurrence;`,
+    '      return context;',
+    '    },',
     `    output: ({ context }) => ({ outcome: context.${INTERNAL_KEY}.outcome, handoff: context.${INTERNAL_KEY}.handoff }),`,
     '  }));',
     '}',

@@ -5,6 +5,7 @@
 
 import type { ProcedureSop } from '../../model/types.js';
 import type { CompiledMachine } from './config.js';
+import { deadlineDiagramLabel } from './deadlines.js';
 import { portablePath } from './package.js';
 import type { PlannedStep, PlannedTimer, PlannedTransition } from './plan.js';
 
@@ -87,6 +88,13 @@ export function emitMermaid(sop: ProcedureSop, compiled: CompiledMachine): strin
       else lines.push(`  ${id(s.id)} --> ${id(t.target)} : ${mermaidText(transitionLabel(t))}`);
     }
     for (const t of s.timers) lines.push(`  ${id(s.id)} --> ${id(t.target)} : ${mermaidText(timerLabel(t))}`);
+    for (const d of sop.deadlines) {
+      if (!d.during.includes(s.id)) continue;
+      if (d.go !== null)
+        lines.push(`  ${id(s.id)} --> ${id(d.go)} : ${mermaidText(deadlineDiagramLabel(d))}`);
+      else
+        inPlace.push(mermaidText(`${deadlineDiagramLabel(d)} → 逾期${d.notify ? `，通知 ${d.notify}` : ''}`));
+    }
     if (s.kind === 'final') lines.push(`  ${id(s.id)} --> [*]`);
     if (s.kind === 'handoff')
       lines.push(`  ${id(s.id)} --> [*] : ${mermaidText(`移交 ${s.handoff?.title ?? ''}`)}`);

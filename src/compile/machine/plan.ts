@@ -18,6 +18,7 @@ import type {
 } from '../../model/types.js';
 import { clauseLines, findClause } from '../../normalize/clauses.js';
 import { needsGuard } from './contract.js';
+import { deadlineDelays } from './deadlines.js';
 
 /** A condition as the generated runtime evaluates it (the model's conditions plus implied ones). */
 export type PlannedCondition =
@@ -54,6 +55,8 @@ export type PlannedTimer =
       readonly ladder: string;
       readonly level: number;
       readonly basis: 'calendar' | 'working';
+      /** The recorded field the ladder's clock starts at (`from: { field }`), else `null`. */
+      readonly fromField: string | null;
       readonly after: PlannedDuration;
       readonly role: string;
       readonly roleName: string;
@@ -136,6 +139,8 @@ export interface MachinePlan {
   readonly delays: readonly string[];
   /** The SOP's role ids, in their order. */
   readonly roles: readonly string[];
+  /** The delays of `deadlines:` limits, each with its limit and step (`src/compile/machine/deadlines.ts`). */
+  readonly deadlineDelays: readonly { readonly delay: string; readonly id: string; readonly step: string }[];
   readonly usesWindow: boolean;
   readonly usesWorkingDays: boolean;
 }
@@ -320,6 +325,7 @@ export function planMachine(sop: ProcedureSop): MachinePlan {
         ladder: ladder.id,
         level,
         basis: ladder.basis,
+        fromField: ladder.from.kind === 'field' ? ladder.from.field : null,
         after: duration(lv.after),
         role: lv.role,
         roleName: roleName(sop, lv.role) ?? lv.role,
@@ -425,6 +431,7 @@ export function planMachine(sop: ProcedureSop): MachinePlan {
     guards,
     delays,
     roles: sop.roles.map((r) => r.id),
+    deadlineDelays: deadlineDelays(sop),
     usesWindow: allTimers.some((t) => t.kind === 'before-window-end'),
     usesWorkingDays: allTimers.some((t) => t.kind === 'escalation' && t.basis === 'working'),
   };

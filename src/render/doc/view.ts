@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { ClauseNode, ManualSop, ProcedureSop, Signoff, Sop, SopSet } from '../../model/types.js';
+import { clockStartText, timeRuleRows } from './deadlines.js';
 import {
   basisText,
   durationText,
@@ -240,13 +241,14 @@ function timeAppendix(sop: ProcedureSop, level: number, prefix: string, letter: 
       rows.push({
         cells: [
           cite(lv.clause),
-          `${l.label}（自${q(stepLabel(sop, l.startsAt))}起，按${basisText(l.basis)}计）`,
+          `${l.label}（${l.from.kind === 'enter' ? `自${q(stepLabel(sop, l.from.step))}起` : clockStartText(sop, l.from)}，按${basisText(l.basis)}计）`,
           `超过 ${durationText(lv.after, 'zh', l.basis)}`,
           `${roleName(sop, lv.role)}（→ ${q(stepLabel(sop, lv.step))}）`,
         ],
       });
     }
   }
+  for (const r of timeRuleRows(sop)) rows.push({ cells: [cite(r.clause), r.what, r.when, r.who] });
   for (const a of sop.audits) {
     rows.push({
       cells: [

@@ -135,6 +135,16 @@ function statedFigures({ written: w }: SopRuleContext): StatedFigure[] {
     duration(r.retention, r.clause, ['records', i, 'retention']);
     duration(r['min-retention'], r.clause, ['records', i, 'min-retention']);
   });
+  // A deadline's durations: `within: 2h`, each option of `within: { by: … }` and its `else`.
+  (w.deadlines ?? []).forEach((d, i) => {
+    const within = d.within;
+    if (typeof within === 'string') duration(within, d.clause, ['deadlines', i, 'within']);
+    else if (within && typeof within === 'object') {
+      for (const [k, v] of Object.entries(within)) {
+        if (k !== 'by' && k !== 'field') duration(v, d.clause, ['deadlines', i, 'within', k]);
+      }
+    }
+  });
   return out;
 }
 

@@ -219,11 +219,15 @@ export const escalationsWatchOpenSteps: SopRule = ({ written: w, sop, report }) 
       if (ends.has(step))
         report.at(['escalations', ladder.id, ...path], 'ESCALATION_FROM_END', { ladder: ladder.id, step });
     };
-    if (written?.watch) {
-      written.watch.forEach((s, i) => {
-        at(s, ['watch', i]);
+    const watched = written?.while ? 'while' : written?.watch ? 'watch' : null;
+    if (watched) {
+      (written?.[watched] ?? []).forEach((s, i) => {
+        at(s, [watched, i]);
       });
-    } else at(ladder.startsAt, ['starts']);
+    } else if (ladder.startsAt !== null) at(ladder.startsAt, written?.from ? ['from', 'enter'] : ['starts']);
+    // A clock that starts in an end step never reaches the watched steps.
+    if (watched && ladder.startsAt !== null)
+      at(ladder.startsAt, written?.from ? ['from', 'enter'] : ['starts']);
     // Level k's step is watched for level k + 1: only the last level may end the workflow.
     ladder.levels.slice(0, -1).forEach((lv, i) => {
       at(lv.step, ['levels', i, 'step']);

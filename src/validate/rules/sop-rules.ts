@@ -6,6 +6,7 @@ import type { WrittenSop } from '../../normalize/written.js';
 import { type Candidate, suggest, suggestionParams } from '../suggest.js';
 import { citationsExist, clauseNumbersAreUnique } from './clause-rules.js';
 import { consistencyRules } from './consistency.js';
+import { deadlineRules } from './deadlines.js';
 import { slipRules } from './slips.js';
 
 /** What a rule over one SOP sees: the written document (for paths), the model, and where to report. */
@@ -280,6 +281,7 @@ export const everyStepReachableAndFinishes: SopRule = ({ sop, report }) => {
   const next = (s: Step) => [
     ...s.transitions.map((t) => t.target).filter((t): t is string => t !== null),
     ...s.timers.map((t) => t.target),
+    ...sop.deadlines.flatMap((d) => (d.go !== null && d.during.includes(s.id) ? [d.go] : [])),
   ];
   const reached = new Set<string>();
   const queue = [sop.workflow.initial];
@@ -368,6 +370,8 @@ export const keysFitKind: SopRule = ({ written: w, report }) => {
     'forms',
     'workflow',
     'escalations',
+    'deadlines',
+    'recurring',
     'audits',
     'records',
   ] as const;
@@ -428,6 +432,7 @@ export const sopRules: readonly SopRule[] = [
   revisionsInOrder,
   fileNamedAfterId,
   ...slipRules,
+  ...deadlineRules,
   clauseNumbersAreUnique,
   citationsExist,
   ...consistencyRules,
