@@ -402,70 +402,90 @@ export async function createCaseStore(options: CaseStoreOptions): Promise<CaseSt
     };
   }
 
-  /** Writes one applied event: its log row, its steps and the case's new snapshot. */
+  interface Applied {
+    readonly row: CaseRecord;
+    readonly event: CaseEvent;
+    readonly eventId: string | null;
+    readonly run: Run;
+  }
+
+  /**
+   * Writes applied events, each case's log row, its steps and its new snapshot: three statements for a
+   * whole batch (rows passed as one jsonb array), since a statement costs more than the rows it writes.
+   */
   async function persist(
     tx: SqlClient,
-    row: CaseRecord,
-    event: CaseEvent,
-    eventId: string | null,
+    list: readonly Applied[],
     by: 'app' | 'deadline',
     at: number,
-    r: Run,
-  ): Promise<CaseRecord> {
-    const rev = row.rev + 1;
+  ): Promise<CaseRecord[]> {
+    if (list.length === 0) return [];
+    const when = iso(at);
+    const events = list.map((a) => ({
+      case_id: a.row.caseId,
+      rev: a.row.rev + 1,
+      type: a.event.type,
+      event: a.event,
+      event_id: a.eventId,
+      emitted: a.run.emitted,
+    }));
     await tx.query(
       `INSERT INTO ${T.events} (case_id, rev, type, event, event_id, by, emitted, at)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7::jsonb, $8::timestamptz)`,
-      [row.caseId, rev, event.type, JSON.stringify(event), eventId, by, JSON.stringify(r.emitted), iso(at)],
+       SELECT x.case_id, x.rev, x.type, x.event, x.event_id, $2, x.emitted, $3::timestamptz
+       FROM jsonb_to_recordset($1::jsonb) AS x(case_id text, rev integer, type text, event jsonb, event_id text, emitted jsonb)`,
+      [JSON.stringify(events), by, when],
     );
-    await insertTransitions(tx, row.caseId, rev, event.type, at, r.transitions);
+    const steps = list.flatMap((a) =>
+      a.run.transitions.map((t, n) => ({
+        case_id: a.row.caseId,
+        rev: a.row.rev + 1,
+        n,
+        event: a.event.type,
+        from_state: t.from,
+        to_state: t.to,
+        meta: t.meta,
+      })),
+    );
+    await insertTransitions(tx, steps, at);
+    const cases = list.map((a) => ({
+      case_id: a.row.caseId,
+      rev: a.row.rev + 1,
+      status: a.run.status,
+      state: a.run.state,
+      snapshot: a.run.snapshot,
+      next_deadline: a.run.nextDeadline === null ? null : iso(a.run.nextDeadline),
+    }));
+    // woken_at is set by a wake and cleared by an app's event, which may give the case a new deadline.
     await tx.query(
-      `UPDATE ${T.cases} SET rev = $2, status = $3, state = $4, snapshot = $5::jsonb,
-         next_deadline = $6::timestamptz, woken_at = $7::timestamptz, error = NULL, updated_at = $8::timestamptz
-       WHERE case_id = $1`,
-      [
-        row.caseId,
-        rev,
-        r.status,
-        r.state,
-        JSON.stringify(r.snapshot),
-        r.nextDeadline === null ? null : iso(r.nextDeadline),
-        by === 'deadline' ? iso(at) : null,
-        iso(at),
-      ],
+      `UPDATE ${T.cases} AS c SET rev = x.rev, status = x.status, state = x.state, snapshot = x.snapshot,
+         next_deadline = x.next_deadline, woken_at = $2::timestamptz, error = NULL, updated_at = $3::timestamptz
+       FROM jsonb_to_recordset($1::jsonb) AS x(case_id text, rev integer, status text, state text, snapshot jsonb, next_deadline timestamptz)
+       WHERE c.case_id = x.case_id`,
+      [JSON.stringify(cases), by === 'deadline' ? when : null, when],
     );
-    return {
-      ...row,
-      rev,
-      status: r.status,
-      state: r.state,
-      snapshot: r.snapshot,
-      nextDeadline: r.nextDeadline,
+    return list.map((a) => ({
+      ...a.row,
+      rev: a.row.rev + 1,
+      status: a.run.status,
+      state: a.run.state,
+      snapshot: a.run.snapshot,
+      nextDeadline: a.run.nextDeadline,
       error: null,
-    };
+    }));
   }
 
   async function insertTransitions(
     tx: SqlClient,
-    caseId: string,
-    rev: number,
-    event: string,
+    steps: readonly Record<string, unknown>[],
     at: number,
-    list: Run['transitions'],
   ): Promise<void> {
-    if (list.length === 0) return;
-    const values: string[] = [];
-    const params: unknown[] = [caseId, rev, event, iso(at)];
-    list.forEach((t, n) => {
-      const i = params.length;
-      values.push(
-        `($1, $2, $${i + 1}::integer, $3, $${i + 2}::text, $${i + 3}::text, $${i + 4}::jsonb, $4::timestamptz)`,
-      );
-      params.push(n, t.from, t.to, JSON.stringify(t.meta));
-    });
+    if (steps.length === 0) return;
     await tx.query(
-      `INSERT INTO ${T.transitions} (case_id, rev, n, event, from_state, to_state, meta, at) VALUES ${values.join(', ')}`,
-      params,
+      `INSERT INTO ${T.transitions} (case_id, rev, n, event, from_state, to_state, meta, at)
+       SELECT x.case_id, x.rev, x.n, x.event, x.from_state, x.to_state, x.meta, $2::timestamptz
+       FROM jsonb_to_recordset($1::jsonb)
+         AS x(case_id text, rev integer, n integer, event text, from_state text, to_state text, meta jsonb)`,
+      [JSON.stringify(steps), iso(at)],
     );
   }
 
@@ -564,7 +584,21 @@ export async function createCaseStore(options: CaseStoreOptions): Promise<CaseSt
            VALUES ($1, 0, 'xstate.init', '{"type":"xstate.init"}'::jsonb, 'app', $2::jsonb, $3::timestamptz)`,
           [caseId, JSON.stringify(r.emitted), iso(at)],
         );
-        await insertTransitions(tx, caseId, 0, 'xstate.init', at, [{ from: null, to: r.state, meta: null }]);
+        await insertTransitions(
+          tx,
+          [
+            {
+              case_id: caseId,
+              rev: 0,
+              n: 0,
+              event: 'xstate.init',
+              from_state: null,
+              to_state: r.state,
+              meta: null,
+            },
+          ],
+          at,
+        );
         return {
           caseId,
           sop: reg.id,
@@ -603,8 +637,8 @@ export async function createCaseStore(options: CaseStoreOptions): Promise<CaseSt
           });
         const at = now();
         const r = run(machineOf(row.sop, row.version), caseId, row.snapshot, event);
-        const saved = await persist(tx, row, event, eventId, 'app', at, r);
-        return { ...saved, transitions: r.transitions, emitted: r.emitted, duplicate: false };
+        const [saved] = await persist(tx, [{ row, event, eventId, run: r }], 'app', at);
+        return { ...(saved as CaseRecord), transitions: r.transitions, emitted: r.emitted, duplicate: false };
       });
     },
 
@@ -623,22 +657,20 @@ export async function createCaseStore(options: CaseStoreOptions): Promise<CaseSt
            ORDER BY next_deadline LIMIT $2 FOR UPDATE SKIP LOCKED`,
           [iso(at), batch],
         );
+        const applied: Applied[] = [];
         for (const raw of rows) {
           const row = record(raw);
-          let event = { type: RESUME };
-          let r: Run;
           try {
             const reg = machineOf(row.sop, row.version);
-            event = { type: reg.module.RESUME_EVENT ?? RESUME };
-            r = run(reg, row.caseId, row.snapshot, event);
+            const event = { type: reg.module.RESUME_EVENT ?? RESUME };
+            applied.push({ row, event, eventId: null, run: run(reg, row.caseId, row.snapshot, event) });
           } catch (err) {
             // A case the worker cannot restore or run stays as it was, flagged, and stops being polled.
             if (!(err instanceof CaseStoreError)) throw err;
             await markFailed(tx, row.caseId, err, at);
-            continue;
           }
-          await persist(tx, row, event, null, 'deadline', at, r);
         }
+        await persist(tx, applied, 'deadline', at);
         return rows.length;
       });
     },

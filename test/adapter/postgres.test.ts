@@ -333,7 +333,7 @@ describe('escalations survive a killed worker exactly once', () => {
       await db.close();
 
       // Killed inside its second transaction: the first batch (5 cases) is committed, the second is not.
-      const w1 = runWorker({ machine: file, pglite: dir, now: phase1(), batch: 5, hangAt: 7 });
+      const w1 = runWorker({ machine: file, pglite: dir, now: phase1(), batch: 5, hangAt: 2 });
       await w1.hung;
       w1.kill();
       expect((await w1.exited).signal).toBe('SIGKILL');
@@ -342,7 +342,7 @@ describe('escalations survive a killed worker exactly once', () => {
       await db.close();
 
       // The clock moves past both levels; a worker with two loops is killed mid-way, another finishes.
-      const w2 = runWorker({ machine: file, pglite: dir, now: phase2(), batch: 5, workers: 2, hangAt: 23 });
+      const w2 = runWorker({ machine: file, pglite: dir, now: phase2(), batch: 5, workers: 2, hangAt: 5 });
       await w2.hung;
       w2.kill();
       await w2.exited;
@@ -370,7 +370,7 @@ describe('escalations survive a killed worker exactly once', () => {
     const app = await storeOn(db, c);
     const ids = await openTransferred(app, N, c);
 
-    const w1 = runWorker({ machine: file, pg: url, now: phase1(), batch: 5, hangAt: 7 });
+    const w1 = runWorker({ machine: file, pg: url, now: phase1(), batch: 5, hangAt: 2 });
     await w1.hung;
     w1.kill();
     await w1.exited;
@@ -379,7 +379,7 @@ describe('escalations survive a killed worker exactly once', () => {
     // Two processes at once: one stops inside a transaction holding its rows, the other skips them and
     // drains the rest; then the first is killed and a third takes over while the app resolves cases.
     c.t = phase2();
-    const hanging = runWorker({ machine: file, pg: url, now: phase2(), batch: 5, hangAt: 3 });
+    const hanging = runWorker({ machine: file, pg: url, now: phase2(), batch: 5, hangAt: 1 });
     await hanging.hung;
     const other = await runWorker({ machine: file, pg: url, now: phase2(), batch: 5 }).exited;
     expect(other.code, other.err).toBe(0);

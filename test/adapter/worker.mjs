@@ -1,6 +1,7 @@
 // A worker process of the durability tests: wakes the cases due at its clock until none is left, then exits.
 // Argument: JSON { machine, pg | pglite, now, batch, workers, hangAt }. With `hangAt`, the worker stops
-// inside a transaction, right after its hangAt-th UPDATE of a case, prints "hung" and waits to be killed.
+// inside a transaction, right after its hangAt-th UPDATE of cases (one per batch), prints "hung" and waits
+// to be killed.
 import { createCaseStore, openEmbeddedDatabase, pgDatabase } from '../../dist/adapter/postgres.js';
 
 const o = JSON.parse(process.argv[2] ?? '{}');
