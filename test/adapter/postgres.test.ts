@@ -29,18 +29,32 @@ let mod: GeneratedModule;
 let file: string;
 let level0: number;
 let level1: number;
-let server: PgServer;
+let started: Promise<PgServer> | null = null;
 const pools: pg.Pool[] = [];
+/** The server, started on first use: the PGlite tests run (and pass) without one. */
+const server = () => {
+  started ??= startPgServer();
+  return started;
+};
 
 beforeAll(async () => {
   ({ mod, file, level0, level1 } = await receptionMachine());
-  server = await startPgServer();
 }, 300_000);
 
 afterAll(async () => {
   for (const p of pools) await p.end();
-  server?.stop();
+  if (started) (await started.catch(() => null))?.stop();
 }, 60_000);
+
+/** A new, empty database on the server; its URL. */
+async function serverDatabase(): Promise<string> {
+  const { url } = await server();
+  const name = `t${Math.random().toString(36).slice(2, 10)}`;
+  const admin = new pg.Pool({ connectionString: url, max: 1 });
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return url.replace(/\/postgres$/, `/${name}`);
+}
 
 let template: Promise<File | Blob> | null = null;
 /** A new in-memory PGlite, loaded from a dump of an empty one: initdb in WASM is the slow part. */
@@ -59,11 +73,7 @@ const backends: [string, () => Promise<SqlDatabase>][] = [
   [
     'PostgreSQL server',
     async () => {
-      const name = `t${Math.random().toString(36).slice(2, 10)}`;
-      const admin = new pg.Pool({ connectionString: server.url, max: 1 });
-      await admin.query(`CREATE DATABASE ${name}`);
-      await admin.end();
-      const pool = new pg.Pool({ connectionString: server.url.replace(/\/postgres$/, `/${name}`), max: 4 });
+      const pool = new pg.Pool({ connectionString: await serverDatabase(), max: 4 });
       pools.push(pool);
       return pgDatabase(pool);
     },
@@ -358,11 +368,7 @@ describe('escalations survive a killed worker exactly once', () => {
   }, 300_000);
 
   test('PostgreSQL server: killed workers, two worker processes at once, and the app sending meanwhile', async () => {
-    const name = 'durability';
-    const admin = new pg.Pool({ connectionString: server.url, max: 1 });
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = server.url.replace(/\/postgres$/, `/${name}`);
+    const url = await serverDatabase();
     const pool = new pg.Pool({ connectionString: url, max: 4 });
     pools.push(pool);
     const db = pgDatabase(pool);
