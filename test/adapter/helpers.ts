@@ -71,6 +71,13 @@ export async function escalations(db: SqlClient): Promise<Escalation[]> {
 }
 
 const WORKER = join(ROOT, 'test/adapter/worker.mjs');
+const children = new Set<{ kill(signal: NodeJS.Signals): boolean }>();
+
+/** Kills the worker processes still running (after a failed or timed-out test). */
+export function killWorkers(): void {
+  for (const c of children) c.kill('SIGKILL');
+  children.clear();
+}
 
 export interface WorkerRun {
   /** Resolves with the exit code (null when killed) once the process has ended. */
@@ -88,6 +95,7 @@ export function runWorker(options: Record<string, unknown>): WorkerRun {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  children.add(child);
   let out = '';
   let err = '';
   let onHung: () => void = () => {};
@@ -106,6 +114,11 @@ export function runWorker(options: Record<string, unknown>): WorkerRun {
     signal: NodeJS.Signals | null;
     out: string;
     err: string;
-  }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, out, err })));
+  }>((resolve) =>
+    child.on('exit', (code, signal) => {
+      children.delete(child);
+      resolve({ code, signal, out, err });
+    }),
+  );
   return { exited, hung, kill: () => child.kill('SIGKILL') };
 }

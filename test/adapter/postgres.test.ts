@@ -16,6 +16,7 @@ import type { GeneratedModule } from '../machine/helpers.js';
 import {
   DAY,
   escalations,
+  killWorkers,
   MIN,
   openTransferred,
   RECORD,
@@ -42,6 +43,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  killWorkers();
   for (const p of pools) await p.end();
   if (started) (await started.catch(() => null))?.stop();
 }, 60_000);
