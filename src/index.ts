@@ -3,6 +3,25 @@
  * forms and documents. The CLI (`sopforge`) is a thin layer over these functions.
  */
 
+export {
+  type CaseErrorCode,
+  type CaseEvent,
+  type CaseRecord,
+  type CaseStore,
+  CaseStoreError,
+  type CaseStoreOptions,
+  createCaseStore,
+  openEmbeddedDatabase,
+  type PgPoolLike,
+  pgDatabase,
+  type SendResult,
+  type SopMachineEntry,
+  type SopMachineModule,
+  type SqlClient,
+  type SqlDatabase,
+  type SqlResult,
+  type WorkerOptions,
+} from './adapter/postgres.js';
 export type { Artifact, EmitContext, Target } from './build/artifact.js';
 export { buildSet } from './build/build.js';
 export { type Calendar, type CalendarData, createCalendar, type DayInfo } from './calendar/index.js';

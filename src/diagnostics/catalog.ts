@@ -1329,6 +1329,67 @@ export const catalog = {
         'For a monthly plan write every: { monthly: 5 } or { monthly: last-working-day }.',
       ),
   },
+  // ── cases kept in PostgreSQL (src/adapter/postgres.ts) ─────────────────
+  CASE_NOT_FOUND: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `没有编号为 ${p.case} 的案件`,
+        `No case with the id ${p.case}`,
+        '先用 open() 建立案件，或检查案件编号。',
+        'Open the case with open() first, or check its id.',
+      ),
+  },
+  CASE_EXISTS: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `编号为 ${p.case} 的案件已经存在`,
+        `A case with the id ${p.case} already exists`,
+        '每个案件用一个新的编号；要继续已有案件，用 send()。',
+        'Give every case a new id; to go on with an existing case, use send().',
+      ),
+  },
+  CASE_MACHINE_UNKNOWN: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `没有登记规程 ${p.sop} ${p.version} 版的状态机`,
+        `No machine is registered for the SOP ${p.sop} version ${p.version}`,
+        `登记的有：${p.known}。把该版本生成的 machine.js 加入 machines；已开的案件继续用它们开案时的版本。`,
+        `Registered: ${p.known}. Add the machine.js built for that version to machines; open cases keep the version they were opened with.`,
+      ),
+  },
+  CASE_FINISHED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `案件 ${p.case} 已经结束（${p.state}），不再接受 ${p.event}`,
+        `The case ${p.case} has finished (${p.state}) and accepts no ${p.event}`,
+        '结束的案件不能再发送事件；需要时开一个新案件。',
+        'A finished case takes no more events; open a new case if needed.',
+      ),
+  },
+  CASE_SNAPSHOT_FAILED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `案件 ${p.case} 的快照无法在规程 ${p.sop} ${p.version} 版的状态机中恢复：${p.reason}`,
+        `The snapshot of the case ${p.case} cannot be restored into the machine of ${p.sop} version ${p.version}: ${p.reason}`,
+        '快照与登记的状态机不符（步骤被改名或删除，或快照损坏）；案件保持原样，未作改动。',
+        'The snapshot does not fit the registered machine (a step renamed or removed, or a damaged snapshot); the case is left as it was.',
+      ),
+  },
+  CASE_MACHINE_ERROR: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `规程 ${p.sop} ${p.version} 版的状态机处理案件 ${p.case} 时出错：${p.reason}`,
+        `The machine of ${p.sop} version ${p.version} failed on the case ${p.case}: ${p.reason}`,
+        '案件保持原样，未作改动；检查登记的 machine.js 是否为该版本生成、是否被 provide() 改动。',
+        'The case is left as it was; check that the registered machine.js was built for that version and what provide() replaced.',
+      ),
+  },
 } satisfies Record<string, Entry>;
 
 export type Code = keyof typeof catalog;
