@@ -4,6 +4,7 @@
  * build's own pipeline (`loadSopSet`, the targets, `diffSops`), so the page shows what `build` would write.
  * Nothing here writes to disk.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { emitMachineArtifacts } from '../compile/machine/index.js';
@@ -64,8 +65,8 @@ export interface PreviewSop {
   readonly html: string;
   /** `machine.mmd`, `machine.json` and `machine.js` of the build; `null` for a SOP without a workflow. */
   readonly machine: { readonly mermaid: string; readonly config: unknown; readonly module: string } | null;
-  /** Form ids and titles; each PDF is served separately. */
-  readonly forms: readonly { readonly id: string; readonly title: string }[];
+  /** Form ids, titles and the sha256 of each PDF (served separately), so the page redraws only what changed. */
+  readonly forms: readonly { readonly id: string; readonly title: string; readonly sha256: string }[];
   readonly diff: PreviewDiff;
 }
 
@@ -104,6 +105,8 @@ export class PreviewSession {
   /** The text of each file when the preview opened: the diff's base when no approved text is stored. */
   private readonly opened = new Map<string, string>();
   private templates: { md: DocTemplates; html: DocTemplates } | null = null;
+  /** The SOP last asked for: rendered as soon as a new good set is read, before the page asks again. */
+  private recent: string | null = null;
 
   constructor(private readonly options: SessionOptions) {
     this.state = {
@@ -134,6 +137,7 @@ export class PreviewSession {
         this.rendered.clear();
         for (const sop of result.set.sops)
           if (!this.opened.has(sop.file)) this.opened.set(sop.file, sop.source);
+        if (this.recent) void this.render(this.recent).catch(() => {});
       }
       const shown = this.good?.set.sops ?? [];
       this.state = {
@@ -195,6 +199,7 @@ export class PreviewSession {
   }
 
   private render(id: string): Promise<Rendered | null> {
+    this.recent = id;
     const good = this.good;
     const sop = good?.set.sops.find((s) => s.id === id);
     if (!good || !sop) return Promise.resolve(null);
@@ -226,7 +231,12 @@ export class PreviewSession {
       const m = /^forms\/(.+)\.pdf$/.exec(a.path);
       if (m?.[1] && typeof a.data !== 'string') pdfs.set(m[1], a.data);
     }
-    const forms = sop.kind === 'procedure' ? sop.forms.map((f) => ({ id: f.id, title: f.title })) : [];
+    const sha256 = (data: Uint8Array | undefined) =>
+      data ? createHash('sha256').update(data).digest('hex') : '';
+    const forms =
+      sop.kind === 'procedure'
+        ? sop.forms.map((f) => ({ id: f.id, title: f.title, sha256: sha256(pdfs.get(f.id)) }))
+        : [];
     return {
       sop: {
         id: sop.id,
@@ -265,7 +275,13 @@ export class PreviewSession {
       if (text !== null) base = 'opened';
     }
     if (text === null) return { base: 'none', baseVersion: null, changes: [], baseProblems: [] };
-    const companions = set.sops.filter((s) => s.id !== sop.id).map((s) => ({ file: s.file, text: s.source }));
+    // The SOPs the text can name: every other one for a manual (its chapters), the referenced ones otherwise.
+    const named = new Set(
+      sop.kind === 'manual' ? set.sops.map((s) => s.id) : sop.references.map((r) => r.id),
+    );
+    const companions = set.sops
+      .filter((s) => s.id !== sop.id && named.has(s.id))
+      .map((s) => ({ file: s.file, text: s.source }));
     const before = loadVersion(sop.file, text, companions);
     if (!before.sop) {
       const lang = this.options.lang;

@@ -173,7 +173,9 @@ async function renderSop(id, generation) {
     JSON.stringify(data.machine) !== JSON.stringify(sopData?.machine ?? null) || shownSop !== id;
   const restartedBefore = sim !== null && shownSop === id;
   sopData = data;
-  $('doc-frame').src = `/api/sop/${encodeURIComponent(id)}/doc.html?g=${generation}`;
+  const frame = $('doc-frame');
+  const loaded = new Promise((done) => frame.addEventListener('load', done, { once: true }));
+  frame.src = `/api/sop/${encodeURIComponent(id)}/doc.html?g=${generation}`;
   renderDiff(data.diff);
   await renderForms(id, data.forms, generation);
   if (machineChanged) {
@@ -181,6 +183,7 @@ async function renderSop(id, generation) {
     if (restartedBefore) log('restart', WORDS.restarted);
   }
   await renderDiagram();
+  await loaded;
 }
 
 function renderDiff(diff) {
@@ -203,8 +206,13 @@ function renderDiff(diff) {
 }
 
 let pdfjs = null;
+let shownForms = null;
 async function renderForms(id, forms, generation) {
   const view = $('forms-view');
+  // The same PDFs as shown: nothing to redraw.
+  const key = JSON.stringify([id, forms]);
+  if (key === shownForms) return;
+  shownForms = key;
   if (forms.length === 0) {
     view.replaceChildren(el('p', {}, WORDS.noForms));
     return;
@@ -247,6 +255,7 @@ async function renderForms(id, forms, generation) {
 
 let mermaid = null;
 let diagramCount = 0;
+let shownDiagram = null;
 
 /** Mermaid's state ids in the order the steps are declared, matched with the machine's state keys. */
 function mermaidIds(text, config) {
@@ -258,6 +267,7 @@ function mermaidIds(text, config) {
 async function renderDiagram() {
   const view = $('diagram-view');
   if (!sopData?.machine) {
+    shownDiagram = null;
     view.replaceChildren(el('p', {}, WORDS.noMachine));
     return;
   }
@@ -281,6 +291,8 @@ async function renderDiagram() {
     if (visited.length > 0) text += `  class ${visited.join(',')} visited\n`;
     if (sim.current) text += `  class ${ids.get(sim.current)} current\n`;
   }
+  if (text === shownDiagram) return;
+  shownDiagram = text;
   try {
     const { svg } = await mermaid.render(`sopforge-diagram-${++diagramCount}`, text);
     view.innerHTML = svg;
