@@ -24,6 +24,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   review: () => import('./commands/review.js'),
   migrate: () => import('./commands/migrate.js'),
   preview: () => import('./commands/preview.js'),
+  schema: () => import('./commands/schema.js'),
 };
 
 /**
