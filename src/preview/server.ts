@@ -27,7 +27,7 @@ export interface PreviewOptions {
 export interface PreviewServer {
   readonly url: string;
   readonly session: PreviewSession;
-  /** Resolves after the set has been read again for every file event so far. */
+  /** Resolves after the set has been read again, quickly and then whole, for every file event so far. */
   settled(): Promise<PreviewState>;
   close(): Promise<void>;
 }
@@ -109,25 +109,47 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   const session = new PreviewSession(options);
   const roots = staticRoots();
   const clients = new Set<ServerResponse>();
-  let reloading: Promise<PreviewState> = session.reload();
+  const full = async () => (await session.reload()) ?? session.current();
+  let reloading: Promise<PreviewState> = full();
+  /** The whole-set reload that follows a quick one; it runs beside the quick ones and never holds them up. */
+  let exact: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
   let dirty = false;
+  /** Files changed since the last reload (absolute paths); `null`: something the quick path cannot name. */
+  let changed: Set<string> | null = new Set();
+  /** Counts file events, so a whole-set reload overtaken by a newer edit is dropped. */
+  let edits = 0;
 
   const broadcast = (state: PreviewState) => {
     const data = `event: update\ndata: ${JSON.stringify({ generation: state.generation })}\n\n`;
     for (const c of clients) c.write(data);
   };
-  const schedule = () => {
+  const runExact = () => {
+    const mark = edits;
+    exact = exact.then(async () => {
+      if (edits !== mark) return;
+      const state = await session.reload(() => edits === mark);
+      if (state) broadcast(state);
+    });
+  };
+  const schedule = (file: string | null) => {
     dirty = true;
+    edits++;
+    if (file === null) changed = null;
+    else changed?.add(file);
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
-      // One reload at a time; events during a reload lead to one more after it.
+      // One quick reload at a time; events during one lead to one more after it.
       reloading = reloading.then(async () => {
         if (!dirty) return session.current();
         dirty = false;
-        const state = await session.reload();
+        const files = changed;
+        changed = new Set();
+        const quick = files ? await session.reloadChanged([...files]) : null;
+        const state = quick ?? (await full());
         broadcast(state);
+        if (quick) runExact();
         return state;
       });
     }, options.debounceMs ?? 60);
@@ -143,7 +165,9 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   }
   for (const folder of folders) {
     try {
-      const w = watch(folder, { recursive: true }, schedule);
+      const w = watch(folder, { recursive: true }, (_event, name) =>
+        schedule(name ? resolve(folder, name.toString()) : null),
+      );
       w.on('error', () => {});
       watchers.push(w);
     } catch {
@@ -178,7 +202,10 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       req.on('close', () => clients.delete(res));
       return;
     }
-    if (path === '/api/state') return json(res, await reloading);
+    if (path === '/api/state') {
+      await reloading;
+      return json(res, session.current());
+    }
     if (path === '/api/source') {
       const text = await session.source(url.searchParams.get('file') ?? '');
       return text === null ? send(res, 404, 'text/plain', 'not found') : send(res, 200, 'text/plain', text);
@@ -230,11 +257,16 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     url: `http://127.0.0.1:${port}/`,
     session,
     async settled() {
-      while (timer || dirty) {
-        await new Promise((r) => setTimeout(r, 20));
+      for (;;) {
+        while (timer || dirty) {
+          await new Promise((r) => setTimeout(r, 20));
+          await reloading;
+        }
+        const seen = edits;
         await reloading;
+        await exact;
+        if (seen === edits && !timer && !dirty) return session.current();
       }
-      return reloading;
     },
     async close() {
       if (timer) clearTimeout(timer);
@@ -244,6 +276,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       server.closeAllConnections();
       await closed;
       await reloading.catch(() => {});
+      await exact.catch(() => {});
     },
   };
 }

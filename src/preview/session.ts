@@ -5,14 +5,15 @@
  * Nothing here writes to disk.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { emitMachineArtifacts } from '../compile/machine/index.js';
 import { codeFrame } from '../diagnostics/format.js';
 import type { Diagnostic, Lang } from '../diagnostics/types.js';
 import { diffSops, type RuleChange } from '../history/diff.js';
 import { gitHeadText, loadVersion, readSnapshot, snapshotsDirFor } from '../history/versions.js';
-import { loadSopSet } from '../load/index.js';
+import { loadSopSet, loadSopTexts } from '../load/index.js';
+import { display } from '../load/read.js';
 import type { Sop, SopSet } from '../model/types.js';
 import { renderDocumentText } from '../render/doc/target.js';
 import { DocTemplates } from '../render/doc/templates.js';
@@ -91,6 +92,16 @@ export interface SessionOptions {
   readonly lang: Lang;
 }
 
+/** The site calendar files (`calendars/*.yaml` under `cwd`), as `loadSopSet` reads them. */
+async function calendarTexts(cwd: string): Promise<{ file: string; text: string }[]> {
+  const dir = join(cwd, 'calendars');
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => /\.ya?ml$/i.test(n)).sort();
+  const out: { file: string; text: string }[] = [];
+  for (const n of names)
+    out.push({ file: display(cwd, join(dir, n)), text: await readFile(join(dir, n), 'utf8') });
+  return out;
+}
+
 /** The version a SOP was last approved at: its last sealed revision, else its last recorded one. */
 function approvedVersion(sop: Sop): string | null {
   const sealed = [...sop.revisions].reverse().find((r) => r.hash !== null);
@@ -105,6 +116,11 @@ export class PreviewSession {
   /** The text of each file when the preview opened: the diff's base when no approved text is stored. */
   private readonly opened = new Map<string, string>();
   private templates: { md: DocTemplates; html: DocTemplates } | null = null;
+  /** The problems of each SOP file, and of other files (calendars), as last read. */
+  private byFile = new Map<string, PreviewProblem[]>();
+  private other: PreviewProblem[] = [];
+  /** The newest text of each file that loaded without errors. */
+  private latest = new Map<string, Sop>();
   /** The SOP last asked for: rendered as soon as a new good set is read, before the page asks again. */
   private recent: string | null = null;
 
@@ -125,40 +141,106 @@ export class PreviewSession {
     return this.state;
   }
 
-  /** Reads, validates and normalizes the set again. Never throws: a failure is kept in the state. */
-  async reload(): Promise<PreviewState> {
-    const generation = ++this.generation;
-    const { cwd, lang } = this.options;
+  /**
+   * Reads, validates and normalizes the whole set again. Never throws: a failure is kept in the state.
+   * `stillCurrent`, checked once the set is read, lets the caller drop a result that newer edits overtook.
+   */
+  async reload(stillCurrent: () => boolean = () => true): Promise<PreviewState | null> {
+    const { cwd } = this.options;
     try {
       const result = await loadSopSet(this.options.paths, { cwd, ...extraRules(cwd) });
       const problems = await this.problems(result.diagnostics);
-      if (result.set) {
-        this.good = { set: result.set, generation };
-        this.rendered.clear();
-        for (const sop of result.set.sops)
-          if (!this.opened.has(sop.file)) this.opened.set(sop.file, sop.source);
-        if (this.recent) void this.render(this.recent).catch(() => {});
-      }
-      const shown = this.good?.set.sops ?? [];
-      this.state = {
-        generation,
-        goodGeneration: this.good?.generation ?? 0,
-        stale: result.set === null,
-        lang,
-        files: result.files,
-        sops: shown.map((s) => ({
-          id: s.id,
-          title: s.title,
-          kind: s.kind,
-          file: s.file,
-          version: s.version,
-        })),
-        problems,
-        failure: null,
-      };
+      if (!stillCurrent()) return null;
+      this.byFile = new Map(result.files.map((f) => [f, problems.filter((p) => p.file === f)]));
+      this.other = problems.filter((p) => !this.byFile.has(p.file));
+      this.latest = new Map((result.set?.sops ?? []).map((sop) => [sop.file, sop]));
+      if (result.set) this.accept(result.set);
+      return this.publish(result.files);
     } catch (err) {
-      this.state = { ...this.state, generation, stale: true, failure: String((err as Error)?.stack ?? err) };
+      return this.failed(err);
     }
+  }
+
+  /**
+   * Reads only the files in `changed` (absolute paths) again, each with the SOPs it names from the last good
+   * set: the quick answer to a save in a large set. The rules over the whole set (ids unique across files,
+   * say) wait for the next `reload`, which the server runs right after. Returns `null` when the change is not
+   * one this can answer (a file added or removed, a calendar, nothing read yet): then `reload`.
+   */
+  async reloadChanged(changed: readonly string[]): Promise<PreviewState | null> {
+    const { cwd } = this.options;
+    const good = this.good;
+    // Editors' swap and backup files (`.x.yaml.swp`, `4913`, `x.yaml~`) change nothing the set reads.
+    const files = [...new Set(changed.filter((p) => /\.ya?ml$/i.test(p)).map((abs) => display(cwd, abs)))];
+    if (files.length === 0) return this.state;
+    if (!good || files.some((f) => !this.byFile.has(f))) return null;
+    try {
+      const texts: { file: string; text: Uint8Array }[] = [];
+      for (const f of files) {
+        const bytes = await readFile(resolve(cwd, f)).catch(() => null);
+        if (bytes === null) return null;
+        texts.push({ file: f, text: bytes });
+      }
+      const named = new Set<string>();
+      for (const f of files) {
+        const before = good.set.sops.find((s) => s.file === f);
+        if (before?.kind === 'manual') for (const s of good.set.sops) named.add(s.id);
+        for (const r of before?.references ?? []) named.add(r.id);
+      }
+      const companions = good.set.sops
+        .filter((s) => named.has(s.id) && !files.includes(s.file))
+        .map((s) => ({ file: s.file, text: s.source }));
+      const calendarFiles = await calendarTexts(cwd);
+      const result = loadSopTexts([...companions, ...texts], { cwd, calendarFiles, ...extraRules(cwd) });
+      const mine = result.diagnostics.filter((d) => files.includes(d.file));
+      for (const f of files) {
+        this.byFile.set(f, await this.problems(mine.filter((d) => d.file === f)));
+        if (!mine.some((d) => d.file === f && d.severity === 'error')) {
+          const sop = result.set?.sops.find((s) => s.file === f) ?? null;
+          if (sop) this.latest.set(f, sop);
+        } else this.latest.delete(f);
+      }
+      const clean = [...this.byFile.values(), this.other].every((ps) =>
+        ps.every((p) => p.severity !== 'error'),
+      );
+      if (clean && [...this.byFile.keys()].every((f) => this.latest.has(f))) {
+        const sops = good.set.sops.map((s) => this.latest.get(s.file) ?? s);
+        this.accept({ sops, calendars: good.set.calendars });
+      }
+      return this.publish(this.state.files);
+    } catch (err) {
+      return this.failed(err);
+    }
+  }
+
+  /** A set without errors becomes the one rendered. */
+  private accept(set: SopSet): void {
+    this.good = { set, generation: this.generation + 1 };
+    this.rendered.clear();
+    for (const sop of set.sops) if (!this.opened.has(sop.file)) this.opened.set(sop.file, sop.source);
+    if (this.recent) void this.render(this.recent).catch(() => {});
+  }
+
+  private publish(files: readonly string[]): PreviewState {
+    const generation = ++this.generation;
+    const problems = [...files.flatMap((f) => this.byFile.get(f) ?? []), ...this.other];
+    const shown = this.good?.set.sops ?? [];
+    this.state = {
+      generation,
+      goodGeneration: this.good?.generation ?? 0,
+      stale: problems.some((p) => p.severity === 'error') || this.good === null,
+      lang: this.options.lang,
+      files,
+      sops: shown.map((s) => ({ id: s.id, title: s.title, kind: s.kind, file: s.file, version: s.version })),
+      problems,
+      failure: null,
+    };
+    return this.state;
+  }
+
+  private failed(err: unknown): PreviewState {
+    const generation = ++this.generation;
+    this.state = { ...this.state, generation, stale: true, failure: String((err as Error)?.stack ?? err) };
     return this.state;
   }
 
