@@ -1,9 +1,10 @@
 /** The preview server without a browser: the quick reload of a saved file, and the whole-set reload after it. */
+import { spawn } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type PreviewServer, startPreview } from '../../src/preview/server.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { BIN, ROOT, tempDir } from '../helpers.js';
 
 let server: PreviewServer | null = null;
 let cleanup: (() => Promise<void>) | null = null;
@@ -67,4 +68,35 @@ describe('preview server', () => {
     );
     expect(new TextDecoder().decode(pdf.subarray(0, 5))).toBe('%PDF-');
   }, 60_000);
+});
+
+describe('sopforge preview, the command', () => {
+  for (const [lang, opened, stopped] of [
+    ['zh', '规程预览已打开：', '预览已结束'],
+    ['en', 'SOP preview at ', 'preview stopped'],
+  ] as const)
+    it(`prints its address in ${lang} and stops on Ctrl-C`, async () => {
+      const t = await tempDir('sopforge-preview-');
+      cleanup = t.cleanup;
+      await cp(join(ROOT, 'sops'), join(t.dir, 'sops'), { recursive: true });
+      const child = spawn(process.execPath, [BIN, 'preview', '--port', '0', '--lang', lang], { cwd: t.dir });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString('utf8');
+      });
+      child.stderr.on('data', (c: Buffer) => {
+        err += c.toString('utf8');
+      });
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      const deadline = Date.now() + 30_000;
+      while (!/http:\/\/127\.0\.0\.1:\d+\//.test(out) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(out).toContain(opened);
+      const url = /http:\/\/127\.0\.0\.1:\d+\//.exec(out)?.[0] as string;
+      expect((await fetch(url)).status).toBe(200);
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(err).toContain(stopped);
+    }, 60_000);
 });
