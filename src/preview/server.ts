@@ -22,6 +22,8 @@ export interface PreviewOptions {
   readonly port: number;
   /** Quiet time after the last file event before the set is read again (ms). */
   readonly debounceMs?: number;
+  /** Quiet time after a quick reload before the whole set is read again (ms). */
+  readonly exactQuietMs?: number;
 }
 
 export interface PreviewServer {
@@ -113,6 +115,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   let reloading: Promise<PreviewState> = full();
   /** The whole-set reload that follows a quick one; it runs beside the quick ones and never holds them up. */
   let exact: Promise<void> = Promise.resolve();
+  let exactTimer: NodeJS.Timeout | null = null;
   let timer: NodeJS.Timeout | null = null;
   let dirty = false;
   /** Files changed since the last reload (absolute paths); `null`: something the quick path cannot name. */
@@ -149,7 +152,15 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
         const quick = files ? await session.reloadChanged([...files]) : null;
         const state = quick ?? (await full());
         broadcast(state);
-        if (quick) runExact();
+        if (quick) {
+          // The whole set is read in this thread and holds up every request while it runs: only once the
+          // page has had the quick answer and the files have been quiet for a moment.
+          if (exactTimer) clearTimeout(exactTimer);
+          exactTimer = setTimeout(() => {
+            exactTimer = null;
+            runExact();
+          }, options.exactQuietMs ?? 1500);
+        }
         return state;
       });
     }, options.debounceMs ?? 60);
@@ -258,18 +269,19 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
     session,
     async settled() {
       for (;;) {
-        while (timer || dirty) {
+        while (timer || dirty || exactTimer) {
           await new Promise((r) => setTimeout(r, 20));
           await reloading;
         }
         const seen = edits;
         await reloading;
         await exact;
-        if (seen === edits && !timer && !dirty) return session.current();
+        if (seen === edits && !timer && !dirty && !exactTimer) return session.current();
       }
     },
     async close() {
       if (timer) clearTimeout(timer);
+      if (exactTimer) clearTimeout(exactTimer);
       for (const w of watchers) w.close();
       for (const c of clients) c.end();
       const closed = new Promise<void>((ok) => server.close(() => ok()));
