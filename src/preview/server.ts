@@ -135,7 +135,23 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
       if (state) broadcast(state);
     });
   };
+  /** When the server last served a request or saw an edit. */
+  let lastActivity = Date.now();
+  const quiet = options.exactQuietMs ?? 1500;
+  const armExact = () => {
+    if (exactTimer) clearTimeout(exactTimer);
+    exactTimer = setTimeout(
+      () => {
+        exactTimer = null;
+        // The page may still be loading the quick answer: wait until nothing asked for a moment.
+        if (Date.now() - lastActivity < quiet) armExact();
+        else runExact();
+      },
+      Math.max(50, quiet - (Date.now() - lastActivity)),
+    );
+  };
   const schedule = (file: string | null) => {
+    lastActivity = Date.now();
     dirty = true;
     edits++;
     if (file === null) changed = null;
@@ -154,12 +170,8 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
         broadcast(state);
         if (quick) {
           // The whole set is read in this thread and holds up every request while it runs: only once the
-          // page has had the quick answer and the files have been quiet for a moment.
-          if (exactTimer) clearTimeout(exactTimer);
-          exactTimer = setTimeout(() => {
-            exactTimer = null;
-            runExact();
-          }, options.exactQuietMs ?? 1500);
+          // page has had the quick answer and the server and the files have been quiet for a moment.
+          armExact();
         }
         return state;
       });
@@ -187,6 +199,7 @@ export async function startPreview(options: PreviewOptions): Promise<PreviewServ
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    lastActivity = Date.now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'GET only');
