@@ -23,6 +23,8 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   revise: () => import('./commands/revise.js'),
   review: () => import('./commands/review.js'),
   migrate: () => import('./commands/migrate.js'),
+  preview: () => import('./commands/preview.js'),
+  schema: () => import('./commands/schema.js'),
 };
 
 /**
