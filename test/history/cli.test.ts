@@ -156,7 +156,7 @@ describe('sopforge revise, diff and review', () => {
     await writeFile(file(), edit(text, 'every: weekly, on: monday', 'every: weekly, on: friday'));
     const r = await runCli(['review', '--today', '2026-12-25', '--sops', 'sops'], dir);
     expect(r.stdout).toContain(
-      '已修改但未记录修订（sopforge revise front-desk-reception）：\n       - 经理检查《接待业主情况记录》 每周一 → 每周五\n',
+      '已修改但未记录修订（sopforge revise front-desk-reception）：\n       - 经理审核《接待业主情况记录》 每周一 → 每周五\n',
     );
     const json = JSON.parse(
       (await runCli(['review', '--today', '2026-12-25', '--sops', 'sops', '--format', 'json'], dir)).stdout,

@@ -7,7 +7,7 @@ import { ROOT } from '../helpers.js';
 const BASE = readFileSync(join(ROOT, 'test/fixtures/good/base.yaml'), 'utf8');
 const CLAUSES = '  { clause: "2.0", title: 适用范围, text: 适用于测试。 }]';
 const LEVEL = '{ after: 2d, role: boss, step: boss-step }';
-const AUDIT = '{ id: daily, role: boss, every: daily, form: log, covers: 记录 }';
+const AUDIT = '{ id: daily, role: boss, every: daily, form: log, covers: 记录, action: 检查 }';
 
 /** base.yaml with a clause 3.0 (text and, optionally, child lines) and edits of its rules. */
 function variant(text: string, edits: readonly (readonly [string, string])[], children = ''): string {
@@ -33,7 +33,7 @@ function consistency(text: string): { code: string; line: number; column: number
 const level = (after: string) =>
   [LEVEL, `{ after: ${after}, role: boss, step: boss-step, clause: "3.0" }`] as const;
 const audit = (every: string) =>
-  [AUDIT, `{ id: daily, role: boss, ${every}, form: log, covers: 记录, clause: "3.0" }`] as const;
+  [AUDIT, `{ id: daily, role: boss, ${every}, form: log, covers: 记录, clause: "3.0", action: 检查 }`] as const;
 
 describe('figures: a duration a rule states appears in the clause it cites', () => {
   it.each([

@@ -381,8 +381,10 @@ function observe(cause) {
   }
   sim.seen = escalations.length;
   const refusal = internal.lastRefusal;
-  if (refusal && refusal !== sim.refusalAt)
-    log('refusal', `${refusal.event} ${WORDS.refused}：${refusal.message}`);
+  if (refusal && refusal !== sim.refusalAt) {
+    const why = (refusal.failures ?? []).map((f) => f.message?.[LANG] ?? '').filter(Boolean);
+    log('refusal', `${refusal.event} ${WORDS.refused}（${refusal.code}）：${why.join('；')}`);
+  }
   sim.refusalAt = refusal ?? null;
   if (now !== sim.current) {
     sim.path.push(now);
@@ -401,6 +403,7 @@ function fieldsOf(transitions) {
     if (typeof f === 'string' && !fields.includes(f)) fields.push(f);
   };
   for (const t of transitions) {
+    for (const f of t.guard?.params?.fields ?? []) add(f.id);
     for (const c of t.guard?.params?.conditions ?? []) {
       for (const f of c.fields ?? []) add(f);
       if (c.kind === 'payload-equals') add(c.field);
@@ -456,7 +459,11 @@ function showSimulator() {
       const set = el('fieldset', { 'data-event': type });
       const button = el('button', { type: 'button', 'data-event': type }, `${type} ${label}`);
       button.addEventListener('click', () => {
-        const event = { type };
+        // Sent by the role the SOP gives the event, as the person at that desk would.
+        const role = transitions[0]?.guard?.params?.role;
+        const event = role
+          ? { type, by: { role, name: sopData.machine.config.meta?.sopforge?.roles?.[role] ?? role } }
+          : { type };
         for (const input of set.querySelectorAll('input'))
           if (input.value !== '') event[input.name] = input.value;
         log('event', `${siteTime(sim.clock.now())} ${WORDS.sent} ${type} ${label}`);
