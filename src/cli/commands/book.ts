@@ -4,10 +4,8 @@ import type { Command } from 'commander';
 import { hasErrors, type Lang } from '../../diagnostics/types.js';
 import { type LoadResult, loadSopSet } from '../../load/index.js';
 import type { ProcedureSop } from '../../model/types.js';
-import { renderBook } from '../../render/pdf/book.js';
-import { prefetchFont } from '../../render/pdf/font.js';
-import { MissingGlyphsError, RenderError } from '../../render/pdf/paint.js';
-import { printableTextRule } from '../../render/pdf/rule.js';
+import { type BookRenderer, startBookRenderer } from '../../render/pdf/book-thread.js';
+import { MissingGlyphsError, RenderError } from '../../render/pdf/errors.js';
 import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
@@ -94,11 +92,11 @@ export async function renderFailure(
   id: string,
   lang: Lang,
 ): Promise<null> {
-  if (
-    err instanceof MissingGlyphsError &&
-    (await loadProcedure(io, dir, id, lang, [printableTextRule])) === null
-  )
-    return null;
+  if (err instanceof MissingGlyphsError) {
+    // The rule loads the font: only on this path.
+    const { printableTextRule } = await import('../../render/pdf/rule.js');
+    if ((await loadProcedure(io, dir, id, lang, [printableTextRule])) === null) return null;
+  }
   if (err instanceof MissingGlyphsError || err instanceof RenderError)
     throw new UserError(`sopforge: ${err.message}`);
   throw err;
@@ -231,58 +229,67 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             `--year must be a year such as 2027, not "${opts.year}"`,
           ),
         );
-      const fontRead = prefetchFont('Regular');
-      const loaded = await loadProcedure(io, opts.sops, id, lang);
-      if (!loaded) {
-        setExit(1);
-        return;
-      }
-      const { sop } = loaded;
-      await fontRead;
-      const form = sop.forms.find((f) => f.id === opts.form);
-      if (!form)
-        throw new UsageError(
-          t(
-            `${id} 没有表格 “${opts.form}”（它的表格：${sop.forms.map((f) => f.id).join('、') || '无'}）`,
-            `${id} has no form "${opts.form}" (its forms: ${sop.forms.map((f) => f.id).join(', ') || 'none'})`,
-          ),
+      const makeBook = async (renderer: BookRenderer): Promise<void> => {
+        const loaded = await loadProcedure(io, opts.sops, id, lang);
+        if (!loaded) {
+          setExit(1);
+          return;
+        }
+        const { sop } = loaded;
+        const form = sop.forms.find((f) => f.id === opts.form);
+        if (!form)
+          throw new UsageError(
+            t(
+              `${id} 没有表格 “${opts.form}”（它的表格：${sop.forms.map((f) => f.id).join('、') || '无'}）`,
+              `${id} has no form "${opts.form}" (its forms: ${sop.forms.map((f) => f.id).join(', ') || 'none'})`,
+            ),
+          );
+        if (form.kind === 'roster')
+          throw new UsageError(
+            t(
+              `${form.id} 是值班安排表，请用 \`sopforge roster ${id} --month YYYY-MM\` 生成`,
+              `${form.id} is a roster; print it with \`sopforge roster ${id} --month YYYY-MM\``,
+            ),
+          );
+        const out = checkOutputFile(opts.out ?? `${id}-${form.id}-book.pdf`, {
+          inputs: formInputs(io, loaded.files),
+          force: opts.force === true,
+          cwd: io.cwd,
+          lang,
+        });
+        const bytes = await renderer
+          .render(sop, {
+            form: form.id,
+            pages,
+            size,
+            duplex: opts.duplex === true,
+            gutter,
+            bleed,
+            cropMarks: opts.cropMarks === true,
+            firstSerial,
+            ...(year === undefined ? {} : { year }),
+          })
+          .catch((err: unknown) => renderFailure(err, io, opts.sops, id, lang));
+        if (!bytes) {
+          setExit(1);
+          return;
+        }
+        writeOutputFile(out, bytes, io.cwd, lang);
+        const rel = relative(io.cwd, out);
+        const shown = rel === '' || rel.startsWith('..') ? out : rel;
+        io.stdout(
+          lang === 'zh'
+            ? `已生成《${form.title}》记录本：封面 + ${pages} 页 → ${shown}（${bytes.length} 字节）\n`
+            : `Wrote the ${form.id} book: cover + ${pages} pages → ${shown} (${bytes.length} bytes)\n`,
         );
-      if (form.kind === 'roster')
-        throw new UsageError(
-          t(
-            `${form.id} 是值班安排表，请用 \`sopforge roster ${id} --month YYYY-MM\` 生成`,
-            `${form.id} is a roster; print it with \`sopforge roster ${id} --month YYYY-MM\``,
-          ),
-        );
-      const out = checkOutputFile(opts.out ?? `${id}-${form.id}-book.pdf`, {
-        inputs: formInputs(io, loaded.files),
-        force: opts.force === true,
-        cwd: io.cwd,
-        lang,
-      });
-      const bytes = await renderBook(sop, {
-        form: form.id,
-        pages,
-        size,
-        duplex: opts.duplex === true,
-        gutter,
-        bleed,
-        cropMarks: opts.cropMarks === true,
-        firstSerial,
-        ...(year === undefined ? {} : { year }),
-      }).catch((err: unknown) => renderFailure(err, io, opts.sops, id, lang));
-      if (!bytes) {
-        setExit(1);
-        return;
+        setExit(0);
+      };
+      // pdfkit, fontkit and the font load in a worker thread while the SOP loads here.
+      const renderer = startBookRenderer();
+      try {
+        await makeBook(renderer);
+      } finally {
+        renderer.close();
       }
-      writeOutputFile(out, bytes, io.cwd, lang);
-      const rel = relative(io.cwd, out);
-      const shown = rel === '' || rel.startsWith('..') ? out : rel;
-      io.stdout(
-        lang === 'zh'
-          ? `已生成《${form.title}》记录本：封面 + ${pages} 页 → ${shown}（${bytes.length} 字节）\n`
-          : `Wrote the ${form.id} book: cover + ${pages} pages → ${shown} (${bytes.length} bytes)\n`,
-      );
-      setExit(0);
     });
 }

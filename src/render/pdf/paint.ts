@@ -1,6 +1,7 @@
 import type * as fontkit from 'fontkit';
 import type { Sop } from '../../model/types.js';
 import { pdfBytes } from './bytes.js';
+import { MissingGlyphsError } from './errors.js';
 import { glyphInfo, loadFont, missingGlyphs } from './font.js';
 import { PDFDocument } from './pdfkit.js';
 import type { Op } from './sketch.js';
@@ -8,26 +9,7 @@ import { desubroutinize } from './subset.js';
 
 export const FONT = 'zh';
 
-/** A problem with what was asked for (unknown form, page too small …) that the user can fix. */
-export class RenderError extends Error {
-  override readonly name: string = 'RenderError';
-}
-
-/** The text of a document uses characters the embedded font cannot draw. */
-export class MissingGlyphsError extends RenderError {
-  override readonly name = 'MissingGlyphsError';
-  constructor(
-    readonly missing: readonly string[],
-    readonly what: string,
-  ) {
-    const list = missing.map(
-      (c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`,
-    );
-    super(
-      `${what}: the Chinese font (Noto Sans Hans) has no glyph for ${missing.length} character(s): ${list.join(', ')} — 字体缺少以下字符：${missing.join(' ')}`,
-    );
-  }
-}
+export { MissingGlyphsError, RenderError } from './errors.js';
 
 /** Fails before anything is written when the font cannot draw every character of `text`. */
 export function checkCoverage(text: string, what: string): void {
@@ -165,6 +147,7 @@ export interface OpenDocument {
 export function openDocument(info: DocInfo): OpenDocument {
   const doc = new PDFDocument({
     autoFirstPage: false,
+    font: null as unknown as string,
     compress: true,
     pdfVersion: '1.7',
     info: {
@@ -178,6 +161,9 @@ export function openDocument(info: DocInfo): OpenDocument {
     },
   });
   doc.registerFont(FONT, pdfFont() as unknown as PDFKit.Mixins.PDFFontSource);
+  // With `font: null` pdfkit does not parse Helvetica's metrics (a default no form uses); its resource
+  // name F1 stays taken, so the Chinese font keeps the name F2 and files stay the same byte for byte.
+  (doc as unknown as { _fontCount: number })._fontCount = 1;
   // Digits and the letters of ids, versions and hashes go first into every subset, in a fixed order:
   // documents that differ only in such characters (a site's copy of a SOP, another month) then have
   // identical subsets, which are encoded once (see `subsetCache`).
