@@ -140,6 +140,7 @@ interface BookCliOptions {
   gutter: string;
   bleed: string;
   cropMarks?: boolean;
+  pdfx: boolean;
   firstSerial: string;
   year?: string;
   out?: string;
@@ -178,6 +179,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option(
       '--crop-marks',
       t('在成品尺寸（及出血）外画裁切线', 'draw crop marks outside the trim (and bleed)'),
+    )
+    .option(
+      '--no-pdfx',
+      t(
+        '写普通 PDF 1.7，而不是 PDF/X-4（默认 PDF/X-4：输出意图 FOGRA39、仅黑版文字、页面框齐全，可直接交印刷厂）',
+        'write a plain PDF 1.7 instead of PDF/X-4 (default PDF/X-4: FOGRA39 output intent, K-only text, page boxes, ready for the press)',
+      ),
     )
     .option(
       '--first-serial <n>',
@@ -266,6 +274,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             gutter,
             bleed,
             cropMarks: opts.cropMarks === true,
+            pdfx: opts.pdfx !== false,
             firstSerial,
             ...(year === undefined ? {} : { year }),
           })

@@ -50,6 +50,8 @@ export interface BookOptions {
   readonly firstSerial: number;
   /** The year the book is used in, for "保存至"; defaults to the year of the SOP's effective date. */
   readonly year?: number;
+  /** PDF/X-4 for the press (the default); `false`: a plain PDF 1.7. */
+  readonly pdfx?: boolean;
 }
 
 export const BOOK_MARGIN = 10 * MM;
@@ -184,6 +186,7 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     subject: `${sop.id} ${sop.version} ${form.id}`,
     keywords: `sopforge, ${sop.id}, ${sop.sourceHash}`,
     date: sopDate(sop),
+    standard: opts.pdfx === false ? null : 'PDF/X-4',
   });
   const marks = new Sketch();
   if (opts.cropMarks) drawCropMarks(marks, sheet);

@@ -5,6 +5,7 @@ import { MissingGlyphsError } from './errors.js';
 import { glyphInfo, loadFont, missingGlyphs } from './font.js';
 import { PDFDocument } from './pdfkit.js';
 import type { Op } from './sketch.js';
+import { applyStandard, PDF_VERSION, type PdfStandard } from './standard.js';
 import { desubroutinize } from './subset.js';
 
 export const FONT = 'zh';
@@ -30,6 +31,8 @@ export interface DocInfo {
   readonly subject: string;
   readonly keywords: string;
   readonly date: Date;
+  /** The ISO subset the file conforms to (`standard.ts`); `null`: plain PDF 1.7 (the complete XMP packet all the same). */
+  readonly standard: PdfStandard | null;
 }
 
 /**
@@ -149,13 +152,13 @@ export function openDocument(info: DocInfo): OpenDocument {
     autoFirstPage: false,
     font: null as unknown as string,
     compress: true,
-    pdfVersion: '1.7',
+    pdfVersion: info.standard ? PDF_VERSION[info.standard] : '1.7',
     info: {
       Title: info.title,
       Subject: info.subject,
       Keywords: info.keywords,
-      Creator: 'sopforge',
-      Producer: 'sopforge (pdfkit)',
+      Creator: CREATOR,
+      Producer: PRODUCER,
       CreationDate: info.date,
       ModDate: info.date,
     },
@@ -164,6 +167,14 @@ export function openDocument(info: DocInfo): OpenDocument {
   // With `font: null` pdfkit does not parse Helvetica's metrics (a default no form uses); its resource
   // name F1 stays taken, so the Chinese font keeps the name F2 and files stay the same byte for byte.
   (doc as unknown as { _fontCount: number })._fontCount = 1;
+  const endStandard = applyStandard(doc, info.standard, {
+    title: info.title,
+    subject: info.subject,
+    keywords: info.keywords,
+    creator: CREATOR,
+    producer: PRODUCER,
+    date: info.date,
+  });
   // Digits and the letters of ids, versions and hashes go first into every subset, in a fixed order:
   // documents that differ only in such characters (a site's copy of a SOP, another month) then have
   // identical subsets, which are encoded once (see `subsetCache`).
@@ -193,17 +204,27 @@ export function openDocument(info: DocInfo): OpenDocument {
         delete page.content.data.Filter;
       }
       delete page.dictionary.data.UserUnit;
-      page.dictionary.data.TrimBox = boxes.trim.map(round);
-      page.dictionary.data.BleedBox = boxes.bleed.map(round);
+      // Every box rounded the same way as the MediaBox and kept inside it (PDF/X: Trim ⊆ Bleed ⊆ Media).
+      const media = [0, 0, round(size[0]), round(size[1])];
+      const inside = (box: readonly number[]) =>
+        box.map((v, i) => Math.min(Math.max(round(v), media[i % 2] ?? 0), media[2 + (i % 2)] ?? 0));
+      page.dictionary.data.MediaBox = media;
+      page.dictionary.data.TrimBox = inside(boxes.trim);
+      page.dictionary.data.BleedBox = inside(boxes.bleed);
     },
     finish() {
       doc.flushPages();
       endShared();
+      endStandard();
       doc.end();
       return done;
     },
   };
 }
+
+/** Creator and Producer of every sopforge PDF (`safe-write.ts` recognises its own files by the producer). */
+export const CREATOR = 'sopforge';
+export const PRODUCER = 'sopforge (pdfkit)';
 
 const PRELOAD = '0123456789abcdefghijklmnopqrstuvwxyz-.:';
 
