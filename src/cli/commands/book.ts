@@ -141,6 +141,7 @@ interface BookCliOptions {
   bleed: string;
   cropMarks?: boolean;
   pdfx: boolean;
+  slug?: boolean;
   firstSerial: string;
   year?: string;
   out?: string;
@@ -179,6 +180,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option(
       '--crop-marks',
       t('在成品尺寸（及出血）外画裁切线', 'draw crop marks outside the trim (and bleed)'),
+    )
+    .option(
+      '--slug',
+      t(
+        '在裁切线旁印一行版面信息（规程编号与版本、日期、本号、页码），需要 --crop-marks',
+        'print a slug line beside the crop marks (SOP id and version, date, book and page number); needs --crop-marks',
+      ),
     )
     .option(
       '--no-pdfx',
@@ -275,6 +283,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             bleed,
             cropMarks: opts.cropMarks === true,
             pdfx: opts.pdfx !== false,
+            slug: opts.slug === true,
             firstSerial,
             ...(year === undefined ? {} : { year }),
           })
@@ -293,6 +302,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         );
         setExit(0);
       };
+      if (opts.slug && !opts.cropMarks)
+        throw new UsageError(t('--slug 需要同时给出 --crop-marks', '--slug needs --crop-marks'));
       // pdfkit, fontkit and the font load in a worker thread while the SOP loads here.
       const renderer = startBookRenderer();
       try {

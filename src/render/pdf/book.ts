@@ -52,6 +52,11 @@ export interface BookOptions {
   readonly year?: number;
   /** PDF/X-4 for the press (the default); `false`: a plain PDF 1.7. */
   readonly pdfx?: boolean;
+  /**
+   * A slug line outside the trim on every page (SOP id and version, date, book and page number), for the
+   * print shop's checks; needs `cropMarks` (the slug is printed in the crop mark margin).
+   */
+  readonly slug?: boolean;
 }
 
 export const BOOK_MARGIN = 10 * MM;
@@ -150,11 +155,16 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     margin: BOOK_MARGIN,
     duplex: opts.duplex,
   };
+  if (opts.slug && !opts.cropMarks)
+    throw new RenderError('a slug line is printed beside the crop marks: ask for crop marks too');
   let sheet: Sheet;
   let layout: PageLayout;
+  let versoLayout: PageLayout;
   try {
     sheet = makeSheet(sheetOptions);
     layout = layoutTablePage(sop, form, sheet.content('recto'));
+    // A verso mirrors the page number and serial to its outer (left) edge.
+    versoLayout = opts.duplex ? layoutTablePage(sop, form, sheet.content('verso'), 'verso') : layout;
   } catch (err) {
     if (err instanceof RangeError)
       throw new RenderError(`${form.id} does not fit on ${opts.size}: ${err.message}`);
@@ -164,18 +174,30 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   const cover = coverSketch(sop, form, opts, box);
   const verso = opts.duplex ? blankVerso(sop, box) : null;
   const total = opts.pages;
-  const dynamicText = (n: number): Sketch => {
+  const bookNo = Math.floor((opts.firstSerial - 1) / opts.pages) + 1;
+  const dynamicText = (n: number, on: PageLayout = layout): Sketch => {
     const sk = new Sketch();
-    slotText(sk, layout.serial, serialText(opts.firstSerial + n - 1));
-    slotText(sk, layout.pageNumber, pageText(n, total));
+    slotText(sk, on.serial, serialText(opts.firstSerial + n - 1));
+    slotText(sk, on.pageNumber, pageText(n, total));
     return sk;
   };
+  const slugText = (page: string): string =>
+    `${sop.id} ${sop.version} · ${sopDate(sop).toISOString().slice(0, 10)} · 第 ${bookNo} 本 · ${page}`;
+  const slug = (page: string): Sketch => {
+    const sk = new Sketch();
+    const { inset, trimHeight } = sheet;
+    sk.text(slugText(page), inset + 12 * MM, inset + trimHeight + Math.max(opts.bleed, 3 * MM) + 1 * MM, 6);
+    return sk;
+  };
+  // Duplex: a blank last page when the count is odd, so the book is whole sheets.
+  const padded = opts.duplex && (2 + total) % 2 === 1;
   checkCoverage(
     [
       cover.allText(),
       verso?.allText() ?? '',
       layout.fixed.allText(),
       dynamicText(1).allText(),
+      opts.slug ? slugText(`${pageText(1, total)} 封面 封二 空白`) : '',
       '0123456789',
     ].join(''),
     `${sop.id} / ${form.id}`,
@@ -191,35 +213,54 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   const marks = new Sketch();
   if (opts.cropMarks) drawCropMarks(marks, sheet);
   let marksXo: FormXObject | null = null;
-  let page: FormXObject | null = null;
-  const newPage = (compress = true): void => {
+  const pageXo: Partial<Record<'recto' | 'verso', FormXObject>> = {};
+  // Page labels (what a viewer shows as the page number) follow the printed 第 n 页; the cover, its
+  // back and a blank last page are named instead of numbered.
+  const labels: unknown[] = [];
+  let physical = 0;
+  const newPage = (label: string | null, compress = true): void => {
     addPage(
       [sheet.mediaWidth, sheet.mediaHeight],
       { trim: sheet.trimBox, bleed: sheet.bleedBox },
       { compress },
     );
+    if (label !== null) labels.push(physical, { P: new String(label) });
+    physical++;
     if (opts.cropMarks) {
-      marksXo ??= makeXObject(doc, sheet.mediaWidth, sheet.mediaHeight, marks.ops, 'Marks');
+      marksXo ??= makeXObject(doc, sheet.mediaWidth, sheet.mediaHeight, marks.ops, 'Marks', 'registration');
       placeXObject(doc, marksXo);
     }
   };
-
-  newPage();
-  paint(doc, cover.ops, box.x, box.y);
-  if (verso) {
-    newPage();
+  const blankPage = (label: string): void => {
+    newPage(label);
     const b = sheet.content('verso');
-    paint(doc, verso.ops, b.x, b.y);
-  }
+    paint(doc, verso?.ops ?? blankVerso(sop, box).ops, b.x, b.y);
+    if (opts.slug) paintText(doc, slug(label).ops);
+  };
+
+  newPage('封面');
+  paint(doc, cover.ops, box.x, box.y);
+  if (opts.slug) paintText(doc, slug('封面').ops);
+  if (verso) blankPage('封二');
+  labels.push(physical, { S: 'D', St: 1 });
   for (let n = 1; n <= total; n++) {
-    newPage(false);
+    newPage(null, false);
     // The cover (and in duplex its blank back) come first, so odd numbered form pages are rectos.
     const side = opts.duplex && n % 2 === 0 ? 'verso' : 'recto';
+    const on = side === 'verso' ? versoLayout : layout;
     const b = sheet.content(side);
-    // Both sides show the same form XObject; only its position moves with the gutter.
-    page ??= makeXObject(doc, b.w, b.h, layout.fixed.ops, 'Page');
-    placeXObject(doc, page, b.x, b.y);
-    paintText(doc, dynamicText(n).ops, b.x, b.y);
+    const xo = (pageXo[side] ??= makeXObject(
+      doc,
+      b.w,
+      b.h,
+      on.fixed.ops,
+      side === 'recto' ? 'Page' : 'PageV',
+    ));
+    placeXObject(doc, xo, b.x, b.y);
+    paintText(doc, dynamicText(n, on).ops, b.x, b.y);
+    if (opts.slug) paintText(doc, slug(pageText(n, total)).ops);
   }
+  if (padded) blankPage('空白');
+  (doc as unknown as { _root: { data: Record<string, unknown> } })._root.data.PageLabels = { Nums: labels };
   return finish();
 }

@@ -325,6 +325,17 @@ export function paintText(doc: PDFKit.PDFDocument, ops: readonly Op[], dx = 0, d
   d.addContent(`${out} ET`);
 }
 
+/**
+ * The Registration colour of crop marks: the Separation `/All`, which prints on every separation (PDF
+ * 32000-1, 8.6.6.4); shown on screen as full CMYK (tint 1 → 1 1 1 1).
+ */
+const REGISTRATION = [
+  'Separation',
+  'All',
+  'DeviceCMYK',
+  { FunctionType: 2, Domain: [0, 1], C0: [0, 0, 0, 0], C1: [1, 1, 1, 1], N: 1 },
+];
+
 /** A static page part drawn once as a PDF form XObject. */
 export interface FormXObject {
   readonly name: string;
@@ -344,9 +355,14 @@ export function makeXObject(
   height: number,
   ops: readonly Op[],
   name?: string,
+  ink: 'black' | 'registration' = 'black',
 ): FormXObject {
   const d = doc as unknown as DocInternals;
-  const resources = d.ref({ ProcSet: ['PDF', 'Text'] });
+  const resources = d.ref(
+    ink === 'registration'
+      ? { ProcSet: ['PDF', 'Text'], ColorSpace: { Reg: REGISTRATION } }
+      : { ProcSet: ['PDF', 'Text'] },
+  );
   const form = d.ref({
     Type: 'XObject',
     Subtype: 'Form',
@@ -359,6 +375,8 @@ export function makeXObject(
   page.content = form as unknown as PageInternals['content'];
   page.resources = resources;
   try {
+    // Strokes in Registration colour print on every plate.
+    if (ink === 'registration') d.addContent('/Reg CS 1 SCN');
     paint(doc, ops);
   } finally {
     page.content = saved.content;
