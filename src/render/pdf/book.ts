@@ -249,13 +249,8 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     const side = opts.duplex && n % 2 === 0 ? 'verso' : 'recto';
     const on = side === 'verso' ? versoLayout : layout;
     const b = sheet.content(side);
-    const xo = (pageXo[side] ??= makeXObject(
-      doc,
-      b.w,
-      b.h,
-      on.fixed.ops,
-      side === 'recto' ? 'Page' : 'PageV',
-    ));
+    pageXo[side] ??= makeXObject(doc, b.w, b.h, on.fixed.ops, side === 'recto' ? 'Page' : 'PageV');
+    const xo = pageXo[side];
     placeXObject(doc, xo, b.x, b.y);
     paintText(doc, dynamicText(n, on).ops, b.x, b.y);
     if (opts.slug) paintText(doc, slug(pageText(n, total)).ops);
