@@ -4,8 +4,11 @@ import type { Command } from 'commander';
 import { hasErrors, type Lang } from '../../diagnostics/types.js';
 import { type LoadResult, loadSopSet } from '../../load/index.js';
 import type { ProcedureSop } from '../../model/types.js';
+import type { BookOptions } from '../../render/pdf/book.js';
+import { type BookPlan, planBook } from '../../render/pdf/book-plan.js';
 import { type BookRenderer, startBookRenderer } from '../../render/pdf/book-thread.js';
 import { MissingGlyphsError, RenderError } from '../../render/pdf/errors.js';
+import type { MeasuredSize } from '../../render/pdf/handwriting.js';
 import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
@@ -142,6 +145,7 @@ interface BookCliOptions {
   cropMarks?: boolean;
   pdfx: boolean;
   slug?: boolean;
+  dryRun?: boolean;
   firstSerial: string;
   year?: string;
   out?: string;
@@ -186,6 +190,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       t(
         '在裁切线旁印一行版面信息（规程编号与版本、日期、本号、页码），需要 --crop-marks',
         'print a slug line beside the crop marks (SOP id and version, date, book and page number); needs --crop-marks',
+      ),
+    )
+    .option(
+      '--dry-run',
+      t(
+        '不生成文件，只列出页数、每页书写行数和最小尺寸（与手写最低要求对照）',
+        'write nothing; show the pages, writing rows per page and the smallest sizes beside the handwriting minimums',
       ),
     )
     .option(
@@ -267,6 +278,31 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
               `${form.id} is a roster; print it with \`sopforge roster ${id} --month YYYY-MM\``,
             ),
           );
+        const options: BookOptions = {
+          form: form.id,
+          pages,
+          size,
+          duplex: opts.duplex === true,
+          gutter,
+          bleed,
+          cropMarks: opts.cropMarks === true,
+          pdfx: opts.pdfx !== false,
+          slug: opts.slug === true,
+          firstSerial,
+          ...(year === undefined ? {} : { year }),
+        };
+        if (opts.dryRun) {
+          let plan: BookPlan;
+          try {
+            plan = planBook(sop, form, options);
+          } catch (err) {
+            if (err instanceof RenderError) throw new UserError(`sopforge: ${err.message}`);
+            throw err;
+          }
+          io.stdout(dryRunText(form.title, options, plan, lang));
+          setExit(0);
+          return;
+        }
         const out = checkOutputFile(opts.out ?? `${id}-${form.id}-book.pdf`, {
           inputs: formInputs(io, loaded.files),
           force: opts.force === true,
@@ -274,19 +310,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           lang,
         });
         const bytes = await renderer
-          .render(sop, {
-            form: form.id,
-            pages,
-            size,
-            duplex: opts.duplex === true,
-            gutter,
-            bleed,
-            cropMarks: opts.cropMarks === true,
-            pdfx: opts.pdfx !== false,
-            slug: opts.slug === true,
-            firstSerial,
-            ...(year === undefined ? {} : { year }),
-          })
+          .render(sop, options)
           .catch((err: unknown) => renderFailure(err, io, opts.sops, id, lang));
         if (!bytes) {
           setExit(1);
@@ -312,4 +336,41 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         renderer.close();
       }
     });
+}
+
+const SIZE_NAMES: Record<MeasuredSize['what'], { zh: string; en: string }> = {
+  writingRow: { zh: '书写行高', en: 'writing row' },
+  checkBox: { zh: '勾选框', en: 'check box' },
+  smallestText: { zh: '最小字号', en: 'smallest text' },
+};
+
+/** What `book --dry-run` prints: the pages, the writing rows of a page and its sizes beside the minimums. */
+export function dryRunText(title: string, o: BookOptions, plan: BookPlan, lang: Lang): string {
+  const zh = lang === 'zh';
+  const parts = zh
+    ? ['封面', ...(o.duplex ? ['封二'] : []), `${o.pages} 页表格`, ...(plan.padded ? ['末页空白'] : [])]
+    : [
+        'cover',
+        ...(o.duplex ? ['its blank back'] : []),
+        `${o.pages} form pages`,
+        ...(plan.padded ? ['a blank last page'] : []),
+      ];
+  const kind = o.pdfx === false ? 'PDF 1.7' : 'PDF/X-4';
+  const lines = [
+    zh
+      ? `《${title}》记录本（${o.size}，${o.duplex ? '双面' : '单面'}，${kind}）：共 ${plan.physicalPages} 页（${parts.join('、')}）`
+      : `${title} book (${o.size}, ${o.duplex ? 'duplex' : 'simplex'}, ${kind}): ${plan.physicalPages} pages (${parts.join(', ')})`,
+    zh ? `每页书写行：${plan.recto.writingRows} 行` : `writing rows per page: ${plan.recto.writingRows}`,
+  ];
+  for (const m of plan.sizes) {
+    const name = SIZE_NAMES[m.what][zh ? 'zh' : 'en'];
+    const value = m.value === null ? (zh ? '无' : 'none') : `${m.value.toFixed(1)} ${m.unit}`;
+    const verdict = m.ok ? (zh ? '合格' : 'ok') : zh ? '低于手写最低要求' : 'below the handwriting minimum';
+    lines.push(
+      zh
+        ? `  ${name}：${value}（至少 ${m.minimum} ${m.unit}）${verdict}`
+        : `  ${name}: ${value} (at least ${m.minimum} ${m.unit}) ${verdict}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }

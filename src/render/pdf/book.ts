@@ -1,12 +1,6 @@
 import type { Form, ProcedureSop, Sop } from '../../model/types.js';
-import {
-  layoutTablePage,
-  type PageLayout,
-  prefersLandscape,
-  type Size,
-  type Slot,
-  scaleFor,
-} from './layout.js';
+import { planBook } from './book-plan.js';
+import { type PageLayout, type Size, type Slot, scaleFor } from './layout.js';
 import {
   checkCoverage,
   type FormXObject,
@@ -18,7 +12,7 @@ import {
   RenderError,
   sopDate,
 } from './paint.js';
-import { drawCropMarks, makeSheet, type Sheet, type SheetOptions } from './sheet.js';
+import { drawCropMarks } from './sheet.js';
 import { Sketch } from './sketch.js';
 import type { PaperSize } from './units.js';
 import { MM } from './units.js';
@@ -59,7 +53,7 @@ export interface BookOptions {
   readonly slug?: boolean;
 }
 
-export const BOOK_MARGIN = 10 * MM;
+export { BOOK_MARGIN } from './book-plan.js';
 
 export function serialText(serial: number): string {
   return `编号 ${String(serial).padStart(6, '0')}`;
@@ -146,30 +140,10 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     throw new RenderError('a book needs at least one page');
   if (!Number.isInteger(opts.firstSerial) || opts.firstSerial < 1)
     throw new RenderError('the first serial must be a positive integer');
-  const sheetOptions: SheetOptions = {
-    size: opts.size,
-    orientation: prefersLandscape(form) ? 'landscape' : 'portrait',
-    bleed: opts.bleed,
-    cropMarks: opts.cropMarks,
-    gutter: opts.gutter,
-    margin: BOOK_MARGIN,
-    duplex: opts.duplex,
-  };
   if (opts.slug && !opts.cropMarks)
     throw new RenderError('a slug line is printed beside the crop marks: ask for crop marks too');
-  let sheet: Sheet;
-  let layout: PageLayout;
-  let versoLayout: PageLayout;
-  try {
-    sheet = makeSheet(sheetOptions);
-    layout = layoutTablePage(sop, form, sheet.content('recto'));
-    // A verso mirrors the page number and serial to its outer (left) edge.
-    versoLayout = opts.duplex ? layoutTablePage(sop, form, sheet.content('verso'), 'verso') : layout;
-  } catch (err) {
-    if (err instanceof RangeError)
-      throw new RenderError(`${form.id} does not fit on ${opts.size}: ${err.message}`);
-    throw err;
-  }
+  const plan = planBook(sop, form, opts);
+  const { sheet, recto: layout, verso: versoLayout, padded } = plan;
   const box = sheet.content('recto');
   const cover = coverSketch(sop, form, opts, box);
   const verso = opts.duplex ? blankVerso(sop, box) : null;
@@ -189,8 +163,6 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     sk.text(slugText(page), inset + 12 * MM, inset + trimHeight + Math.max(opts.bleed, 3 * MM) + 1 * MM, 6);
     return sk;
   };
-  // Duplex: a blank last page when the count is odd, so the book is whole sheets.
-  const padded = opts.duplex && (2 + total) % 2 === 1;
   checkCoverage(
     [
       cover.allText(),

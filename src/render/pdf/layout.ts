@@ -35,6 +35,9 @@ export interface PageLayout {
   readonly fixed: Sketch;
   readonly serial: Slot;
   readonly pageNumber: Slot;
+  /** Height of each writing row, points, and how many writing rows the page has (event rows and list rows). */
+  readonly rowHeight: number;
+  readonly writingRows: number;
 }
 
 export interface Size {
@@ -536,7 +539,7 @@ export function stack(
   height: number,
   minRow: number,
   maxRow: number,
-): void {
+): { rowHeight: number; rows: number } {
   const list = blocks.filter((b): b is Block => b !== null);
   const fixed = list.reduce((a, b) => a + b.fixed, 0);
   const rows = list.reduce((a, b) => a + b.rows, 0);
@@ -548,6 +551,7 @@ export function stack(
     b.draw(sk, y, r);
     y += b.fixed + b.rows * r;
   }
+  return { rowHeight: r, rows };
 }
 
 // ── the three kinds ────────────────────────────────────────────────────────
@@ -627,8 +631,21 @@ export function layoutTablePage(sop: ProcedureSop, form: Form, size: Size, side:
   const height = size.h - footer.height;
   const withRows = (n: number) => [header.block, ...bodyBlocks(sop, form, size, sc, n)];
   const two = withRows(2);
-  stack(sk, fits(two, height, minRowHeight(sc)) ? two : withRows(1), 0, height, minRowHeight(sc), 26 * sc.s);
-  return { fixed: sk, serial: header.serial, pageNumber: footer.pageNumber };
+  const stacked = stack(
+    sk,
+    fits(two, height, minRowHeight(sc)) ? two : withRows(1),
+    0,
+    height,
+    minRowHeight(sc),
+    26 * sc.s,
+  );
+  return {
+    fixed: sk,
+    serial: header.serial,
+    pageNumber: footer.pageNumber,
+    rowHeight: stacked.rowHeight,
+    writingRows: stacked.rows,
+  };
 }
 
 /** The lowest writing row a page may have: below this, rows are too narrow to write in. */
