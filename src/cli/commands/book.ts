@@ -4,10 +4,10 @@ import type { Command } from 'commander';
 import { hasErrors, type Lang } from '../../diagnostics/types.js';
 import { type LoadResult, loadSopSet } from '../../load/index.js';
 import type { ProcedureSop } from '../../model/types.js';
-import type { BookOptions } from '../../render/pdf/book.js';
+import { type BookOptions, renderBook } from '../../render/pdf/book.js';
 import { type BookPlan, planBook } from '../../render/pdf/book-plan.js';
-import { type BookRenderer, startBookRenderer } from '../../render/pdf/book-thread.js';
 import { MissingGlyphsError, RenderError } from '../../render/pdf/errors.js';
+import { prefetchFont } from '../../render/pdf/font.js';
 import type { MeasuredSize } from '../../render/pdf/handwriting.js';
 import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
@@ -256,7 +256,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             `--year must be a year such as 2027, not "${opts.year}"`,
           ),
         );
-      const makeBook = async (renderer: BookRenderer): Promise<void> => {
+      const makeBook = async (fontRead: Promise<void>): Promise<void> => {
         const loaded = await loadProcedure(io, opts.sops, id, lang);
         if (!loaded) {
           setExit(1);
@@ -309,9 +309,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           cwd: io.cwd,
           lang,
         });
-        const bytes = await renderer
-          .render(sop, options)
-          .catch((err: unknown) => renderFailure(err, io, opts.sops, id, lang));
+        await fontRead;
+        const bytes = await renderBook(sop, options).catch((err: unknown) =>
+          renderFailure(err, io, opts.sops, id, lang),
+        );
         if (!bytes) {
           setExit(1);
           return;
@@ -328,13 +329,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       };
       if (opts.slug && !opts.cropMarks)
         throw new UsageError(t('--slug 需要同时给出 --crop-marks', '--slug needs --crop-marks'));
-      // pdfkit, fontkit and the font load in a worker thread while the SOP loads here.
-      const renderer = startBookRenderer();
-      try {
-        await makeBook(renderer);
-      } finally {
-        renderer.close();
-      }
+      // The font file is read on the thread pool while the SOP loads.
+      await makeBook(prefetchFont('Regular'));
     });
 }
 

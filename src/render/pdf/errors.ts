@@ -1,6 +1,6 @@
 /**
- * The renderers' user-facing failures. Kept apart from `paint.ts` so a command can catch them without
- * loading pdfkit (the book is rendered in a worker thread, see `book-thread.ts`).
+ * The renderers' user-facing failures. Kept apart from `paint.ts` so code that only lays out (`book-plan.ts`,
+ * `book --dry-run`) can raise and catch them without loading pdfkit.
  */
 
 /** A problem with what was asked for (unknown form, page too small …) that the user can fix. */
