@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Record book benchmark: a 366-page duty log book built by sopforge (the whole CLI process: start-up,
+// Record book benchmark: a 366-page duty log book built by sopforge (PDF/X-4, and also as plain PDF and at A5) (the whole CLI process: start-up,
 // loading and validating the SOP, layout, PDF, font subset, writing) beside the reference scripts in
 // ../shared/bench/ (plain pdfkit, pdfmake, headless Chromium), each run as its own process, several
 // rounds alternating between them. Prints medians of wall time, CPU time, peak memory (max RSS of the
@@ -48,24 +48,32 @@ writeFileSync(
   "process.on('exit', () => { try { require('fs').writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)); } catch {} });\n",
 );
 
+/** A sopforge book: the duty log, `pages` pages, with `extra` options. */
+const book = (name, extra) => ({
+  name,
+  out: join(work, `${name}.pdf`),
+  cmd: [
+    process.execPath,
+    bin,
+    'book',
+    'duty-handover-public-affairs',
+    '--form',
+    'duty-log',
+    '--pages',
+    String(pages),
+    ...extra,
+    '--out',
+    join(work, `${name}.pdf`),
+  ],
+});
+
 /** @type {{ name: string, out: string | null, cmd: string[], env?: Record<string, string>, skip?: string }[]} */
 const contenders = [
-  {
-    name: 'sopforge',
-    out: join(work, 'sopforge.pdf'),
-    cmd: [
-      process.execPath,
-      bin,
-      'book',
-      'duty-handover-public-affairs',
-      '--form',
-      'duty-log',
-      '--pages',
-      String(pages),
-      '--out',
-      join(work, 'sopforge.pdf'),
-    ],
-  },
+  // The default book is PDF/X-4 (FOGRA39 output intent); `plain` is the PDF 1.7 book (--no-pdfx) the
+  // PDF/X budget is measured against; `A5` the PDF/X book at A5.
+  book('sopforge', []),
+  book('plain', ['--no-pdfx']),
+  book('A5', ['--size', 'A5']),
   ...['pdfkit', 'pdfmake', 'chromium'].map((kind) => {
     const script = join(refDir, `dutylog-${kind}.cjs`);
     const out = join(work, `${kind}.pdf`);
@@ -194,6 +202,11 @@ if (sf && by.pdfkit) {
   checks.push(['time sopforge / pdfkit (wall)', ratio(sf.wall, by.pdfkit.wall), '≤ 0.75', (x) => x <= 0.75]);
   checks.push(['time sopforge / pdfkit (cpu)', ratio(sf.cpu, by.pdfkit.cpu), '≤ 0.75', (x) => x <= 0.75]);
   checks.push(['size sopforge / pdfkit', ratio(sf.bytes, by.pdfkit.bytes), '≤ 0.60', (x) => x <= 0.6]);
+}
+if (sf && by.plain) {
+  checks.push(['PDF/X time / plain book (wall)', ratio(sf.wall, by.plain.wall), '≤ 1.10', (x) => x <= 1.1]);
+  checks.push(['PDF/X time / plain book (cpu)', ratio(sf.cpu, by.plain.cpu), '≤ 1.10', (x) => x <= 1.1]);
+  checks.push(['PDF/X bytes / plain book', ratio(sf.bytes, by.plain.bytes), '≤ 1.15', (x) => x <= 1.15]);
 }
 if (sf && by.pdfmake)
   checks.push(['speed-up vs pdfmake (wall)', ratio(by.pdfmake.wall, sf.wall), '≥ 5', (x) => x >= 5]);

@@ -4,10 +4,11 @@ import type { Command } from 'commander';
 import { hasErrors, type Lang } from '../../diagnostics/types.js';
 import { type LoadResult, loadSopSet } from '../../load/index.js';
 import type { ProcedureSop } from '../../model/types.js';
-import { renderBook } from '../../render/pdf/book.js';
+import { type BookOptions, renderBook } from '../../render/pdf/book.js';
+import { type BookPlan, planBook } from '../../render/pdf/book-plan.js';
+import { MissingGlyphsError, RenderError } from '../../render/pdf/errors.js';
 import { prefetchFont } from '../../render/pdf/font.js';
-import { MissingGlyphsError, RenderError } from '../../render/pdf/paint.js';
-import { printableTextRule } from '../../render/pdf/rule.js';
+import type { MeasuredSize } from '../../render/pdf/handwriting.js';
 import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
@@ -94,11 +95,11 @@ export async function renderFailure(
   id: string,
   lang: Lang,
 ): Promise<null> {
-  if (
-    err instanceof MissingGlyphsError &&
-    (await loadProcedure(io, dir, id, lang, [printableTextRule])) === null
-  )
-    return null;
+  if (err instanceof MissingGlyphsError) {
+    // The rule loads the font: only on this path.
+    const { printableTextRule } = await import('../../render/pdf/rule.js');
+    if ((await loadProcedure(io, dir, id, lang, [printableTextRule])) === null) return null;
+  }
   if (err instanceof MissingGlyphsError || err instanceof RenderError)
     throw new UserError(`sopforge: ${err.message}`);
   throw err;
@@ -142,6 +143,9 @@ interface BookCliOptions {
   gutter: string;
   bleed: string;
   cropMarks?: boolean;
+  pdfx: boolean;
+  slug?: boolean;
+  dryRun?: boolean;
   firstSerial: string;
   year?: string;
   out?: string;
@@ -180,6 +184,27 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option(
       '--crop-marks',
       t('在成品尺寸（及出血）外画裁切线', 'draw crop marks outside the trim (and bleed)'),
+    )
+    .option(
+      '--slug',
+      t(
+        '在裁切线旁印一行版面信息（规程编号与版本、日期、本号、页码），需要 --crop-marks',
+        'print a slug line beside the crop marks (SOP id and version, date, book and page number); needs --crop-marks',
+      ),
+    )
+    .option(
+      '--dry-run',
+      t(
+        '不生成文件，只列出页数、每页书写行数和最小尺寸（与手写最低要求对照）',
+        'write nothing; show the pages, writing rows per page and the smallest sizes beside the handwriting minimums',
+      ),
+    )
+    .option(
+      '--no-pdfx',
+      t(
+        '写普通 PDF 1.7，而不是 PDF/X-4（默认 PDF/X-4：输出意图 FOGRA39、仅黑版文字、页面框齐全，可直接交印刷厂）',
+        'write a plain PDF 1.7 instead of PDF/X-4 (default PDF/X-4: FOGRA39 output intent, K-only text, page boxes, ready for the press)',
+      ),
     )
     .option(
       '--first-serial <n>',
@@ -231,58 +256,117 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             `--year must be a year such as 2027, not "${opts.year}"`,
           ),
         );
-      const fontRead = prefetchFont('Regular');
-      const loaded = await loadProcedure(io, opts.sops, id, lang);
-      if (!loaded) {
-        setExit(1);
-        return;
-      }
-      const { sop } = loaded;
-      await fontRead;
-      const form = sop.forms.find((f) => f.id === opts.form);
-      if (!form)
-        throw new UsageError(
-          t(
-            `${id} 没有表格 “${opts.form}”（它的表格：${sop.forms.map((f) => f.id).join('、') || '无'}）`,
-            `${id} has no form "${opts.form}" (its forms: ${sop.forms.map((f) => f.id).join(', ') || 'none'})`,
-          ),
+      const makeBook = async (fontRead: Promise<void>): Promise<void> => {
+        const loaded = await loadProcedure(io, opts.sops, id, lang);
+        if (!loaded) {
+          setExit(1);
+          return;
+        }
+        const { sop } = loaded;
+        const form = sop.forms.find((f) => f.id === opts.form);
+        if (!form)
+          throw new UsageError(
+            t(
+              `${id} 没有表格 “${opts.form}”（它的表格：${sop.forms.map((f) => f.id).join('、') || '无'}）`,
+              `${id} has no form "${opts.form}" (its forms: ${sop.forms.map((f) => f.id).join(', ') || 'none'})`,
+            ),
+          );
+        if (form.kind === 'roster')
+          throw new UsageError(
+            t(
+              `${form.id} 是值班安排表，请用 \`sopforge roster ${id} --month YYYY-MM\` 生成`,
+              `${form.id} is a roster; print it with \`sopforge roster ${id} --month YYYY-MM\``,
+            ),
+          );
+        const options: BookOptions = {
+          form: form.id,
+          pages,
+          size,
+          duplex: opts.duplex === true,
+          gutter,
+          bleed,
+          cropMarks: opts.cropMarks === true,
+          pdfx: opts.pdfx !== false,
+          slug: opts.slug === true,
+          firstSerial,
+          ...(year === undefined ? {} : { year }),
+        };
+        if (opts.dryRun) {
+          let plan: BookPlan;
+          try {
+            plan = planBook(sop, form, options);
+          } catch (err) {
+            if (err instanceof RenderError) throw new UserError(`sopforge: ${err.message}`);
+            throw err;
+          }
+          io.stdout(dryRunText(form.title, options, plan, lang));
+          setExit(0);
+          return;
+        }
+        const out = checkOutputFile(opts.out ?? `${id}-${form.id}-book.pdf`, {
+          inputs: formInputs(io, loaded.files),
+          force: opts.force === true,
+          cwd: io.cwd,
+          lang,
+        });
+        await fontRead;
+        const bytes = await renderBook(sop, options).catch((err: unknown) =>
+          renderFailure(err, io, opts.sops, id, lang),
         );
-      if (form.kind === 'roster')
-        throw new UsageError(
-          t(
-            `${form.id} 是值班安排表，请用 \`sopforge roster ${id} --month YYYY-MM\` 生成`,
-            `${form.id} is a roster; print it with \`sopforge roster ${id} --month YYYY-MM\``,
-          ),
+        if (!bytes) {
+          setExit(1);
+          return;
+        }
+        writeOutputFile(out, bytes, io.cwd, lang);
+        const rel = relative(io.cwd, out);
+        const shown = rel === '' || rel.startsWith('..') ? out : rel;
+        io.stdout(
+          lang === 'zh'
+            ? `已生成《${form.title}》记录本：封面 + ${pages} 页 → ${shown}（${bytes.length} 字节）\n`
+            : `Wrote the ${form.id} book: cover + ${pages} pages → ${shown} (${bytes.length} bytes)\n`,
         );
-      const out = checkOutputFile(opts.out ?? `${id}-${form.id}-book.pdf`, {
-        inputs: formInputs(io, loaded.files),
-        force: opts.force === true,
-        cwd: io.cwd,
-        lang,
-      });
-      const bytes = await renderBook(sop, {
-        form: form.id,
-        pages,
-        size,
-        duplex: opts.duplex === true,
-        gutter,
-        bleed,
-        cropMarks: opts.cropMarks === true,
-        firstSerial,
-        ...(year === undefined ? {} : { year }),
-      }).catch((err: unknown) => renderFailure(err, io, opts.sops, id, lang));
-      if (!bytes) {
-        setExit(1);
-        return;
-      }
-      writeOutputFile(out, bytes, io.cwd, lang);
-      const rel = relative(io.cwd, out);
-      const shown = rel === '' || rel.startsWith('..') ? out : rel;
-      io.stdout(
-        lang === 'zh'
-          ? `已生成《${form.title}》记录本：封面 + ${pages} 页 → ${shown}（${bytes.length} 字节）\n`
-          : `Wrote the ${form.id} book: cover + ${pages} pages → ${shown} (${bytes.length} bytes)\n`,
-      );
-      setExit(0);
+        setExit(0);
+      };
+      if (opts.slug && !opts.cropMarks)
+        throw new UsageError(t('--slug 需要同时给出 --crop-marks', '--slug needs --crop-marks'));
+      // The font file is read on the thread pool while the SOP loads.
+      await makeBook(prefetchFont('Regular'));
     });
+}
+
+const SIZE_NAMES: Record<MeasuredSize['what'], { zh: string; en: string }> = {
+  writingRow: { zh: '书写行高', en: 'writing row' },
+  checkBox: { zh: '勾选框', en: 'check box' },
+  smallestText: { zh: '最小字号', en: 'smallest text' },
+};
+
+/** What `book --dry-run` prints: the pages, the writing rows of a page and its sizes beside the minimums. */
+export function dryRunText(title: string, o: BookOptions, plan: BookPlan, lang: Lang): string {
+  const zh = lang === 'zh';
+  const parts = zh
+    ? ['封面', ...(o.duplex ? ['封二'] : []), `${o.pages} 页表格`, ...(plan.padded ? ['末页空白'] : [])]
+    : [
+        'cover',
+        ...(o.duplex ? ['its blank back'] : []),
+        `${o.pages} form pages`,
+        ...(plan.padded ? ['a blank last page'] : []),
+      ];
+  const kind = o.pdfx === false ? 'PDF 1.7' : 'PDF/X-4';
+  const lines = [
+    zh
+      ? `《${title}》记录本（${o.size}，${o.duplex ? '双面' : '单面'}，${kind}）：共 ${plan.physicalPages} 页（${parts.join('、')}）`
+      : `${title} book (${o.size}, ${o.duplex ? 'duplex' : 'simplex'}, ${kind}): ${plan.physicalPages} pages (${parts.join(', ')})`,
+    zh ? `每页书写行：${plan.recto.writingRows} 行` : `writing rows per page: ${plan.recto.writingRows}`,
+  ];
+  for (const m of plan.sizes) {
+    const name = SIZE_NAMES[m.what][zh ? 'zh' : 'en'];
+    const value = m.value === null ? (zh ? '无' : 'none') : `${m.value.toFixed(1)} ${m.unit}`;
+    const verdict = m.ok ? (zh ? '合格' : 'ok') : zh ? '低于手写最低要求' : 'below the handwriting minimum';
+    lines.push(
+      zh
+        ? `  ${name}：${value}（至少 ${m.minimum} ${m.unit}）${verdict}`
+        : `  ${name}: ${value} (at least ${m.minimum} ${m.unit}) ${verdict}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
 }

@@ -13,7 +13,9 @@
 import { pageText } from '../pdf/book.js';
 import { pdfBytes } from '../pdf/bytes.js';
 import { loadFont } from '../pdf/font.js';
+import { CREATOR, PRODUCER } from '../pdf/paint.js';
 import { PDFDocument } from '../pdf/pdfkit.js';
+import { applyStandard, PDF_VERSION } from '../pdf/standard.js';
 import type { Appendix, CoverRow, DocBlock, DocClause, ManualView, RevisionTable, SopView } from './view.js';
 
 const REGULAR = 'doc-zh';
@@ -37,16 +39,23 @@ function open(title: string, date: string): { doc: Doc; finish(): Promise<Uint8A
     bufferPages: true,
     autoFirstPage: false,
     compress: true,
-    pdfVersion: '1.7',
+    pdfVersion: PDF_VERSION['PDF/A-2b'],
     lang: 'zh-CN',
     displayTitle: true,
     info: {
       Title: title,
-      Creator: 'sopforge',
-      Producer: 'sopforge (pdfkit)',
+      Creator: CREATOR,
+      Producer: PRODUCER,
       CreationDate: when,
       ModDate: when,
     },
+  });
+  // A SOP document is a record kept for years: PDF/A-2b.
+  const endStandard = applyStandard(doc, 'PDF/A-2b', {
+    title,
+    creator: CREATOR,
+    producer: PRODUCER,
+    date: when,
   });
   doc.registerFont(REGULAR, loadFont('Regular') as unknown as PDFKit.Mixins.PDFFontSource);
   doc.registerFont(BOLD, loadFont('Bold') as unknown as PDFKit.Mixins.PDFFontSource);
@@ -54,6 +63,7 @@ function open(title: string, date: string): { doc: Doc; finish(): Promise<Uint8A
   return {
     doc,
     finish() {
+      endStandard();
       doc.end();
       return done;
     },

@@ -1,12 +1,6 @@
 import type { Form, ProcedureSop, Sop } from '../../model/types.js';
-import {
-  layoutTablePage,
-  type PageLayout,
-  prefersLandscape,
-  type Size,
-  type Slot,
-  scaleFor,
-} from './layout.js';
+import { planBook } from './book-plan.js';
+import { type PageLayout, type Size, type Slot, scaleFor } from './layout.js';
 import {
   checkCoverage,
   type FormXObject,
@@ -18,7 +12,7 @@ import {
   RenderError,
   sopDate,
 } from './paint.js';
-import { drawCropMarks, makeSheet, type Sheet, type SheetOptions } from './sheet.js';
+import { drawCropMarks } from './sheet.js';
 import { Sketch } from './sketch.js';
 import type { PaperSize } from './units.js';
 import { MM } from './units.js';
@@ -50,9 +44,16 @@ export interface BookOptions {
   readonly firstSerial: number;
   /** The year the book is used in, for "保存至"; defaults to the year of the SOP's effective date. */
   readonly year?: number;
+  /** PDF/X-4 for the press (the default); `false`: a plain PDF 1.7. */
+  readonly pdfx?: boolean;
+  /**
+   * A slug line outside the trim on every page (SOP id and version, date, book and page number), for the
+   * print shop's checks; needs `cropMarks` (the slug is printed in the crop mark margin).
+   */
+  readonly slug?: boolean;
 }
 
-export const BOOK_MARGIN = 10 * MM;
+export { BOOK_MARGIN } from './book-plan.js';
 
 export function serialText(serial: number): string {
   return `编号 ${String(serial).padStart(6, '0')}`;
@@ -139,33 +140,27 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     throw new RenderError('a book needs at least one page');
   if (!Number.isInteger(opts.firstSerial) || opts.firstSerial < 1)
     throw new RenderError('the first serial must be a positive integer');
-  const sheetOptions: SheetOptions = {
-    size: opts.size,
-    orientation: prefersLandscape(form) ? 'landscape' : 'portrait',
-    bleed: opts.bleed,
-    cropMarks: opts.cropMarks,
-    gutter: opts.gutter,
-    margin: BOOK_MARGIN,
-    duplex: opts.duplex,
-  };
-  let sheet: Sheet;
-  let layout: PageLayout;
-  try {
-    sheet = makeSheet(sheetOptions);
-    layout = layoutTablePage(sop, form, sheet.content('recto'));
-  } catch (err) {
-    if (err instanceof RangeError)
-      throw new RenderError(`${form.id} does not fit on ${opts.size}: ${err.message}`);
-    throw err;
-  }
+  if (opts.slug && !opts.cropMarks)
+    throw new RenderError('a slug line is printed beside the crop marks: ask for crop marks too');
+  const plan = planBook(sop, form, opts);
+  const { sheet, recto: layout, verso: versoLayout, padded } = plan;
   const box = sheet.content('recto');
   const cover = coverSketch(sop, form, opts, box);
   const verso = opts.duplex ? blankVerso(sop, box) : null;
   const total = opts.pages;
-  const dynamicText = (n: number): Sketch => {
+  const bookNo = Math.floor((opts.firstSerial - 1) / opts.pages) + 1;
+  const dynamicText = (n: number, on: PageLayout = layout): Sketch => {
     const sk = new Sketch();
-    slotText(sk, layout.serial, serialText(opts.firstSerial + n - 1));
-    slotText(sk, layout.pageNumber, pageText(n, total));
+    slotText(sk, on.serial, serialText(opts.firstSerial + n - 1));
+    slotText(sk, on.pageNumber, pageText(n, total));
+    return sk;
+  };
+  const slugText = (page: string): string =>
+    `${sop.id} ${sop.version} · ${sopDate(sop).toISOString().slice(0, 10)} · 第 ${bookNo} 本 · ${page}`;
+  const slug = (page: string): Sketch => {
+    const sk = new Sketch();
+    const { inset, trimHeight } = sheet;
+    sk.text(slugText(page), inset + 12 * MM, inset + trimHeight + Math.max(opts.bleed, 3 * MM) + 1 * MM, 6);
     return sk;
   };
   checkCoverage(
@@ -174,6 +169,7 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
       verso?.allText() ?? '',
       layout.fixed.allText(),
       dynamicText(1).allText(),
+      opts.slug ? slugText(`${pageText(1, total)} 封面 封二 空白`) : '',
       '0123456789',
     ].join(''),
     `${sop.id} / ${form.id}`,
@@ -184,39 +180,54 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     subject: `${sop.id} ${sop.version} ${form.id}`,
     keywords: `sopforge, ${sop.id}, ${sop.sourceHash}`,
     date: sopDate(sop),
+    standard: opts.pdfx === false ? null : 'PDF/X-4',
   });
   const marks = new Sketch();
   if (opts.cropMarks) drawCropMarks(marks, sheet);
   let marksXo: FormXObject | null = null;
-  let page: FormXObject | null = null;
-  const newPage = (compress = true): void => {
+  const pageXo: Partial<Record<'recto' | 'verso', FormXObject>> = {};
+  // Page labels (what a viewer shows as the page number) follow the printed 第 n 页; the cover, its
+  // back and a blank last page are named instead of numbered.
+  const labels: unknown[] = [];
+  let physical = 0;
+  const newPage = (label: string | null, compress = true): void => {
     addPage(
       [sheet.mediaWidth, sheet.mediaHeight],
       { trim: sheet.trimBox, bleed: sheet.bleedBox },
       { compress },
     );
+    if (label !== null) labels.push(physical, { P: new String(label) });
+    physical++;
     if (opts.cropMarks) {
-      marksXo ??= makeXObject(doc, sheet.mediaWidth, sheet.mediaHeight, marks.ops, 'Marks');
+      marksXo ??= makeXObject(doc, sheet.mediaWidth, sheet.mediaHeight, marks.ops, 'Marks', 'registration');
       placeXObject(doc, marksXo);
     }
   };
-
-  newPage();
-  paint(doc, cover.ops, box.x, box.y);
-  if (verso) {
-    newPage();
+  const blankPage = (label: string): void => {
+    newPage(label);
     const b = sheet.content('verso');
-    paint(doc, verso.ops, b.x, b.y);
-  }
+    paint(doc, verso?.ops ?? blankVerso(sop, box).ops, b.x, b.y);
+    if (opts.slug) paintText(doc, slug(label).ops);
+  };
+
+  newPage('封面');
+  paint(doc, cover.ops, box.x, box.y);
+  if (opts.slug) paintText(doc, slug('封面').ops);
+  if (verso) blankPage('封二');
+  labels.push(physical, { S: 'D', St: 1 });
   for (let n = 1; n <= total; n++) {
-    newPage(false);
+    newPage(null, false);
     // The cover (and in duplex its blank back) come first, so odd numbered form pages are rectos.
     const side = opts.duplex && n % 2 === 0 ? 'verso' : 'recto';
+    const on = side === 'verso' ? versoLayout : layout;
     const b = sheet.content(side);
-    // Both sides show the same form XObject; only its position moves with the gutter.
-    page ??= makeXObject(doc, b.w, b.h, layout.fixed.ops, 'Page');
-    placeXObject(doc, page, b.x, b.y);
-    paintText(doc, dynamicText(n).ops, b.x, b.y);
+    pageXo[side] ??= makeXObject(doc, b.w, b.h, on.fixed.ops, side === 'recto' ? 'Page' : 'PageV');
+    const xo = pageXo[side];
+    placeXObject(doc, xo, b.x, b.y);
+    paintText(doc, dynamicText(n, on).ops, b.x, b.y);
+    if (opts.slug) paintText(doc, slug(pageText(n, total)).ops);
   }
+  if (padded) blankPage('空白');
+  (doc as unknown as { _root: { data: Record<string, unknown> } })._root.data.PageLabels = { Nums: labels };
   return finish();
 }

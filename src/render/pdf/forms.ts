@@ -35,6 +35,8 @@ export async function renderBlankForm(sop: ProcedureSop, form: Form): Promise<Ui
     subject: `${sop.id} ${sop.version} ${form.id}`,
     keywords: `sopforge, ${sop.id}, ${sop.sourceHash}`,
     date: sopDate(sop),
+    // Kept as records for years: an archive's format.
+    standard: 'PDF/A-2b',
   });
   addPage([sheet.mediaWidth, sheet.mediaHeight], { trim: sheet.trimBox, bleed: sheet.bleedBox });
   paint(doc, sk.ops, box.x, box.y);

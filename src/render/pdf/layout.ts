@@ -18,6 +18,9 @@ import {
  * the vocabulary of a paper form (年/月/日, 第 n 页, 编号 …).
  */
 
+/** Which side of a leaf a page is printed on: a recto's outer edge is its right, a verso's its left. */
+export type Side = 'recto' | 'verso';
+
 /** Where a per-page value (serial number, page number) is written. */
 export interface Slot {
   readonly x: number;
@@ -32,6 +35,9 @@ export interface PageLayout {
   readonly fixed: Sketch;
   readonly serial: Slot;
   readonly pageNumber: Slot;
+  /** Height of each writing row, points, and how many writing rows the page has (event rows and list rows). */
+  readonly rowHeight: number;
+  readonly writingRows: number;
 }
 
 export interface Size {
@@ -196,9 +202,14 @@ export function headerBlock(
   size: Size,
   sc: Scale,
   subtitle?: string,
+  side: Side = 'recto',
 ): { block: Block; serial: Slot } {
   const h = sc.title * 1.3 + sc.small * 1.6 + 6 * sc.s;
-  const serial: Slot = { x: size.w * 0.7, y: 0, w: size.w * 0.3, size: sc.small * 1.15, align: 'right' };
+  // On the outer edge: right on a recto, left on a verso.
+  const serial: Slot =
+    side === 'recto'
+      ? { x: size.w * 0.7, y: 0, w: size.w * 0.3, size: sc.small * 1.15, align: 'right' }
+      : { x: 0, y: 0, w: size.w * 0.3, size: sc.small * 1.15, align: 'left' };
   return {
     serial,
     block: {
@@ -214,20 +225,28 @@ export function headerBlock(
   };
 }
 
-/** Footer band: the trace line (SOP id, version, source hash) left, page number slot right. */
+/**
+ * Footer band: the page number slot on the outer edge (right on a recto, left on a verso), the trace line
+ * (SOP id, version, source hash) on the inner one.
+ */
 export function footerBlock(
   sop: ProcedureSop,
   size: Size,
   sc: Scale,
+  side: Side = 'recto',
 ): { height: number; draw(sk: Sketch): void; pageNumber: Slot } {
   const height = sc.small * 2;
   const y = size.h - sc.small * 1.1;
+  const recto = side === 'recto';
   return {
     height,
-    pageNumber: { x: size.w * 0.5, y, w: size.w * 0.5, size: sc.small * 1.15, align: 'right' },
+    pageNumber: recto
+      ? { x: size.w * 0.5, y, w: size.w * 0.5, size: sc.small * 1.15, align: 'right' }
+      : { x: 0, y, w: size.w * 0.5, size: sc.small * 1.15, align: 'left' },
     draw(sk) {
       sk.line(0, y - sc.small * 0.5, size.w, y - sc.small * 0.5, 0.3);
-      sk.text(traceText(sop), 0, y, sc.small * 0.9);
+      if (recto) sk.text(traceText(sop), 0, y, sc.small * 0.9);
+      else sk.text(traceText(sop), 0, y, sc.small * 0.9, { align: 'right', width: size.w });
     },
   };
 }
@@ -520,7 +539,7 @@ export function stack(
   height: number,
   minRow: number,
   maxRow: number,
-): void {
+): { rowHeight: number; rows: number } {
   const list = blocks.filter((b): b is Block => b !== null);
   const fixed = list.reduce((a, b) => a + b.fixed, 0);
   const rows = list.reduce((a, b) => a + b.rows, 0);
@@ -532,6 +551,7 @@ export function stack(
     b.draw(sk, y, r);
     y += b.fixed + b.rows * r;
   }
+  return { rowHeight: r, rows };
 }
 
 // ── the three kinds ────────────────────────────────────────────────────────
@@ -602,17 +622,30 @@ function bodyBlocks(sop: ProcedureSop, form: Form, size: Size, sc: Scale, listRo
  * The fixed part of a log or register page (one shift, or one sheet of the register). The short lists
  * of a log get two writing rows, or one when the page is too small for two.
  */
-export function layoutTablePage(sop: ProcedureSop, form: Form, size: Size): PageLayout {
+export function layoutTablePage(sop: ProcedureSop, form: Form, size: Size, side: Side = 'recto'): PageLayout {
   const sc = scaleFor(size.w);
   const sk = new Sketch();
-  const header = headerBlock(sop, form.title, size, sc);
-  const footer = footerBlock(sop, size, sc);
+  const header = headerBlock(sop, form.title, size, sc, undefined, side);
+  const footer = footerBlock(sop, size, sc, side);
   footer.draw(sk);
   const height = size.h - footer.height;
   const withRows = (n: number) => [header.block, ...bodyBlocks(sop, form, size, sc, n)];
   const two = withRows(2);
-  stack(sk, fits(two, height, minRowHeight(sc)) ? two : withRows(1), 0, height, minRowHeight(sc), 26 * sc.s);
-  return { fixed: sk, serial: header.serial, pageNumber: footer.pageNumber };
+  const stacked = stack(
+    sk,
+    fits(two, height, minRowHeight(sc)) ? two : withRows(1),
+    0,
+    height,
+    minRowHeight(sc),
+    26 * sc.s,
+  );
+  return {
+    fixed: sk,
+    serial: header.serial,
+    pageNumber: footer.pageNumber,
+    rowHeight: stacked.rowHeight,
+    writingRows: stacked.rows,
+  };
 }
 
 /** The lowest writing row a page may have: below this, rows are too narrow to write in. */
@@ -627,11 +660,19 @@ export function blankFormSheet(form: Form): Sheet {
     orientation: prefersLandscape(form) ? 'landscape' : 'portrait',
     bleed: 0,
     cropMarks: false,
-    gutter: 0,
+    gutter: PUNCH_GUTTER,
+    gutterEdge: prefersLandscape(form) ? 'top' : 'side',
     margin: 12 * MM,
     duplex: false,
   });
 }
+
+/**
+ * Extra margin on a blank form's filing edge: with the 12 mm margin, nothing is printed within 20 mm of
+ * it, clear of ISO 838 filing holes (6 mm across, centres 12 mm from the edge) with 5 mm to spare. A
+ * portrait sheet is punched on its left edge; a landscape one, filed the same way, on its top edge.
+ */
+export const PUNCH_GUTTER = 8 * MM;
 
 /**
  * How many checklist items fit on one page of `form` beside everything else the page prints, at the size of

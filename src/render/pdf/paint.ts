@@ -1,33 +1,16 @@
 import type * as fontkit from 'fontkit';
 import type { Sop } from '../../model/types.js';
 import { pdfBytes } from './bytes.js';
+import { MissingGlyphsError } from './errors.js';
 import { glyphInfo, loadFont, missingGlyphs } from './font.js';
 import { PDFDocument } from './pdfkit.js';
 import type { Op } from './sketch.js';
+import { applyStandard, PDF_VERSION, type PdfStandard } from './standard.js';
 import { desubroutinize } from './subset.js';
 
 export const FONT = 'zh';
 
-/** A problem with what was asked for (unknown form, page too small …) that the user can fix. */
-export class RenderError extends Error {
-  override readonly name: string = 'RenderError';
-}
-
-/** The text of a document uses characters the embedded font cannot draw. */
-export class MissingGlyphsError extends RenderError {
-  override readonly name = 'MissingGlyphsError';
-  constructor(
-    readonly missing: readonly string[],
-    readonly what: string,
-  ) {
-    const list = missing.map(
-      (c) => `${c} (U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`,
-    );
-    super(
-      `${what}: the Chinese font (Noto Sans Hans) has no glyph for ${missing.length} character(s): ${list.join(', ')} — 字体缺少以下字符：${missing.join(' ')}`,
-    );
-  }
-}
+export { MissingGlyphsError, RenderError } from './errors.js';
 
 /** Fails before anything is written when the font cannot draw every character of `text`. */
 export function checkCoverage(text: string, what: string): void {
@@ -48,6 +31,8 @@ export interface DocInfo {
   readonly subject: string;
   readonly keywords: string;
   readonly date: Date;
+  /** The ISO subset the file conforms to (`standard.ts`); `null`: plain PDF 1.7 (the complete XMP packet all the same). */
+  readonly standard: PdfStandard | null;
 }
 
 /**
@@ -165,19 +150,31 @@ export interface OpenDocument {
 export function openDocument(info: DocInfo): OpenDocument {
   const doc = new PDFDocument({
     autoFirstPage: false,
+    font: null as unknown as string,
     compress: true,
-    pdfVersion: '1.7',
+    pdfVersion: info.standard ? PDF_VERSION[info.standard] : '1.7',
     info: {
       Title: info.title,
       Subject: info.subject,
       Keywords: info.keywords,
-      Creator: 'sopforge',
-      Producer: 'sopforge (pdfkit)',
+      Creator: CREATOR,
+      Producer: PRODUCER,
       CreationDate: info.date,
       ModDate: info.date,
     },
   });
   doc.registerFont(FONT, pdfFont() as unknown as PDFKit.Mixins.PDFFontSource);
+  // With `font: null` pdfkit does not parse Helvetica's metrics (a default no form uses); its resource
+  // name F1 stays taken, so the Chinese font keeps the name F2 and files stay the same byte for byte.
+  (doc as unknown as { _fontCount: number })._fontCount = 1;
+  const endStandard = applyStandard(doc, info.standard, {
+    title: info.title,
+    subject: info.subject,
+    keywords: info.keywords,
+    creator: CREATOR,
+    producer: PRODUCER,
+    date: info.date,
+  });
   // Digits and the letters of ids, versions and hashes go first into every subset, in a fixed order:
   // documents that differ only in such characters (a site's copy of a SOP, another month) then have
   // identical subsets, which are encoded once (see `subsetCache`).
@@ -207,17 +204,27 @@ export function openDocument(info: DocInfo): OpenDocument {
         delete page.content.data.Filter;
       }
       delete page.dictionary.data.UserUnit;
-      page.dictionary.data.TrimBox = boxes.trim.map(round);
-      page.dictionary.data.BleedBox = boxes.bleed.map(round);
+      // Every box rounded the same way as the MediaBox and kept inside it (PDF/X: Trim ⊆ Bleed ⊆ Media).
+      const media = [0, 0, round(size[0]), round(size[1])];
+      const inside = (box: readonly number[]) =>
+        box.map((v, i) => Math.min(Math.max(round(v), media[i % 2] ?? 0), media[2 + (i % 2)] ?? 0));
+      page.dictionary.data.MediaBox = media;
+      page.dictionary.data.TrimBox = inside(boxes.trim);
+      page.dictionary.data.BleedBox = inside(boxes.bleed);
     },
     finish() {
       doc.flushPages();
       endShared();
+      endStandard();
       doc.end();
       return done;
     },
   };
 }
+
+/** Creator and Producer of every sopforge PDF (`safe-write.ts` recognises its own files by the producer). */
+export const CREATOR = 'sopforge';
+export const PRODUCER = 'sopforge (pdfkit)';
 
 const PRELOAD = '0123456789abcdefghijklmnopqrstuvwxyz-.:';
 
@@ -318,6 +325,17 @@ export function paintText(doc: PDFKit.PDFDocument, ops: readonly Op[], dx = 0, d
   d.addContent(`${out} ET`);
 }
 
+/**
+ * The Registration colour of crop marks: the Separation `/All`, which prints on every separation (PDF
+ * 32000-1, 8.6.6.4); shown on screen as full CMYK (tint 1 → 1 1 1 1).
+ */
+const REGISTRATION = [
+  'Separation',
+  'All',
+  'DeviceCMYK',
+  { FunctionType: 2, Domain: [0, 1], C0: [0, 0, 0, 0], C1: [1, 1, 1, 1], N: 1 },
+];
+
 /** A static page part drawn once as a PDF form XObject. */
 export interface FormXObject {
   readonly name: string;
@@ -337,9 +355,14 @@ export function makeXObject(
   height: number,
   ops: readonly Op[],
   name?: string,
+  ink: 'black' | 'registration' = 'black',
 ): FormXObject {
   const d = doc as unknown as DocInternals;
-  const resources = d.ref({ ProcSet: ['PDF', 'Text'] });
+  const resources = d.ref(
+    ink === 'registration'
+      ? { ProcSet: ['PDF', 'Text'], ColorSpace: { Reg: REGISTRATION } }
+      : { ProcSet: ['PDF', 'Text'] },
+  );
   const form = d.ref({
     Type: 'XObject',
     Subtype: 'Form',
@@ -352,6 +375,8 @@ export function makeXObject(
   page.content = form as unknown as PageInternals['content'];
   page.resources = resources;
   try {
+    // Strokes in Registration colour print on every plate.
+    if (ink === 'registration') d.addContent('/Reg CS 1 SCN');
     paint(doc, ops);
   } finally {
     page.content = saved.content;

@@ -10,6 +10,8 @@ export interface SheetOptions {
   readonly cropMarks: boolean;
   /** Extra margin on the binding edge, points. */
   readonly gutter: number;
+  /** Which edge the gutter is on: the side (left, alternating in duplex; the default) or the top. */
+  readonly gutterEdge?: 'side' | 'top';
   /** Margin inside the trim on every side (before the gutter), points. */
   readonly margin: number;
   /** Printed on both sides: the gutter alternates between the left (recto) and right (verso) edge. */
@@ -48,8 +50,9 @@ export function makeSheet(options: SheetOptions): Sheet {
   const inset = options.cropMarks ? markStart + MARK_LENGTH + 2 * MM : options.bleed;
   const mediaWidth = trimWidth + 2 * inset;
   const mediaHeight = trimHeight + 2 * inset;
-  const w = trimWidth - 2 * options.margin - options.gutter;
-  const h = trimHeight - 2 * options.margin;
+  const top = options.gutterEdge === 'top';
+  const w = trimWidth - 2 * options.margin - (top ? 0 : options.gutter);
+  const h = trimHeight - 2 * options.margin - (top ? options.gutter : 0);
   if (w < 100 || h < 100) throw new RangeError('the margins and gutter leave no room on the page');
   return {
     options,
@@ -59,6 +62,7 @@ export function makeSheet(options: SheetOptions): Sheet {
     trimHeight,
     inset,
     content(side) {
+      if (top) return { x: inset + options.margin, y: inset + options.margin + options.gutter, w, h };
       const left = side === 'verso' && options.duplex ? 0 : options.gutter;
       return { x: inset + options.margin + left, y: inset + options.margin, w, h };
     },
