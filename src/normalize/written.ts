@@ -152,6 +152,14 @@ export interface WrittenSop {
       by: string[];
       summary: string;
       changes?: string[];
+      effective?: string;
+      'prepared-by'?: WrittenSignoff;
+      'reviewed-by'?: WrittenSignoff;
+      'approved-by'?: WrittenSignoff;
+      unchanged?: boolean;
+      closes?: string[];
+      source?: string;
+      model?: string;
       hash?: string;
     }[];
     feedback?: {
@@ -160,6 +168,7 @@ export interface WrittenSop {
       by: string;
       text: string;
       status?: 'open' | 'accepted' | 'rejected';
+      'closed-by'?: string;
     }[];
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * What a revision seals: the approved source text and its normalized model, each content-addressed by a
+ * sha256 that the revision records (`source:`, `model:`) and its chain hash covers.
+ *
+ * The stored text `.history/<id>/<version>.yaml` is the whole YAML as approved. Its seal leaves out the
+ * revision list and the staff feedback log (`review.revisions`, `review.feedback`): they grow after the
+ * approval (the entry that seals the text is itself in the text; feedback is added between reviews)
+ * without changing what was approved. Everything else — every clause, rule, version and effective date,
+ * comments included — is sealed byte for byte.
+ *
+ * The model (`.history/<id>/<version>.model.json`) is the normalized SOP without source positions, file
+ * names, the revision list and the feedback log, so the same approved text gives the same bytes wherever
+ * its file lies.
+ */
+import { createHash } from 'node:crypto';
+import { parseDocument } from '../deps/yaml.js';
+import type { Sop } from '../model/types.js';
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** The parts of a SOP's text that are not sealed: its revision list and feedback log. */
+const UNSEALED: readonly (readonly string[])[] = [
+  ['review', 'revisions'],
+  ['review', 'feedback'],
+];
+
+/** The source text with the revision list and the feedback log cut out: what an approval seals. */
+export function sealedText(text: string): string {
+  const doc = parseDocument(text, { prettyErrors: false });
+  const cuts: [number, number][] = [];
+  for (const path of UNSEALED) {
+    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
+    if (node?.range) cuts.push([node.range[0], node.range[1]]);
+  }
+  cuts.sort((a, b) => b[0] - a[0]);
+  let out = text;
+  for (const [start, end] of cuts) out = out.slice(0, start) + out.slice(end);
+  return out;
+}
+
+/** The seal of an approved text (`source:` of its revision). */
+export function sourceDigest(text: string): string {
+  return sha256(sealedText(text));
+}
+
+/** Never part of the stored model, wherever they are: positions, file names and texts. */
+const NOT_MODEL: ReadonlySet<string> = new Set(['span', 'file', 'source', 'sourceHash']);
+/** Not part of it at the top: the revision record, which grows after the approval. */
+const NOT_MODEL_TOP: ReadonlySet<string> = new Set(['revisions', 'feedback', 'draft']);
+
+/** The normalized model of an approved text, as stored in `.history/<id>/<version>.model.json`. */
+export function modelText(sop: Sop): string {
+  const json = JSON.stringify(
+    sop,
+    function (this: unknown, key: string, value: unknown) {
+      if (NOT_MODEL.has(key)) return undefined;
+      if (this === sop && NOT_MODEL_TOP.has(key)) return undefined;
+      return value;
+    },
+    1,
+  );
+  return `${json}\n`;
+}
+
+/** The seal of a model (`model:` of its revision). */
+export function modelDigest(sop: Sop): string {
+  return sha256(modelText(sop));
+}
