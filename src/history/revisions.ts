@@ -363,9 +363,16 @@ export function checkRevisionChain(sop: Sop, snapshotsDir?: string, load?: Snaps
   const deleted = [...copies.values()].filter((c) => !c.unchanged && !versions.has(c.version));
   const keys = keysOf(records);
   let rehashed = false;
+  // Revisions already reported; their stored texts are not checked on top.
+  const faulty = new Set<number>();
 
   let sealedBefore: string | null = null;
   records.forEach((r, i) => {
+    const before = out.length;
+    check(r, i);
+    if (out.length > before) faulty.add(i);
+  });
+  function check(r: RevisionRecord, i: number): void {
     const path = ['review', 'revisions', i];
     const span = spanOf(sop, i, r);
     const prev = records[i - 1];
@@ -445,7 +452,7 @@ export function checkRevisionChain(sop: Sop, snapshotsDir?: string, load?: Snaps
           en: 'it or the revision before it was changed after signing; .history keeps no copy of it to name the field',
         }),
       );
-  });
+  }
 
   const last = records[records.length - 1];
   const lastSealed = [...records].reverse().find((r) => r.hash !== null);
@@ -477,7 +484,7 @@ export function checkRevisionChain(sop: Sop, snapshotsDir?: string, load?: Snaps
       }),
     );
   }
-  out.push(...checkSeals(sop, records, snapshotsDir, load));
+  out.push(...checkSeals(sop, records, snapshotsDir, load, faulty));
   return out;
 }
 
@@ -540,10 +547,11 @@ function checkSeals(
   records: readonly RevisionRecord[],
   snapshotsDir: string,
   load: SnapshotLoader | undefined,
+  faulty: ReadonlySet<number>,
 ): Diagnostic[] {
   const out: Diagnostic[] = [];
   records.forEach((r, i) => {
-    if (r.hash === null || r.unchanged) return;
+    if (r.hash === null || r.unchanged || faulty.has(i)) return;
     const sealed = r.source !== null;
     if (!sealed && (i !== records.length - 1 || r.version !== sop.version)) return;
     const file = snapshotPath(snapshotsDir, sop.id, r.version);

@@ -13,27 +13,39 @@
  * its file lies.
  */
 import { createHash } from 'node:crypto';
-import { parseDocument } from '../deps/yaml.js';
+import { isMap, isScalar, parseDocument } from '../deps/yaml.js';
 import type { Sop } from '../model/types.js';
 
 export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** The parts of a SOP's text that are not sealed: its revision list and feedback log. */
-const UNSEALED: readonly (readonly string[])[] = [
-  ['review', 'revisions'],
-  ['review', 'feedback'],
-];
+/** The keys of `review:` that are not sealed: the revision list and the feedback log. */
+const UNSEALED: readonly string[] = ['revisions', 'feedback'];
 
-/** The source text with the revision list and the feedback log cut out: what an approval seals. */
+/**
+ * The source text with the revision list and the feedback log cut out: what an approval seals. In a
+ * block `review:` mapping the whole lines of each entry go (key and value), so adding the first feedback
+ * item, which adds the `feedback:` key, changes nothing sealed.
+ */
 export function sealedText(text: string): string {
   const doc = parseDocument(text, { prettyErrors: false });
+  const review = doc.get('review', true);
   const cuts: [number, number][] = [];
-  for (const path of UNSEALED) {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) cuts.push([node.range[0], node.range[1]]);
-  }
+  if (isMap(review))
+    for (const pair of review.items) {
+      const key = pair.key as { value?: unknown; range?: [number, number, number] } | null;
+      const value = pair.value as { range?: [number, number, number] } | null;
+      const name = isScalar(key) ? String(key.value) : '';
+      if (!UNSEALED.includes(name) || !value?.range) continue;
+      if (review.flow || !key?.range) {
+        cuts.push([value.range[0], value.range[1]]);
+        continue;
+      }
+      const from = text.lastIndexOf('\n', key.range[0] - 1) + 1;
+      const lineEnd = text.indexOf('\n', Math.max(from, value.range[1] - 1));
+      cuts.push([from, lineEnd < 0 ? text.length : lineEnd + 1]);
+    }
   cuts.sort((a, b) => b[0] - a[0]);
   let out = text;
   for (const [start, end] of cuts) out = out.slice(0, start) + out.slice(end);
