@@ -867,6 +867,16 @@ export const catalog = {
         `An approved text cannot be changed. Restore ${p.snapshot} from a backup or git; to change the SOP, edit its file and record a new revision with sopforge revise.`,
       ),
   },
+  MANUAL_BEHIND_CHAPTER: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `章节 ${p.id} 已修订为版本 ${p.version}（${p.date}），手册仍是 ${p.manualDate} 的版本 ${p.manualVersion}`,
+        `The chapter ${p.id} was revised to version ${p.version} (${p.date}); the manual is still version ${p.manualVersion} of ${p.manualDate}`,
+        `手册的版本随章节走：章节出新版本后，用 sopforge revise ${p.manual} 为手册记录新版本（修改内容会列出修订过的章节）。`,
+        `The manual's version follows its chapters: after a chapter's new version, record a new version of the manual with sopforge revise ${p.manual} (its changes list the chapters revised).`,
+      ),
+  },
   SOP_DRAFT: {
     severity: 'warning',
     message: (p) =>

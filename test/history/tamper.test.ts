@@ -464,4 +464,50 @@ describe('tampering with the revision history', () => {
     );
     expect(again.code).toBe(2);
   }, 60_000);
+
+  it("the manual's version follows its chapters: a warning until the manual is revised, listing them", async () => {
+    await fixture();
+    const manualFile = 'sops/service-centre-manual.yaml';
+    const all = async () =>
+      (
+        JSON.parse((await runCli(['validate', 'sops', '--format', 'json'], dir)).stdout) as {
+          diagnostics: Diag[];
+        }
+      ).diagnostics;
+    const manual = await read(manualFile);
+    const behind = (await all()).filter((d) => d.code === 'MANUAL_BEHIND_CHAPTER');
+    expect(behind.map((d) => [d.file, d.line])).toEqual([[manualFile, lineOf(manual, 'version: "1.0"')]]);
+    expect(behind[0]?.message).toBe(
+      `章节 ${ID} 已修订为版本 1.2（2027-06-01），手册仍是 2026-01-01 的版本 1.0`,
+    );
+    const r = await runCli(
+      [
+        'revise',
+        'service-centre-manual',
+        '--type',
+        'semiannual',
+        '--by',
+        '品质管理部',
+        '--summary',
+        '随章节修订。',
+        '--date',
+        '2027-06-02',
+        '--approved-by',
+        '李明',
+        '--sops',
+        'sops',
+      ],
+      dir,
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      `- 章节《物业服务中心前台接待业主作业规程》（${ID}）修订为版本 1.2（2027-06-01）`,
+    );
+    expect(await read(manualFile)).toContain(
+      `      changes: [章节《物业服务中心前台接待业主作业规程》（${ID}）修订为版本 1.2（2027-06-01）]`
+        .replace('changes: [', 'changes:\n        - ')
+        .replace(/\]$/, ''),
+    );
+    expect((await all()).filter((d) => d.code === 'MANUAL_BEHIND_CHAPTER')).toEqual([]);
+  }, 60_000);
 });

@@ -14,6 +14,7 @@ import {
   type NewRevision,
 } from '../../history/edit.js';
 import { commitRevision } from '../../history/journal.js';
+import { chapterChanges } from '../../history/manual.js';
 import { bumpVersion, checkRevisionChain, compareVersions, snapshotPath } from '../../history/revisions.js';
 import { modelText, sha256, sourceDigest } from '../../history/seal.js';
 import { gitHeadText, loadVersion, readSnapshot, snapshotsDirFor } from '../../history/versions.js';
@@ -323,7 +324,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         type,
         by: opts.by,
         summary: opts.summary.trim(),
-        changes: ruleChanges.map((c) => c.zh),
+        changes: [...ruleChanges.map((c) => c.zh), ...(unchanged ? [] : chapterChanges(sop, set.sops))],
         ...(opts.effective !== undefined ? { effective: opts.effective } : {}),
         preparedBy: signoff(opts.preparedBy, opts.preparedDate),
         reviewedBy: signoff(opts.reviewedBy, opts.reviewedDate),
@@ -407,6 +408,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         );
       }
       io.stdout(formatChanges(ruleChanges, lang));
+      for (const c of unchanged ? [] : chapterChanges(sop, set.sops)) io.stdout(`- ${c}\n`);
       setExit(0);
     });
 }
