@@ -73,8 +73,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .command('revise')
     .description(
       t(
-        '把一次复审记录为新的修订：升版本号，记下日期、复审人、类型、结论、规则改动和哈希',
-        'record a review as a new revision: bump the version, append date, reviewers, type, summary, rule changes and hash',
+        '把一次复审记录为新的修订：升版本号，记下日期、复审人、编制/审核/批准、类型、结论和规则改动，并封存批准的文本',
+        'record a review as a new revision: bump the version, record date, reviewers, approvals, type, summary and rule changes, and seal the approved text',
       ),
     )
     .argument('<sop-id>', t('要修订的规程的 id', 'id of the SOP to revise'))
