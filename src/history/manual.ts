@@ -28,11 +28,14 @@ export function chaptersRevisedSince(
   });
 }
 
-/** The sentences `revise` records for the chapters revised since the manual's previous version. */
-export function chapterChanges(manual: Sop, sops: readonly Sop[]): string[] {
-  return chaptersRevisedSince(manual, sops).map(
-    (c) => `章节《${c.title}》（${c.id}）修订为版本 ${c.revision.version}（${c.revision.date}）`,
-  );
+/**
+ * The sentences `revise` records, on `date`, for the chapters revised since the manual's previous
+ * version (up to that date).
+ */
+export function chapterChanges(manual: Sop, sops: readonly Sop[], date: string): string[] {
+  return chaptersRevisedSince(manual, sops)
+    .filter((c) => c.revision.date <= date)
+    .map((c) => `章节《${c.title}》（${c.id}）修订为版本 ${c.revision.version}（${c.revision.date}）`);
 }
 
 /** A warning at the manual's `version:` for every chapter revised after the manual. */

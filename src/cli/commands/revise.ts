@@ -324,7 +324,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         type,
         by: opts.by,
         summary: opts.summary.trim(),
-        changes: [...ruleChanges.map((c) => c.zh), ...(unchanged ? [] : chapterChanges(sop, set.sops))],
+        changes: [...ruleChanges.map((c) => c.zh), ...(unchanged ? [] : chapterChanges(sop, set.sops, date))],
         ...(opts.effective !== undefined ? { effective: opts.effective } : {}),
         preparedBy: signoff(opts.preparedBy, opts.preparedDate),
         reviewedBy: signoff(opts.reviewedBy, opts.reviewedDate),
@@ -408,7 +408,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         );
       }
       io.stdout(formatChanges(ruleChanges, lang));
-      for (const c of unchanged ? [] : chapterChanges(sop, set.sops)) io.stdout(`- ${c}\n`);
+      for (const c of unchanged ? [] : chapterChanges(sop, set.sops, date)) io.stdout(`- ${c}\n`);
       setExit(0);
     });
 }
