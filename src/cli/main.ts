@@ -22,6 +22,7 @@ const commands: Record<string, () => Promise<CommandModule>> = {
   diff: () => import('./commands/diff.js'),
   revise: () => import('./commands/revise.js'),
   review: () => import('./commands/review.js'),
+  feedback: () => import('./commands/feedback.js'),
   migrate: () => import('./commands/migrate.js'),
   preview: () => import('./commands/preview.js'),
   schema: () => import('./commands/schema.js'),

@@ -821,14 +821,94 @@ export const catalog = {
         'Revisions are listed oldest first; check the date.',
       ),
   },
-  REVISION_CHAIN_BROKEN: {
+  REVISION_EDITED: {
     severity: 'error',
     message: (p) =>
       m(
-        `修订记录 ${p.version} 的校验值不符：${p.detailZh}`,
-        `Revision ${p.version} fails its hash check: ${p.detail}`,
-        '修订记录被改动过。恢复原记录，或用 sopforge revise 记录新的修订。',
-        'The revision was changed after it was recorded. Restore it, or record a new revision with sopforge revise.',
+        `修订记录 ${p.version} 在签署后被改动：${p.detailZh}`,
+        `Revision ${p.version} was changed after it was signed: ${p.detail}`,
+        '恢复签署时的记录（.history 中保存的批准文本里有它的原样）；要改动，请用 sopforge revise 记录新的修订。',
+        'Put the signed entry back (the approved texts in .history keep it as signed); to change something, record a new revision with sopforge revise.',
+      ),
+  },
+  REVISION_DELETED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `已签署的修订 ${p.version} 从修订记录中被删除：${p.detailZh}`,
+        `The signed revision ${p.version} was deleted from the revisions: ${p.detail}`,
+        '已签署的修订不能删除。从 .history 中保存的批准文本恢复这条记录。',
+        'A signed revision cannot be deleted. Put the entry back from the approved text kept in .history.',
+      ),
+  },
+  REVISION_COPIED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `修订记录 ${p.version} 不属于本规程：${p.detailZh}`,
+        `Revision ${p.version} does not belong to this SOP: ${p.detail}`,
+        '修订记录只对签署它的规程有效；删除复制来的记录，用 sopforge revise 为本规程记录修订。',
+        'A revision holds only for the SOP it was signed for; remove the copied entry and record a revision of this SOP with sopforge revise.',
+      ),
+  },
+  REVISION_ORDER: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `修订记录 ${p.version} 的顺序不对：${p.detailZh}`,
+        `Revision ${p.version} is out of order: ${p.detail}`,
+        '修订按版本先后排列，每次修订版本号增大；未修改的复审沿用当时的版本号。恢复原来的顺序。',
+        'Revisions are listed in version order, each revision raising the version; a review without changes keeps the version. Restore the original order.',
+      ),
+  },
+  REVISION_VERSION_SET_BACK: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `版本被改回了 ${p.version}：${p.detailZh}`,
+        `The version was set back to ${p.version}: ${p.detail}`,
+        '版本号只能由 sopforge revise 增大，不能改回；恢复为最后一次签署的版本号。',
+        'Only sopforge revise raises the version, and it never goes back; restore the last signed version.',
+      ),
+  },
+  REVISION_UNSEALED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `修订记录 ${p.version} 没有签署，而${p.detailZh}`,
+        `Revision ${p.version} is not signed, although ${p.detail}`,
+        '修订须用 sopforge revise 记录，它会签署每一条修订。',
+        'Record revisions with sopforge revise, which signs each one.',
+      ),
+  },
+  REVISION_SNAPSHOT_EDITED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `保存的版本 ${p.version} 批准文本 ${p.snapshot} 在批准后被改动：${p.detailZh}`,
+        `The approved text of version ${p.version} kept in ${p.snapshot} was changed after approval: ${p.detail}`,
+        `批准的文本不能改动。从备份或 git 恢复 ${p.snapshot}；要改规程，编辑规程文件后用 sopforge revise 记录新的修订。`,
+        `An approved text cannot be changed. Restore ${p.snapshot} from a backup or git; to change the SOP, edit its file and record a new revision with sopforge revise.`,
+      ),
+  },
+  MANUAL_BEHIND_CHAPTER: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `章节 ${p.id} 已修订为版本 ${p.version}（${p.date}），手册仍是 ${p.manualDate} 的版本 ${p.manualVersion}`,
+        `The chapter ${p.id} was revised to version ${p.version} (${p.date}); the manual is still version ${p.manualVersion} of ${p.manualDate}`,
+        `手册的版本随章节走：章节出新版本后，用 sopforge revise ${p.manual} 为手册记录新版本（修改内容会列出修订过的章节）。`,
+        `The manual's version follows its chapters: after a chapter's new version, record a new version of the manual with sopforge revise ${p.manual} (its changes list the chapters revised).`,
+      ),
+  },
+  SOP_DRAFT: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `本规程与批准的版本 ${p.version} 不同，是草稿：${p.detailZh}`,
+        `This SOP differs from its approved version ${p.version} and is a draft: ${p.detail}`,
+        '草稿生成的文件印有“草稿”，build --release 不生成它。审定后用 sopforge revise 记录修订；若改动不该有，从 .history 恢复批准的文本。',
+        'Files built from a draft are stamped DRAFT and build --release refuses it. Once approved, record the revision with sopforge revise; if the edit is a mistake, put back the approved text from .history.',
       ),
   },
   REVISION_SNAPSHOT_MISSING: {
@@ -845,8 +925,8 @@ export const catalog = {
     severity: 'error',
     message: (p) =>
       m(
-        `版本 ${p.version} 早于已保存的批准文本 ${p.stored}（${p.snapshot}）`,
-        `The version ${p.version} is older than the stored approved text of ${p.stored} (${p.snapshot})`,
+        `版本 ${p.version} 早于已保存的批准文本 ${p.stored}（${p.snapshot}）：${p.detailZh}`,
+        `The version ${p.version} is older than the stored approved text of ${p.stored} (${p.snapshot}): ${p.detail}`,
         `文件可能是从旧副本恢复的。若 ${p.stored} 已批准，用 ${p.snapshot} 恢复本文件；若没有批准，删除 ${p.snapshot}。`,
         `The file may have been put back from an older copy. If ${p.stored} was approved, restore this file from ${p.snapshot}; if not, delete ${p.snapshot}.`,
       ),

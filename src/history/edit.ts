@@ -4,7 +4,8 @@
  * style, anchors and spacing stay exactly as written.
  */
 import { Document, isMap, isScalar, isSeq, type Node, parseDocument, type Scalar } from '../deps/yaml.js';
-import { expectedHashes, readRevisions, revisionHash } from './revisions.js';
+import type { Signoff } from '../model/types.js';
+import { expectedHashes, type RevisionContent, readRevisions, revisionHash } from './revisions.js';
 
 export interface NewRevision {
   readonly version: string;
@@ -13,6 +14,17 @@ export interface NewRevision {
   readonly by: readonly string[];
   readonly summary: string;
   readonly changes: readonly string[];
+  /** The date it takes effect; the approval date `date` when left out. */
+  readonly effective?: string;
+  readonly preparedBy?: Signoff | null;
+  readonly reviewedBy?: Signoff | null;
+  readonly approvedBy?: Signoff | null;
+  /** A review that changed nothing: the version stays. */
+  readonly unchanged?: boolean;
+  readonly closes?: readonly string[];
+  /** The seals of the approved text and its model. */
+  readonly source?: string | null;
+  readonly model?: string | null;
 }
 
 interface Edit {
@@ -67,11 +79,16 @@ function addKey(text: string, item: Node, key: string, value: string, eol: strin
   return { at, end: at, text: `${eol}${indent}${key}: ${value}` };
 }
 
-export type FeedbackDecision = { readonly id: string; readonly status: 'accepted' | 'rejected' };
+export type FeedbackDecision = {
+  readonly id: string;
+  readonly status: 'accepted' | 'rejected';
+  /** The version of the revision that decided it. */
+  readonly closedBy: string;
+};
 
 /**
- * The YAML text with the status of the listed feedback items (`review.feedback`) set. Returns the ids
- * that were not found.
+ * The YAML text with the status of the listed feedback items (`review.feedback`) set, and the revision
+ * that decided each (`closed-by`). Returns the ids that were not found.
  */
 export function decideFeedback(
   text: string,
@@ -93,18 +110,90 @@ export function decideFeedback(
     edits.push(
       isScalar(status) ? replaceScalar(status, d.status) : addKey(text, item, 'status', d.status, eol),
     );
+    const closed = item.get('closed-by', true);
+    const version = `"${d.closedBy}"`;
+    edits.push(
+      isScalar(closed) ? replaceScalar(closed, d.closedBy) : addKey(text, item, 'closed-by', version, eol),
+    );
   }
   return { text: splice(text, edits), missing };
 }
 
 /**
+ * The YAML text with a staff feedback item appended to `review.feedback` (created after the revisions
+ * when the SOP has none yet).
+ */
+export function appendFeedback(
+  text: string,
+  item: { readonly id: string; readonly date: string; readonly by: string; readonly text: string },
+): string {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0)
+    throw new Error(`cannot edit a file with YAML errors: ${doc.errors[0]?.message ?? ''}`);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const entry = new Document({ id: item.id, date: item.date, by: item.by, text: item.text, status: 'open' });
+  const map = entry.contents;
+  if (isMap(map)) map.flow = true;
+  const line = entry.toString({ lineWidth: 0, flowCollectionPadding: true }).trimEnd();
+  const seq = doc.getIn(['review', 'feedback'], true);
+  if (isSeq(seq) && !seq.flow && seq.items.length > 0) {
+    const last = seq.items[seq.items.length - 1] as Node;
+    const [start, end] = last.range ?? [0, 0];
+    const indent = ' '.repeat(Math.max(0, columnOf(text, start) - 2));
+    let at = end;
+    while (at > start && /\s/.test(text[at - 1] ?? '')) at--;
+    return splice(text, [{ at, end: at, text: `${eol}${indent}- ${line}` }]);
+  }
+  if (seq !== undefined && seq !== null) throw new Error('review.feedback must be a block list to add to it');
+  const revisions = doc.getIn(['review', 'revisions'], true) as Node | undefined;
+  const review = doc.get('review', true) as Node | undefined;
+  if (!revisions?.range || !isMap(review) || review.flow)
+    throw new Error('review.revisions must be a block list');
+  const keyColumn = columnOf(text, (review.items[0]?.key as Node | undefined)?.range?.[0] ?? 0);
+  const pad = ' '.repeat(keyColumn);
+  let at = review.range?.[1] ?? revisions.range[1];
+  while (at > 0 && /\s/.test(text[at - 1] ?? '')) at--;
+  return splice(text, [{ at, end: at, text: `${eol}${pad}feedback:${eol}${pad}  - ${line}` }]);
+}
+
+/** The record a new revision becomes, with every field the chain hash covers. */
+export function recordOf(rev: NewRevision): RevisionContent {
+  return {
+    version: rev.version,
+    date: rev.date,
+    type: rev.type,
+    by: [...rev.by],
+    summary: rev.summary,
+    changes: [...rev.changes],
+    effective: rev.unchanged ? null : (rev.effective ?? rev.date),
+    preparedBy: rev.preparedBy ?? null,
+    reviewedBy: rev.reviewedBy ?? null,
+    approvedBy: rev.approvedBy ?? null,
+    unchanged: rev.unchanged ?? false,
+    closes: [...(rev.closes ?? [])],
+    source: rev.source ?? null,
+    model: rev.model ?? null,
+  };
+}
+
+const signoffJs = (s: Signoff | null) =>
+  s ? (s.date ? { name: s.name, date: s.date } : { name: s.name }) : null;
+
+/**
  * The YAML text with the revision appended to `review.revisions` (sealing earlier unsealed revisions with
- * their chain hashes), `version` set to the new version and `effective` to the revision date.
+ * their chain hashes; the last of them, the previous version, also with the seals of its approved text
+ * when `previousSeal` is given), `version` set to the new version and `effective` to its effective date.
+ * A review without changes (`unchanged`) keeps both.
  *
  * @example
- * const next = appendRevision(text, { version: '1.1', date: '2026-12-01', type: 'annual', by: ['品质管理部'], summary: '年度复审', changes });
+ * const next = appendRevision(text, 'front-desk-reception', { version: '1.1', date: '2026-12-01', type: 'annual', by: ['品质管理部'], summary: '年度复审', changes });
  */
-export function appendRevision(text: string, rev: NewRevision): { text: string; hash: string } {
+export function appendRevision(
+  text: string,
+  sopId: string,
+  rev: NewRevision,
+  previousSeal?: { readonly source: string; readonly model: string },
+): { text: string; hash: string } {
   const doc = parseDocument(text);
   if (doc.errors.length > 0)
     throw new Error(`cannot edit a file with YAML errors: ${doc.errors[0]?.message ?? ''}`);
@@ -113,30 +202,50 @@ export function appendRevision(text: string, rev: NewRevision): { text: string; 
     throw new Error('review.revisions must be a non-empty block list');
   // Keep the file's line endings.
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
-  const records = readRevisions(text);
-  const expected = expectedHashes(records);
+  const written = readRevisions(text);
+  const lastIndex = written.length - 1;
+  const records = written.map((r, i) =>
+    i === lastIndex && r.hash === null && previousSeal ? { ...r, ...previousSeal } : r,
+  );
+  const expected = expectedHashes(records, sopId);
   const edits: Edit[] = [];
   seq.items.forEach((item, i) => {
     const r = records[i];
-    if (r && r.hash === null && expected[i]) edits.push(addKey(text, item as Node, 'hash', expected[i], eol));
+    if (!r || r.hash !== null || !expected[i]) return;
+    if (i === lastIndex && previousSeal) {
+      edits.push(addKey(text, item as Node, 'source', previousSeal.source, eol));
+      edits.push(addKey(text, item as Node, 'model', previousSeal.model, eol));
+    }
+    edits.push(addKey(text, item as Node, 'hash', expected[i], eol));
   });
-  const lastRecord = records[records.length - 1];
-  const previous = lastRecord ? (lastRecord.hash ?? expected[expected.length - 1] ?? null) : null;
-  const hash = revisionHash(previous, rev);
+  const lastRecord = records[lastIndex];
+  const previous = lastRecord ? (lastRecord.hash ?? expected[lastIndex] ?? null) : null;
+  const record = recordOf(rev);
+  const hash = revisionHash(previous, record, sopId);
 
-  const entry: Record<string, unknown> = {
-    version: rev.version,
-    date: rev.date,
-    type: rev.type,
-    by: [...rev.by],
-    summary: rev.summary,
-  };
-  if (rev.changes.length > 0) entry.changes = [...rev.changes];
+  const entry: Record<string, unknown> = { version: record.version, date: record.date };
+  if (record.effective !== null) entry.effective = record.effective;
+  entry.type = record.type;
+  if (record.unchanged) entry.unchanged = true;
+  entry.by = [...record.by];
+  for (const [key, s] of [
+    ['prepared-by', record.preparedBy],
+    ['reviewed-by', record.reviewedBy],
+    ['approved-by', record.approvedBy],
+  ] as const)
+    if (s) entry[key] = signoffJs(s);
+  entry.summary = record.summary;
+  if (record.changes.length > 0) entry.changes = [...record.changes];
+  if (record.closes.length > 0) entry.closes = [...record.closes];
+  if (record.source !== null) entry.source = record.source;
+  if (record.model !== null) entry.model = record.model;
   entry.hash = hash;
   const single = new Document([entry]);
-  // Reviewers on one line, as the bundled SOPs write them: by: [品质管理部, 张三].
-  const by = single.getIn([0, 'by'], true);
-  if (isSeq(by)) by.flow = true;
+  // Short lists and signatures on one line, as the bundled SOPs write them: by: [品质管理部, 张三].
+  for (const key of ['by', 'closes', 'prepared-by', 'reviewed-by', 'approved-by']) {
+    const node = single.getIn([0, key], true);
+    if (isSeq(node) || isMap(node)) node.flow = true;
+  }
   const block = single.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false });
   const lastItem = seq.items[seq.items.length - 1] as Node;
   const [itemStart, itemEnd] = lastItem.range ?? [0, 0];
@@ -151,9 +260,11 @@ export function appendRevision(text: string, rev: NewRevision): { text: string; 
     .map((l) => `${indent}${l}`);
   edits.push({ at, end: at, text: `${eol}${lines.join(eol)}` });
 
-  const version = doc.get('version', true);
-  if (isScalar(version)) edits.push(replaceScalar(version, rev.version));
-  const effective = doc.get('effective', true);
-  if (isScalar(effective)) edits.push(replaceScalar(effective, rev.date));
+  if (!record.unchanged) {
+    const version = doc.get('version', true);
+    if (isScalar(version)) edits.push(replaceScalar(version, rev.version));
+    const effective = doc.get('effective', true);
+    if (isScalar(effective)) edits.push(replaceScalar(effective, record.effective ?? rev.date));
+  }
   return { text: splice(text, edits), hash };
 }

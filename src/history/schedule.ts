@@ -1,7 +1,11 @@
 /**
  * The review schedule of the seeds' 复审规定: a full review at least every `annual` interval and an
- * adjustment review every `semiannual` interval, each counted from the last review of that kind (or from
- * the first issue when there has been none), plus staff feedback still waiting for a decision.
+ * adjustment review every `semiannual` interval, each counted from the last review that satisfies it (or
+ * from the first issue when there has been none), plus staff feedback still waiting for a decision.
+ *
+ * A full annual review is also the half-yearly evaluation: it resets both clocks. A review that found
+ * nothing to change (`unchanged: true`, no new version) counts like a revision of its type. Revisions
+ * after staff feedback or an expert review reset neither clock: they do not evaluate the whole SOP.
  */
 import type { Duration, FeedbackItem, Revision, Sop } from '../model/types.js';
 import { addDuration, daysBetween } from './dates.js';
@@ -19,6 +23,8 @@ const DEFAULT_INTERVAL: Record<ScheduledReview, Duration> = {
 export interface PlannedReview {
   readonly kind: ScheduledReview;
   readonly interval: string;
+  /** The interval in words: 每年 / every year, 每 6 个月 / every 6 months. */
+  readonly period: { readonly zh: string; readonly en: string };
   /** The revision the interval is counted from. */
   readonly from: { readonly version: string; readonly date: string; readonly type: Revision['type'] } | null;
   readonly next: string;
@@ -36,10 +42,17 @@ export function reviewInterval(sop: Sop, kind: ScheduledReview): Duration {
   return (kind === 'annual' ? sop.review.annual : sop.review.semiannual) ?? DEFAULT_INTERVAL[kind];
 }
 
-/** The last revision of `kind`, else the first issue; `null` when there is no revision at all. */
+/** The review types that satisfy each scheduled review. */
+const SATISFIES: Record<ScheduledReview, readonly Revision['type'][]> = {
+  annual: ['annual'],
+  semiannual: ['annual', 'semiannual'],
+};
+
+/** The last revision that satisfies `kind`, else the first issue; `null` when there is no revision at all. */
 function lastOfKind(sop: Sop, kind: ScheduledReview): Revision | null {
   let found: Revision | null = null;
-  for (const r of sop.revisions) if (r.type === kind && (!found || r.date >= found.date)) found = r;
+  for (const r of sop.revisions)
+    if (SATISFIES[kind].includes(r.type) && (!found || r.date >= found.date)) found = r;
   return found ?? sop.revisions.find((r) => r.type === 'initial') ?? sop.revisions[0] ?? null;
 }
 
@@ -52,10 +65,35 @@ export function plannedReviews(sop: Sop): PlannedReview[] {
     return {
       kind,
       interval: interval.text,
+      period: periodText(interval),
       from: last ? { version: last.version, date: last.date, type: last.type } : null,
       next: addDuration(base, interval),
     };
   });
+}
+
+const UNIT_WORDS: Record<Duration['unit'], readonly [string, string]> = {
+  y: ['年', 'year'],
+  mo: ['个月', 'month'],
+  w: ['周', 'week'],
+  d: ['天', 'day'],
+  h: ['小时', 'hour'],
+  m: ['分钟', 'minute'],
+};
+
+/** “每年”, “每 6 个月”, “every 6 months”: an interval as a reader says it. */
+export function periodText(d: Duration): { zh: string; en: string } {
+  const [zh, en] = UNIT_WORDS[d.unit] ?? [d.unit, d.unit];
+  if (d.amount === 1) return { zh: d.unit === 'mo' ? '每月' : `每${zh}`, en: `every ${en}` };
+  return { zh: `每 ${d.amount} ${zh}`, en: `every ${d.amount} ${en}s` };
+}
+
+/** “153 天（约 5 个月）”: a number of days, with months when it is long. */
+export function daysText(days: number): { zh: string; en: string } {
+  const months = Math.floor(days / 30.44);
+  const plural = days === 1 ? '' : 's';
+  if (months < 2) return { zh: `${days} 天`, en: `${days} day${plural}` };
+  return { zh: `${days} 天（约 ${months} 个月）`, en: `${days} day${plural} (about ${months} months)` };
 }
 
 export function reviewState(daysLeft: number): ReviewState {
@@ -68,7 +106,9 @@ export interface SopReviewSchedule {
   readonly version: string;
   readonly file: string;
   readonly reviews: readonly ReviewStatus[];
-  readonly openFeedback: readonly FeedbackItem[];
+  readonly openFeedback: readonly (FeedbackItem & { readonly ageDays: number })[];
+  /** The last expert review, when the policy asks for expert reviews (`null`: none yet). */
+  readonly expert: { readonly required: boolean; readonly last: string | null };
 }
 
 /**
@@ -87,6 +127,12 @@ export function reviewSchedule(sop: Sop, today: string): SopReviewSchedule {
       const daysLeft = daysBetween(today, p.next);
       return { ...p, daysLeft, state: reviewState(daysLeft) };
     }),
-    openFeedback: sop.feedback.filter((f) => f.status === 'open'),
+    openFeedback: sop.feedback
+      .filter((f) => f.status === 'open')
+      .map((f) => ({ ...f, ageDays: daysBetween(f.date, today) })),
+    expert: {
+      required: sop.review.expert,
+      last: [...sop.revisions].reverse().find((r) => r.type === 'expert')?.date ?? null,
+    },
   };
 }

@@ -405,7 +405,20 @@ export interface Revision {
   readonly summary: string;
   /** The rule-level changes against the previous revision, as recorded. */
   readonly changes: readonly string[];
-  /** Chain hash: sha256 over the previous hash and this revision's content. */
+  /** The date the revision takes effect, when written apart from its approval date `date`. */
+  readonly effective: string | null;
+  /** 编制, 审核, 批准 of this revision, as recorded by `revise`. */
+  readonly preparedBy: Signoff | null;
+  readonly reviewedBy: Signoff | null;
+  readonly approvedBy: Signoff | null;
+  /** A review that changed nothing: recorded without a new version. */
+  readonly unchanged: boolean;
+  /** Ids of the staff feedback this revision answers. */
+  readonly closes: readonly string[];
+  /** sha256 of the approved text kept in `.history` (revisions and feedback left out), and of its model. */
+  readonly source: string | null;
+  readonly model: string | null;
+  /** Chain hash: sha256 over the SOP id, the previous hash and this revision's content and seals. */
   readonly hash: string | null;
   readonly span: SourceSpan;
 }
@@ -416,6 +429,8 @@ export interface FeedbackItem {
   readonly by: string;
   readonly text: string;
   readonly status: 'open' | 'accepted' | 'rejected';
+  /** The version of the revision that answered it. */
+  readonly closedBy: string | null;
 }
 
 /** Who signed the document (编制, 审核 or 批准) and, when written, the date. */
@@ -463,6 +478,17 @@ interface SopBase extends SopIdentity {
   readonly revisions: readonly Revision[];
   readonly feedback: readonly FeedbackItem[];
   readonly span: SourceSpan;
+  /**
+   * Set when the SOP differs from its last approved revision kept in `.history` (a draft): added after
+   * loading, by `markDrafts` (`src/history/draft.ts`), never by the normalizer.
+   */
+  readonly draft?: DraftState;
+}
+
+/** A SOP edited since its last approval: the approved version and the rule changes since (in Chinese). */
+export interface DraftState {
+  readonly approvedVersion: string;
+  readonly changes: readonly string[];
 }
 
 export interface SiteSettings {

@@ -1,7 +1,7 @@
 import type { FileReporter } from '../diagnostics/report.js';
-import type { FeedbackItem, ReviewPolicy, Revision } from '../model/types.js';
+import type { FeedbackItem, ReviewPolicy, Revision, Signoff } from '../model/types.js';
 import { parseDuration } from './units.js';
-import type { WrittenSop } from './written.js';
+import type { WrittenSignoff, WrittenSop } from './written.js';
 
 /** The seed's review rules (复审规定): annual full review, semi-annual adjustment, feedback, expert review, all recorded. */
 export const DEFAULT_REVIEW_POLICY: ReviewPolicy = {
@@ -11,6 +11,9 @@ export const DEFAULT_REVIEW_POLICY: ReviewPolicy = {
   expert: true,
   recordEveryReview: true,
 };
+
+const signoff = (s: WrittenSignoff | undefined): Signoff | null =>
+  s ? { name: s.name, date: s.date ?? null } : null;
 
 export function normalizeReview(
   w: WrittenSop,
@@ -33,6 +36,14 @@ export function normalizeReview(
     by: rev.by,
     summary: rev.summary,
     changes: rev.changes ?? [],
+    effective: rev.effective ?? null,
+    preparedBy: signoff(rev['prepared-by']),
+    reviewedBy: signoff(rev['reviewed-by']),
+    approvedBy: signoff(rev['approved-by']),
+    unchanged: rev.unchanged ?? false,
+    closes: rev.closes ?? [],
+    source: rev.source ?? null,
+    model: rev.model ?? null,
     hash: rev.hash ?? null,
     span: r.span(['review', 'revisions', i]),
   }));
@@ -42,6 +53,7 @@ export function normalizeReview(
     by: f.by,
     text: f.text,
     status: f.status ?? 'open',
+    closedBy: f['closed-by'] ?? null,
   }));
   return { review, revisions, feedback };
 }

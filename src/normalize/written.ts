@@ -196,6 +196,14 @@ export interface WrittenSop {
       by: string[];
       summary: string;
       changes?: string[];
+      effective?: string;
+      'prepared-by'?: WrittenSignoff;
+      'reviewed-by'?: WrittenSignoff;
+      'approved-by'?: WrittenSignoff;
+      unchanged?: boolean;
+      closes?: string[];
+      source?: string;
+      model?: string;
       hash?: string;
     }[];
     feedback?: {
@@ -204,6 +212,7 @@ export interface WrittenSop {
       by: string;
       text: string;
       status?: 'open' | 'accepted' | 'rejected';
+      'closed-by'?: string;
     }[];
   };
 }

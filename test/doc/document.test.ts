@@ -96,8 +96,9 @@ describe('the SOP document', () => {
     expect(md).not.toContain('复审状态');
     expect(md).not.toContain('下次年度复审');
     expect(md).toContain('## 修订记录');
-    expect(md).toContain('| 版本 | 日期 | 类型 | 复审人 | 摘要 |\n');
-    expect(md).toMatch(/\| 1\.0 \| 2026-01-01 \| 首次编制 \| 品质管理部 \| 依据种子文本首次编制。 \|\n/);
+    expect(md).toContain('| 版本 | 日期 | 类型 | 摘要 | 批准 |\n');
+    // The bundled first issue records no approver: none is printed.
+    expect(md).toMatch(/\| 1\.0 \| 2026-01-01 \| 首次编制 \| 依据种子文本首次编制。 \| — \|\n/);
   });
 
   it('puts what it derives into titled appendices whose rows name an existing clause', () => {
@@ -170,7 +171,7 @@ describe('the SOP document', () => {
     const rows = [...doc.querySelectorAll('.revisions tbody tr')].map((tr) =>
       [...tr.querySelectorAll('td')].map((td) => td.textContent),
     );
-    expect(rows).toEqual([['1.0', '2026-01-01', '首次编制', '品质管理部', '依据种子文本首次编制。']]);
+    expect(rows).toEqual([['1.0', '2026-01-01', '首次编制', '依据种子文本首次编制。', '—']]);
   });
 
   it('renders the same bytes twice (no wall-clock dates)', async () => {

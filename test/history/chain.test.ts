@@ -13,11 +13,12 @@ import { loadSopSet } from '../../src/load/index.js';
 import { bundledText, edit, loadText } from '../doc/helpers.js';
 import { tempDir } from '../helpers.js';
 
-const BASE = bundledText('front-desk-reception');
+const ID = 'front-desk-reception';
+const BASE = bundledText(ID);
 
 /** The bundled text with two recorded revisions (1.1 and 1.2) after the initial one. */
 function revised(): string {
-  const one = appendRevision(BASE, {
+  const one = appendRevision(BASE, ID, {
     version: '1.1',
     date: '2026-07-01',
     type: 'semiannual',
@@ -25,7 +26,7 @@ function revised(): string {
     summary: '半年调整。',
     changes: ['超过 2 天未处理 → 3 天 转客服主管'],
   });
-  return appendRevision(one.text, {
+  return appendRevision(one.text, ID, {
     version: '1.2',
     date: '2027-01-01',
     type: 'annual',
@@ -55,9 +56,9 @@ describe('revision hash chain', () => {
     const records = readRevisions(text);
     expect(records.map((r) => r.version)).toEqual(['1.0', '1.1', '1.2']);
     expect(records.every((r) => r.hash !== null)).toBe(true);
-    expect(records.map((r) => r.hash)).toEqual(expectedHashes(records));
+    expect(records.map((r) => r.hash)).toEqual(expectedHashes(records, ID));
     expect(records[1]?.hash).toBe(
-      revisionHash(records[0]?.hash ?? null, records[1] as (typeof records)[number]),
+      revisionHash(records[0]?.hash ?? null, records[1] as (typeof records)[number], ID),
     );
     expect(checkRevisionChain(loadText(text))).toEqual([]);
   });
@@ -86,10 +87,10 @@ describe('revision hash chain', () => {
     const diags = checkRevisionChain(sop);
     expect(diags).toHaveLength(1);
     expect(diags[0]).toMatchObject({
-      code: 'REVISION_CHAIN_BROKEN',
+      code: 'REVISION_EDITED',
       severity: 'error',
       file: 'tampered.yaml',
-      path: ['review', 'revisions', 1, 'hash'],
+      path: ['review', 'revisions', 1],
     });
     expect(diags[0]?.line).toBe(lineOf(text, '- version: "1.1"'));
     expect(diags[0]?.message.zh).toContain('修订记录 1.1');
@@ -100,14 +101,14 @@ describe('revision hash chain', () => {
     const records = readRevisions(text);
     const r1 = records[1];
     if (!r1) throw new Error('no 1.1');
-    const forged = revisionHash(records[0]?.hash ?? null, { ...r1, changes: [] });
+    const forged = revisionHash(records[0]?.hash ?? null, { ...r1, changes: [] }, ID);
     const tampered = edit(
       edit(text, '        - 超过 2 天未处理 → 3 天 转客服主管\n', ''),
       `hash: ${r1.hash}`,
       `hash: ${forged}`,
     ).replace(`      changes:\n      hash: ${forged}`, `      hash: ${forged}`);
     const diags = checkRevisionChain(loadText(tampered));
-    expect(diags.map((d) => d.path)).toEqual([['review', 'revisions', 2, 'hash']]);
+    expect(diags.map((d) => d.path)).toEqual([['review', 'revisions', 2]]);
     expect(diags[0]?.line).toBe(lineOf(tampered, '- version: "1.2"'));
   });
 
@@ -116,14 +117,15 @@ describe('revision hash chain', () => {
     const sop = loadText(
       edit(
         edit(text, '\nversion: "1.2"\n', '\nversion: "1.3"\n'),
-        'effective: 2027-01-01',
-        'effective: 2027-02-01',
+        '\neffective: 2027-01-01',
+        '\neffective: 2027-02-01',
       ),
     );
     const diags = checkRevisionChain(sop);
     expect(diags).toHaveLength(1);
     expect(diags[0]?.path).toEqual(['review', 'revisions', 3]);
-    expect(diags[0]?.message.en).toContain('no hash');
+    expect(diags[0]).toMatchObject({ code: 'REVISION_UNSEALED' });
+    expect(diags[0]?.message.en).toContain('is not signed, although revision 1.2 before it is signed');
   });
 
   it('compares the revisions with the stored approved texts', async () => {
@@ -137,9 +139,9 @@ describe('revision hash chain', () => {
     const r0 = records[0];
     if (!r0) throw new Error('no 1.0');
     const changed = { ...r0, summary: '另写的摘要。' };
-    const h0 = revisionHash(null, changed);
-    const h1 = revisionHash(h0, records[1] as (typeof records)[number]);
-    const h2 = revisionHash(h1, records[2] as (typeof records)[number]);
+    const h0 = revisionHash(null, changed, ID);
+    const h1 = revisionHash(h0, records[1] as (typeof records)[number], ID);
+    const h2 = revisionHash(h1, records[2] as (typeof records)[number], ID);
     let forged = edit(text, 'summary: 依据种子文本首次编制。', 'summary: 另写的摘要。');
     forged = edit(forged, `hash: ${r0.hash}`, `hash: ${h0}`);
     forged = edit(forged, `hash: ${records[1]?.hash}`, `hash: ${h1}`);
@@ -148,7 +150,8 @@ describe('revision hash chain', () => {
     expect(checkRevisionChain(sop)).toEqual([]);
     const diags = checkRevisionChain(sop, snapshots);
     expect(diags.map((d) => d.path)).toEqual([['review', 'revisions', 0]]);
-    expect(diags[0]?.message.en).toContain('front-desk-reception/1.2.yaml');
+    expect(diags[0]?.code).toBe('REVISION_EDITED');
+    expect(diags[0]?.message.zh).toContain('摘要由“依据种子文本首次编制。”改为“另写的摘要。”');
   });
 
   it('seals a hand-written block entry and keeps CRLF line endings', () => {
@@ -157,7 +160,7 @@ describe('revision hash chain', () => {
       '    - { version: "1.0", date: 2026-01-01, type: initial, by: [品质管理部], summary: 依据种子文本首次编制。 }\n',
       '    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n      by: [品质管理部]\n      summary: 依据种子文本首次编制。\n',
     ).replace(/\n/g, '\r\n');
-    const next = appendRevision(block, {
+    const next = appendRevision(block, ID, {
       version: '1.1',
       date: '2026-02-01',
       type: 'feedback',
@@ -170,7 +173,7 @@ describe('revision hash chain', () => {
     expect(next).toContain(
       `      summary: 依据种子文本首次编制。\r\n      hash: ${first?.hash}\r\n    - version: "1.1"\r\n`,
     );
-    expect(second?.hash).toBe(revisionHash(first?.hash ?? null, second as NonNullable<typeof second>));
+    expect(second?.hash).toBe(revisionHash(first?.hash ?? null, second as NonNullable<typeof second>, ID));
     expect(checkRevisionChain(loadText(next))).toEqual([]);
   });
 
@@ -184,7 +187,7 @@ describe('revision hash chain', () => {
     const checked = await loadSopSet(['rule-sops'], { cwd: dir, sopRules: [revisionChainRule(dir)] });
     expect(checked.set).toBeNull();
     expect(checked.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([
-      ['REVISION_CHAIN_BROKEN', 'rule-sops/front-desk-reception.yaml', lineOf(text, '- version: "1.2"')],
+      ['REVISION_EDITED', 'rule-sops/front-desk-reception.yaml', lineOf(text, '- version: "1.2"')],
     ]);
   });
 });

@@ -141,14 +141,24 @@ describe('sopforge revise, diff and review', () => {
     const desk = out.sops.find((s) => s.id === 'front-desk-reception');
     expect(desk?.reviews).toEqual([
       expect.objectContaining({ kind: 'annual', next: '2027-12-20', state: 'ok' }),
-      expect.objectContaining({ kind: 'semiannual', next: '2026-07-01', state: 'overdue', daysLeft: -177 }),
+      // The annual review of 2026-12-20 is also the half-yearly evaluation.
+      expect.objectContaining({ kind: 'semiannual', next: '2027-06-20', state: 'ok' }),
     ]);
     const duty = out.sops.find((s) => s.id === 'duty-handover-public-affairs');
     expect(duty?.reviews[0]).toMatchObject({ kind: 'annual', next: '2027-01-01', state: 'due', daysLeft: 7 });
     const text = await runCli(['review', '--today', '2026-12-25', '--sops', 'sops'], dir);
     expect(text.stdout).toContain('复审计划（2026-12-25');
-    expect(text.stdout).toContain('年度复审  2027-01-01  7 天内到期');
-    expect(text.stdout).toContain('半年调整  2026-07-01  已逾期 177 天');
+    expect(text.stdout).toContain('年度复审  2027-01-01  7 天内到期（每年，自 2026-01-01 首次编制起算）');
+    expect(text.stdout).toContain(
+      '半年调整  2026-07-01  已逾期 177 天（约 5 个月）（每 6 个月，自 2026-01-01 首次编制起算）',
+    );
+    expect(text.stdout).toContain(
+      '半年调整  2027-06-20  还有 177 天（约 5 个月）（每 6 个月，自 2026-12-20 年度复审起算）',
+    );
+    const en = await runCli(['review', '--today', '2026-12-25', '--sops', 'sops', '--lang', 'en'], dir);
+    expect(en.stdout).toContain(
+      'OVERDUE by 177 days (about 5 months) (every 6 months, counted from the initial issue of 2026-01-01)',
+    );
   });
 
   it('lists rule changes made since the current version was approved', async () => {
@@ -189,8 +199,10 @@ describe('sopforge revise, diff and review', () => {
       dir,
     );
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('REVISION_CHAIN_BROKEN');
-    expect(r.stderr).toContain('修订记录 1.1');
+    expect(r.stderr).toContain('REVISION_EDITED');
+    expect(r.stderr).toContain(
+      '修订记录 1.1 在签署后被改动：摘要由“年度复审：客服主管跟进时限放宽。”改为“年度复审。”',
+    );
     expect(await readFile(file(), 'utf8')).not.toContain('专家评审。');
     await writeFile(file(), text);
   });
@@ -218,7 +230,7 @@ describe('sopforge revise, diff and review', () => {
     expect(r.stdout).toContain('已记录修订 1.1（专家评审，2026-03-01）');
     const text = await readFile(join(dir, 'sops', 'service-centre-manual.yaml'), 'utf8');
     expect(text).toContain(
-      '    - version: "1.1"\n      date: 2026-03-01\n      type: expert\n      by: [王专家, 品质管理部]\n      summary: 专家评审。\n      hash: ',
+      '    - version: "1.1"\n      date: 2026-03-01\n      effective: 2026-03-01\n      type: expert\n      by: [王专家, 品质管理部]\n      summary: 专家评审。\n      source: ',
     );
     expect(existsSync(join(snapshots(), 'service-centre-manual', '1.0.yaml'))).toBe(false);
     expect(existsSync(join(snapshots(), 'service-centre-manual', '1.1.yaml'))).toBe(true);
@@ -260,12 +272,15 @@ describe('sopforge revise, diff and review', () => {
       dir,
     );
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('反馈 fb-1：已采纳\n反馈 fb-2：未采纳\n');
+    expect(r.stdout).toContain('反馈 fb-1：已采纳（修订 1.1）\n反馈 fb-2：未采纳（修订 1.1）\n');
     const after = await readFile(path, 'utf8');
     expect(after).toContain(
-      '- { id: fb-1, date: 2026-02-01, by: 王五, text: 建议交班时清点手电筒。, status: accepted }',
+      '- { id: fb-1, date: 2026-02-01, by: 王五, text: 建议交班时清点手电筒。, status: accepted, closed-by: "1.1" }',
     );
-    expect(after).toContain('      text: 建议缩短值班时间。\n      status: rejected\n');
+    expect(after).toContain(
+      '      text: 建议缩短值班时间。\n      status: rejected\n      closed-by: "1.1"\n',
+    );
+    expect(after).toContain('      closes: [fb-1, fb-2]\n');
     const review = JSON.parse(
       (await runCli(['review', '--today', '2026-02-10', '--sops', 'sops', '--format', 'json'], dir)).stdout,
     ) as {

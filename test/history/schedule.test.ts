@@ -116,3 +116,27 @@ describe('review schedule', () => {
     expect(reviewSchedule(sop, '2026-03-10').openFeedback.map((f) => f.id)).toEqual(['fb-1']);
   });
 });
+
+describe('review periods in words', () => {
+  it('says 每年 / every year, 每 6 个月 / every 6 months, and long delays in months too', async () => {
+    const { periodText, daysText } = await import('../../src/history/schedule.js');
+    expect(periodText(years(1))).toEqual({ zh: '每年', en: 'every year' });
+    expect(periodText(years(2))).toEqual({ zh: '每 2 年', en: 'every 2 years' });
+    expect(periodText(months(6))).toEqual({ zh: '每 6 个月', en: 'every 6 months' });
+    expect(periodText(months(1))).toEqual({ zh: '每月', en: 'every month' });
+    expect(daysText(1)).toEqual({ zh: '1 天', en: '1 day' });
+    expect(daysText(45)).toEqual({ zh: '45 天', en: '45 days' });
+    expect(daysText(153)).toEqual({ zh: '153 天（约 5 个月）', en: '153 days (about 5 months)' });
+  });
+
+  it('counts the half-yearly review from an annual review, and not from a feedback revision', () => {
+    const sop = withReview('', [
+      rev('1.0', '2026-01-01', 'initial'),
+      rev('1.1', '2026-10-01', 'annual'),
+      rev('1.2', '2026-11-01', 'feedback'),
+    ]);
+    const [annual, semi] = plannedReviews(sop);
+    expect(annual).toMatchObject({ next: '2027-10-01', period: { zh: '每年' } });
+    expect(semi).toMatchObject({ next: '2027-04-01', from: { version: '1.1', type: 'annual' } });
+  });
+});

@@ -33,7 +33,10 @@ function consistency(text: string): { code: string; line: number; column: number
 const level = (after: string) =>
   [LEVEL, `{ after: ${after}, role: boss, step: boss-step, clause: "3.0" }`] as const;
 const audit = (every: string) =>
-  [AUDIT, `{ id: daily, role: boss, ${every}, form: log, covers: 记录, clause: "3.0", action: 检查 }`] as const;
+  [
+    AUDIT,
+    `{ id: daily, role: boss, ${every}, form: log, covers: 记录, clause: "3.0", action: 检查 }`,
+  ] as const;
 
 describe('figures: a duration a rule states appears in the clause it cites', () => {
   it.each([

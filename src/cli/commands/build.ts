@@ -7,6 +7,7 @@ import { catalog } from '../../diagnostics/catalog.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import type { Lang } from '../../diagnostics/types.js';
 import { hasErrors } from '../../diagnostics/types.js';
+import { markDrafts } from '../../history/draft.js';
 import { loadSopSet } from '../../load/index.js';
 import { checkTemplates, TemplateError, templateDiagnostic } from '../../render/doc/index.js';
 import { printableTextRule } from '../../render/pdf/rule.js';
@@ -46,6 +47,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       ),
     )
     .option(
+      '--release',
+      t(
+        '发布用：有草稿（与批准的版本不同的规程）时不生成任何文件',
+        'for release: build nothing when a SOP is a draft (differs from its approved version)',
+      ),
+    )
+    .option(
       '--templates <dir>',
       t(
         '本单位的模板文件夹：其中的文件替换同名的内置模板',
@@ -55,7 +63,14 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .action(
       async (
         paths: string[],
-        opts: { out: string; lang: string; jobs: string; incremental: boolean; templates?: string },
+        opts: {
+          out: string;
+          lang: string;
+          jobs: string;
+          incremental: boolean;
+          templates?: string;
+          release?: boolean;
+        },
       ) => {
         const workers = parseJobs(opts.jobs, lang);
         const out = resolve(io.cwd, opts.out);
@@ -126,10 +141,28 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           }
           if (result.diagnostics.length > 0)
             await printDiagnostics(io, result.diagnostics, result.files.length, lang);
+          // Drafts are stamped 草稿 / DRAFT; a release build refuses them.
+          const set = markDrafts(result.set, io.cwd);
+          const drafts = set.sops.filter((s) => s.draft);
+          if (opts.release && drafts.length > 0) {
+            const zh = drafts
+              .map((s) => `${s.id}（与批准的版本 ${s.draft?.approvedVersion} 不同）`)
+              .join('、');
+            const en = drafts
+              .map((s) => `${s.id} (differs from approved ${s.draft?.approvedVersion})`)
+              .join(', ');
+            io.stderr(
+              lang === 'zh'
+                ? `发布构建不生成草稿：${zh}。先用 sopforge revise 记录修订，或恢复批准的文本；未生成任何文件，${opts.out}/ 保持不变。\n`
+                : `A release build does not build drafts: ${en}. Record the revision with sopforge revise first, or put back the approved text; nothing was built and ${opts.out}/ is unchanged.\n`,
+            );
+            setExit(1);
+            return;
+          }
           const bar = progressBar(io, lang);
           const real = claimed.path;
           const built = await buildToFolder(
-            result.set,
+            set,
             real,
             { workers, incremental: opts.incremental, onProgress: bar.update, signal: stop.signal },
             createTargets(templatesDir ? { templatesDir } : {}),

@@ -1,10 +1,11 @@
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import type { Lang } from '../../diagnostics/types.js';
 import { diffSops, formatChanges } from '../../history/diff.js';
-import { snapshotPath } from '../../history/revisions.js';
+import { readRevisions, snapshotPath } from '../../history/revisions.js';
 import { loadVersion, peekIdentity, snapshotsDirFor } from '../../history/versions.js';
 import type { Sop } from '../../model/types.js';
 import { type CliIo, UsageError, UserError } from '../io.js';
@@ -12,7 +13,7 @@ import { sayer } from '../lang.js';
 import { recoverRevisions } from '../recover.js';
 
 interface Options {
-  rev?: string[];
+  rev?: string[] | true;
   format: string;
   lang: string;
   history?: string;
@@ -75,10 +76,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     )
     .argument('[new]', t('较新的规程文件', 'the later SOP file'))
     .option(
-      '--rev <version...>',
+      '--rev [version...]',
       t(
-        '与保存的这次修订的批准文本比较（给两次：比较两次保存的修订）',
-        'compare against the stored approved text of this revision (twice: two stored revisions)',
+        '与保存的这次修订的批准文本比较（不写版本：最后一次批准的；给两次：比较两次保存的修订）',
+        'compare against the stored approved text of this revision (no version: the last approved one; twice: two stored revisions)',
       ),
     )
     .option(
@@ -98,7 +99,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             `--format must be text or json, not "${opts.format}"`,
           ),
         );
-      const revs = opts.rev ?? [];
+      const lastApproved = opts.rev === true;
+      const revs = opts.rev === true ? [''] : (opts.rev ?? []);
       if (revs.length > 2)
         throw new UsageError(t('--rev 只能给一个或两个版本', '--rev takes one or two versions'));
       if (revs.length === 0 && newPath === undefined)
@@ -130,22 +132,29 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         );
         const id = peekIdentity(current.text).id ?? '';
         const dir = opts.history ? resolve(io.cwd, opts.history) : snapshotsDirFor(dirname(current.abs));
-        const stored = async (v: string) => {
+        const shownDir = relative(io.cwd, join(dir, id)) || '.';
+        if (lastApproved) {
+          const signed = readRevisions(current.text).filter((r) => r.hash !== null && !r.unchanged);
+          const approved = [...signed].reverse().find((r) => existsSync(snapshotPath(dir, id, r.version)));
+          if (!approved)
+            throw new UserError(
+              t(
+                `${current.file} 没有保存的批准文本（${shownDir} 中没有）：它还没有用 sopforge revise 记录过修订，无从比较`,
+                `${current.file} has no stored approved text (none in ${shownDir}): no revision was recorded with sopforge revise, so there is nothing to compare with`,
+              ),
+            );
+          revs[0] = approved.version;
+        }
+        // Never the file against itself: a revision is compared only with its stored approved text.
+        const stored = (v: string) => {
           const path = snapshotPath(dir, id, v);
-          if (
-            peekIdentity(current.text).version === v &&
-            !(await readFile(path).then(
-              () => true,
-              () => false,
-            ))
-          )
-            return current;
           return readText(
             io,
             path,
-            lang === 'zh'
-              ? `没有保存修订 ${v} 的批准文本（${relative(io.cwd, path)}）`
-              : `no approved text of revision ${v} is stored (${relative(io.cwd, path)})`,
+            t(
+              `没有保存修订 ${v} 的批准文本（${relative(io.cwd, path)}）：这个版本没有用 sopforge revise 记录过，无从比较${peekIdentity(current.text).version === v ? `；${current.file} 自己就是 ${v}，但它可能在批准后被改过` : ''}`,
+              `no approved text of revision ${v} is stored (${relative(io.cwd, path)}): that version was never recorded with sopforge revise, so there is nothing to compare with${peekIdentity(current.text).version === v ? `; ${current.file} says it is ${v}, but it may have been edited since` : ''}`,
+            ),
           );
         };
         before = await stored(revs[0] ?? '');

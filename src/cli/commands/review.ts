@@ -7,6 +7,7 @@ import { parseIsoDate, todayIso } from '../../history/dates.js';
 import { diffSops } from '../../history/diff.js';
 import {
   DUE_WITHIN_DAYS,
+  daysText,
   type ReviewStatus,
   reviewSchedule,
   type SopReviewSchedule,
@@ -14,6 +15,7 @@ import {
 import { loadVersion, readSnapshot, snapshotsDirFor } from '../../history/versions.js';
 import { loadSopSet } from '../../load/index.js';
 import type { Sop, SopSet } from '../../model/types.js';
+import { reviewTypeText } from '../../render/doc/words.js';
 import { type CliIo, UsageError, UserError } from '../io.js';
 import { sayer } from '../lang.js';
 import { recoverRevisions } from '../recover.js';
@@ -26,15 +28,20 @@ interface Options {
 }
 
 function stateText(r: ReviewStatus, lang: Lang): string {
-  if (lang === 'zh') {
-    if (r.state === 'overdue') return `已逾期 ${-r.daysLeft} 天`;
-    if (r.state === 'due') return r.daysLeft === 0 ? '今天到期' : `${r.daysLeft} 天内到期`;
-    return `还有 ${r.daysLeft} 天`;
+  const zh = lang === 'zh';
+  if (r.state === 'overdue') {
+    const d = daysText(-r.daysLeft);
+    return zh ? `已逾期 ${d.zh}` : `OVERDUE by ${d.en}`;
   }
-  if (r.state === 'overdue') return `OVERDUE by ${-r.daysLeft} day${r.daysLeft === -1 ? '' : 's'}`;
   if (r.state === 'due')
-    return r.daysLeft === 0 ? 'due today' : `due in ${r.daysLeft} day${r.daysLeft === 1 ? '' : 's'}`;
-  return `in ${r.daysLeft} days`;
+    return r.daysLeft === 0
+      ? zh
+        ? '今天到期'
+        : 'due today'
+      : zh
+        ? `${r.daysLeft} 天内到期`
+        : `due in ${daysText(r.daysLeft).en}`;
+  return zh ? `还有 ${daysText(r.daysLeft).zh}` : `in ${daysText(r.daysLeft).en}`;
 }
 
 /** A schedule plus the rule changes made since the approved text of the current version (null: none stored). */
@@ -66,9 +73,11 @@ function formatText(today: string, schedules: readonly Row[], lang: Lang): strin
       const mark = r.state === 'overdue' ? '!!' : r.state === 'due' ? ' !' : '  ';
       const from = r.from
         ? zh
-          ? `（自 ${r.from.date} 起每 ${r.interval}）`
-          : ` (every ${r.interval} from ${r.from.date})`
-        : '';
+          ? `（${r.period.zh}，自 ${r.from.date} ${reviewTypeText(r.from.type)}起算）`
+          : ` (${r.period.en}, counted from the ${reviewTypeText(r.from.type, 'en')} of ${r.from.date})`
+        : zh
+          ? `（${r.period.zh}）`
+          : ` (${r.period.en})`;
       lines.push(`  ${mark} ${name}  ${r.next}  ${stateText(r, lang)}${from}`);
     }
     if (s.pending && s.pending.length > 0) {
@@ -79,12 +88,18 @@ function formatText(today: string, schedules: readonly Row[], lang: Lang): strin
       );
       for (const c of s.pending) lines.push(`       - ${c}`);
     }
+    if (s.expert.required)
+      lines.push(
+        zh
+          ? `     专家评审：复审规定要求，未规定间隔；${s.expert.last ? `上次 ${s.expert.last}` : '尚无记录'}`
+          : `     expert review: required by the review rules, no interval stated; ${s.expert.last ? `last on ${s.expert.last}` : 'none recorded yet'}`,
+      );
     if (s.openFeedback.length === 0) lines.push(zh ? '     待处理反馈：无' : '     open feedback: none');
     for (const f of s.openFeedback)
       lines.push(
         zh
-          ? `     待处理反馈 ${f.id}（${f.date}，${f.by}）：${f.text}`
-          : `     open feedback ${f.id} (${f.date}, ${f.by}): ${f.text}`,
+          ? `     待处理反馈 ${f.id}（${f.date}，${f.by}，已 ${daysText(f.ageDays).zh}）：${f.text}`
+          : `     open feedback ${f.id} (${f.date}, ${f.by}, ${daysText(f.ageDays).en} old): ${f.text}`,
       );
     lines.push('');
   }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -5,9 +6,17 @@ import { formatDiagnostic } from '../../diagnostics/format.js';
 import { hasErrors, type Lang } from '../../diagnostics/types.js';
 import { parseIsoDate, todayIso } from '../../history/dates.js';
 import { diffSops, formatChanges, type RuleChange } from '../../history/diff.js';
-import { appendRevision, decideFeedback, type FeedbackDecision } from '../../history/edit.js';
+import { draftOf, draftSummary, snapshotLoaderFor } from '../../history/draft.js';
+import {
+  appendRevision,
+  decideFeedback,
+  type FeedbackDecision,
+  type NewRevision,
+} from '../../history/edit.js';
 import { commitRevision } from '../../history/journal.js';
+import { chapterChanges } from '../../history/manual.js';
 import { bumpVersion, checkRevisionChain, compareVersions, snapshotPath } from '../../history/revisions.js';
+import { modelText, sha256, sourceDigest } from '../../history/seal.js';
 import { gitHeadText, loadVersion, readSnapshot, snapshotsDirFor } from '../../history/versions.js';
 import { loadSopSet } from '../../load/index.js';
 import { reviewTypeText } from '../../render/doc/words.js';
@@ -27,8 +36,26 @@ interface Options {
   version?: string;
   accept: string[];
   reject: string[];
+  closes: string[];
+  effective?: string;
+  preparedBy?: string;
+  preparedDate?: string;
+  reviewedBy?: string;
+  reviewedDate?: string;
+  approvedBy?: string;
+  approvedDate?: string;
+  unchanged?: boolean;
   lang: string;
 }
+
+const DATE_OPTIONS = ['date', 'effective', 'preparedDate', 'reviewedDate', 'approvedDate'] as const;
+const OPTION_NAMES: Record<(typeof DATE_OPTIONS)[number], string> = {
+  date: '--date',
+  effective: '--effective',
+  preparedDate: '--prepared-date',
+  reviewedDate: '--reviewed-date',
+  approvedDate: '--approved-date',
+};
 
 function collect(value: string, previous: string[]): string[] {
   return [
@@ -46,8 +73,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .command('revise')
     .description(
       t(
-        '把一次复审记录为新的修订：升版本号，记下日期、复审人、类型、结论、规则改动和哈希',
-        'record a review as a new revision: bump the version, append date, reviewers, type, summary, rule changes and hash',
+        '把一次复审记录为新的修订：升版本号，记下日期、复审人、编制/审核/批准、类型、结论和规则改动，并封存批准的文本',
+        'record a review as a new revision: bump the version, record date, reviewers, approvals, type, summary and rule changes, and seal the approved text',
       ),
     )
     .argument('<sop-id>', t('要修订的规程的 id', 'id of the SOP to revise'))
@@ -68,6 +95,44 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option(
       '--date <YYYY-MM-DD>',
       t('修订日期（默认：当地时间的今天）', 'date of the revision (default: today, site time)'),
+    )
+    .option(
+      '--effective <YYYY-MM-DD>',
+      t(
+        '生效日期（默认：修订日期，即批准日期）',
+        'the date it takes effect (default: the revision date, its approval date)',
+      ),
+    )
+    .option('--prepared-by <name>', t('编制人', 'who drafted the revision'))
+    .option(
+      '--prepared-date <YYYY-MM-DD>',
+      t('编制日期（默认：修订日期）', 'date drafted (default: the revision date)'),
+    )
+    .option('--reviewed-by <name>', t('审核人', 'who reviewed the revision'))
+    .option(
+      '--reviewed-date <YYYY-MM-DD>',
+      t('审核日期（默认：修订日期）', 'date reviewed (default: the revision date)'),
+    )
+    .option('--approved-by <name>', t('批准人', 'who approved the revision'))
+    .option(
+      '--approved-date <YYYY-MM-DD>',
+      t('批准日期（默认：修订日期）', 'date approved (default: the revision date)'),
+    )
+    .option(
+      '--unchanged',
+      t(
+        '复审未发现需要修改之处：记录这次复审，不出新版本',
+        'the review found nothing to change: record it without a new version',
+      ),
+    )
+    .option(
+      '--closes <id>',
+      t(
+        '本次修订答复了这条员工反馈（标为已采纳并记下本次修订；可重复，或用逗号分隔）',
+        'this revision answers that staff feedback (marked accepted and linked to this revision; repeat, or separate with commas)',
+      ),
+      collect,
+      [],
     )
     .option(
       '--version <version>',
@@ -105,11 +170,21 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (opts.by.length === 0)
         throw new UsageError(t('--by 至少要有一个姓名', '--by needs at least one name'));
       if (!opts.summary.trim()) throw new UsageError(t('--summary 不能为空', '--summary must not be empty'));
-      if (opts.date !== undefined && !parseIsoDate(opts.date))
+      for (const key of DATE_OPTIONS) {
+        const value = opts[key];
+        if (value !== undefined && !parseIsoDate(value))
+          throw new UsageError(
+            t(
+              `${OPTION_NAMES[key]} 须写成 YYYY-MM-DD 的日期，不能是 “${value}”`,
+              `${OPTION_NAMES[key]} must be a date written YYYY-MM-DD, not "${value}"`,
+            ),
+          );
+      }
+      if (opts.unchanged && opts.version !== undefined)
         throw new UsageError(
           t(
-            `--date 须写成 YYYY-MM-DD 的日期，不能是 “${opts.date}”`,
-            `--date must be a date written YYYY-MM-DD, not "${opts.date}"`,
+            '--unchanged 不出新版本，不能同时给 --version',
+            '--unchanged keeps the version; do not give --version',
           ),
         );
 
@@ -134,13 +209,14 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const abs = resolve(io.cwd, sop.file);
       const snapshots = snapshotsDirFor(sopsDir);
 
-      const chain = checkRevisionChain(sop, snapshots);
+      const load = snapshotLoaderFor(sop.file, io.cwd);
+      const chain = checkRevisionChain(sop, existsSync(snapshots) ? snapshots : undefined, load);
       if (hasErrors(chain)) {
         for (const d of chain) io.stderr(`${formatDiagnostic(d, lang, sop.source)}\n\n`);
         throw new UserError(
           t(
-            '修订记录的哈希链已损坏，不能在其上添加新的修订',
-            'the revision hash chain is broken; a new revision cannot be added on top of it',
+            '修订记录或保存的批准文本被改动过，不能在其上添加新的修订',
+            'the revision history or a stored approved text was changed; a new revision cannot be added on top of it',
           ),
         );
       }
@@ -154,8 +230,19 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             `the date ${date} is before the last revision (${last.date})`,
           ),
         );
-      const version = opts.version ?? bumpVersion(sop.version);
-      if (!/^[0-9]+(\.[0-9]+)*$/.test(version) || compareVersions(version, sop.version) <= 0) {
+      if (opts.effective !== undefined && opts.effective < date)
+        throw new UsageError(
+          t(
+            `生效日期 ${opts.effective} 早于批准日期 ${date}`,
+            `the effective date ${opts.effective} is before the approval date ${date}`,
+          ),
+        );
+      const unchanged = opts.unchanged === true;
+      const version = unchanged ? sop.version : (opts.version ?? bumpVersion(sop.version));
+      if (
+        !unchanged &&
+        (!/^[0-9]+(\.[0-9]+)*$/.test(version) || compareVersions(version, sop.version) <= 0)
+      ) {
         throw new UsageError(
           t(
             `新版本号 ${version} 须大于当前版本 ${sop.version}`,
@@ -170,30 +257,49 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const companions = set.sops
         .filter((s) => s.id !== sop.id)
         .map((s) => ({ file: s.file, text: s.source }));
+      const before =
+        previousText === null
+          ? null
+          : loadVersion(`${sop.file}@${sop.version}`, previousText, companions).sop;
       // Recorded in Chinese, the language of the document; printed in the user's language.
-      let ruleChanges: RuleChange[] = [];
-      if (previousText !== null) {
-        const before = loadVersion(`${sop.file}@${sop.version}`, previousText, companions);
-        if (before.sop) ruleChanges = diffSops(before.sop, sop);
-        else
-          io.stderr(
-            t(
-              `注意：无法读取版本 ${sop.version} 的批准文本，未计算修改内容。\n`,
-              `note: the approved text of version ${sop.version} does not load; changes were not computed.\n`,
-            ),
-          );
-      } else {
+      const ruleChanges: RuleChange[] = before ? diffSops(before, sop) : [];
+      if (previousText !== null && !before)
+        io.stderr(
+          t(
+            `注意：无法读取版本 ${sop.version} 的批准文本，未计算修改内容。\n`,
+            `note: the approved text of version ${sop.version} does not load; changes were not computed.\n`,
+          ),
+        );
+      else if (previousText === null && !unchanged)
         io.stderr(
           t(
             `注意：没有保存版本 ${sop.version} 的批准文本（也不在 git 中），未计算修改内容。\n`,
             `note: no approved text of version ${sop.version} is stored (nor committed in git); changes were not computed.\n`,
           ),
         );
+      if (unchanged) {
+        const draft = draftOf(sop, existsSync(snapshots) ? snapshots : undefined, load);
+        const differs =
+          draft !== null ||
+          (previousText !== null && sourceDigest(previousText) !== sourceDigest(sop.source));
+        if (differs) {
+          const summary = draftSummary(draft?.changes ?? ruleChanges);
+          throw new UsageError(
+            t(
+              `规程自批准的版本 ${sop.version} 以来有改动（${summary.zh}），不能记为未修改的复审；去掉 --unchanged 记录修订`,
+              `the SOP changed since version ${sop.version} was approved (${summary.en}); it cannot be recorded as a review without changes: leave out --unchanged`,
+            ),
+          );
+        }
       }
 
       const decisions: FeedbackDecision[] = [
-        ...opts.accept.map((fid) => ({ id: fid, status: 'accepted' as const })),
-        ...opts.reject.map((fid) => ({ id: fid, status: 'rejected' as const })),
+        ...[...opts.accept, ...opts.closes].map((fid) => ({
+          id: fid,
+          status: 'accepted' as const,
+          closedBy: version,
+        })),
+        ...opts.reject.map((fid) => ({ id: fid, status: 'rejected' as const, closedBy: version })),
       ];
       const unknown = decisions.filter((d) => !sop.feedback.some((f) => f.id === d.id)).map((d) => d.id);
       if (unknown.length > 0) {
@@ -201,20 +307,52 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           t(`没有这些反馈：${unknown.join('、')}`, `no feedback item ${unknown.join(', ')}`),
         );
       }
+      const decided = sop.feedback.filter((f) => decisions.some((d) => d.id === f.id) && f.status !== 'open');
+      if (decided.length > 0)
+        throw new UsageError(
+          t(
+            `这些反馈已处理过：${decided.map((f) => `${f.id}（${f.closedBy ?? f.status}）`).join('、')}`,
+            `these feedback items were already decided: ${decided.map((f) => `${f.id} (${f.closedBy ?? f.status})`).join(', ')}`,
+          ),
+        );
 
-      const appended = appendRevision(sop.source, {
+      const signoff = (name: string | undefined, day: string | undefined) =>
+        name === undefined || !name.trim() ? null : { name: name.trim(), date: day ?? date };
+      const revision: NewRevision = {
         version,
         date,
         type,
         by: opts.by,
         summary: opts.summary.trim(),
-        changes: ruleChanges.map((c) => c.zh),
-      });
+        changes: [...ruleChanges.map((c) => c.zh), ...(unchanged ? [] : chapterChanges(sop, set.sops, date))],
+        ...(opts.effective !== undefined ? { effective: opts.effective } : {}),
+        preparedBy: signoff(opts.preparedBy, opts.preparedDate),
+        reviewedBy: signoff(opts.reviewedBy, opts.reviewedDate),
+        approvedBy: signoff(opts.approvedBy, opts.approvedDate),
+        unchanged,
+        closes: decisions.map((d) => d.id),
+      };
+      // The previous version's entry, written before sopforge sealed texts, is sealed with its text now.
+      const previousModel = before ? modelText(before) : null;
+      const previousSeal =
+        last && last.hash === null && previousText !== null && previousModel !== null
+          ? { source: sourceDigest(previousText), model: sha256(previousModel) }
+          : undefined;
+      // The seals cover the text without its revisions, so a first pass gives them.
+      const draftText = appendRevision(sop.source, sop.id, revision, previousSeal).text;
+      const draftSop = loadVersion(sop.file, draftText, companions).sop;
+      const newModel = draftSop ? modelText(draftSop) : null;
+      const sealed: NewRevision = {
+        ...revision,
+        source: sourceDigest(draftText),
+        ...(newModel !== null ? { model: sha256(newModel) } : {}),
+      };
+      const appended = appendRevision(sop.source, sop.id, sealed, previousSeal);
       const next = { text: decideFeedback(appended.text, decisions).text, hash: appended.hash };
       // Never write a file that would not load: check the result first.
       const check = loadVersion(sop.file, next.text, companions);
       const problems = check.sop ? checkRevisionChain(check.sop) : [];
-      if (!check.sop || hasErrors(problems)) {
+      if (!check.sop || newModel === null || hasErrors(problems) || modelText(check.sop) !== newModel) {
         for (const d of [...check.diagnostics, ...problems])
           io.stderr(`${formatDiagnostic(d, lang, next.text)}\n\n`);
         throw new UserError(
@@ -223,13 +361,22 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       }
 
       // One atomic step (see src/history/journal.ts): the journal names every file, the YAML last.
-      const writes = [
-        ...(storedBefore === null && previousText !== null
-          ? [{ file: snapshotPath(snapshots, sop.id, sop.version), text: previousText }]
-          : []),
-        { file: snapshotPath(snapshots, sop.id, version), text: next.text },
-        { file: abs, text: next.text },
-      ];
+      const modelFile = (v: string) => snapshotPath(snapshots, sop.id, v).replace(/\.yaml$/, '.model.json');
+      const writes: { file: string; text: string }[] = [];
+      if (storedBefore === null && previousText !== null)
+        writes.push({ file: snapshotPath(snapshots, sop.id, sop.version), text: previousText });
+      if (previousSeal && previousModel !== null)
+        writes.push({ file: modelFile(sop.version), text: previousModel });
+      if (!unchanged) {
+        writes.push({ file: snapshotPath(snapshots, sop.id, version), text: next.text });
+        writes.push({ file: modelFile(version), text: newModel });
+      } else {
+        if (previousText === null)
+          writes.push({ file: snapshotPath(snapshots, sop.id, version), text: next.text });
+        if (!existsSync(modelFile(version)) && !previousSeal)
+          writes.push({ file: modelFile(version), text: newModel });
+      }
+      writes.push({ file: abs, text: next.text });
       const committed = commitRevision(sopsDir, { sop: sop.id, version, writes });
       if (committed.state === 'conflict')
         throw new UserError(
@@ -239,17 +386,29 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           ),
         );
 
+      const kind = t('未修改', 'no changes');
       io.stdout(
-        t(
-          `${sop.title}：已记录修订 ${version}（${reviewTypeText(type)}，${date}），哈希 ${next.hash.slice(0, 12)}\n`,
-          `${sop.title}: recorded revision ${version} (${reviewTypeText(type, 'en')}, ${date}), hash ${next.hash.slice(0, 12)}\n`,
-        ),
+        unchanged
+          ? t(
+              `${sop.title}：已记录复审（${reviewTypeText(type)}，${date}，${kind}），版本仍为 ${version}\n`,
+              `${sop.title}: recorded the review (${reviewTypeText(type, 'en')}, ${date}, ${kind}); the version stays ${version}\n`,
+            )
+          : t(
+              `${sop.title}：已记录修订 ${version}（${reviewTypeText(type)}，${date}）\n`,
+              `${sop.title}: recorded revision ${version} (${reviewTypeText(type, 'en')}, ${date})\n`,
+            ),
       );
       for (const d of decisions) {
         const zh = d.status === 'accepted' ? '已采纳' : '未采纳';
-        io.stdout(t(`反馈 ${d.id}：${zh}\n`, `feedback ${d.id}: ${d.status}\n`));
+        io.stdout(
+          t(
+            `反馈 ${d.id}：${zh}（修订 ${version}）\n`,
+            `feedback ${d.id}: ${d.status} (revision ${version})\n`,
+          ),
+        );
       }
       io.stdout(formatChanges(ruleChanges, lang));
+      for (const c of unchanged ? [] : chapterChanges(sop, set.sops, date)) io.stdout(`- ${c}\n`);
       setExit(0);
     });
 }

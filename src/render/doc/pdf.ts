@@ -353,11 +353,12 @@ const REVISION_COLUMNS: readonly Column[] = [
   { title: '版本', weight: 0.7 },
   { title: '日期', weight: 1.3 },
   { title: '类型', weight: 1 },
-  { title: '复审人', weight: 1.2 },
   { title: '摘要', weight: 3.5 },
+  { title: '批准', weight: 1.4 },
 ];
 
-const revisionRows = (t: RevisionTable) => t.rows.map((r) => [r.version, r.date, r.type, r.by, r.summary]);
+const revisionRows = (t: RevisionTable) =>
+  t.rows.map((r) => [r.version, r.date, r.type, r.summary, r.approver]);
 
 function revisions(doc: Doc, t: RevisionTable, size: number): void {
   heading(doc, t.title, size, 12, tableLead(doc, REVISION_COLUMNS, revisionRows(t), 8.5));
@@ -418,9 +419,8 @@ function sopBody(doc: Doc, v: SopView, outline: PDFKit.PDFOutline): void {
   outline.addItem(v.revisions.title);
 }
 
-/** The mark 受控 at the head of a page, boxed, in the top margin's right corner. */
-function controlledMark(doc: Doc): void {
-  const text = '受控';
+/** The mark (受控, or 草稿 DRAFT for a draft) at the head of a page, boxed, in the top margin's right corner. */
+function controlledMark(doc: Doc, text: string): void {
   doc.font(BOLD).fontSize(10).fillColor(BLACK);
   const w = doc.widthOfString(text) + 10;
   const h = 16;
@@ -434,7 +434,7 @@ function controlledMark(doc: Doc): void {
  * On every buffered page: the mark 受控 when the document is controlled, and the footer (title, version,
  * "第 n 页 共 N 页"), except on pages listed in `skip` (the manual's cover has no footer).
  */
-function pageMarks(doc: Doc, left: string, controlled: boolean, skip: ReadonlySet<number> = new Set()): void {
+function pageMarks(doc: Doc, left: string, mark: string | null, skip: ReadonlySet<number> = new Set()): void {
   const range = doc.bufferedPageRange();
   for (let i = range.start; i < range.start + range.count; i++) {
     doc.switchToPage(i);
@@ -442,7 +442,7 @@ function pageMarks(doc: Doc, left: string, controlled: boolean, skip: ReadonlySe
     const saved = { ...doc.page.margins };
     doc.page.margins.bottom = 0;
     doc.page.margins.top = 0;
-    if (controlled) controlledMark(doc);
+    if (mark !== null) controlledMark(doc, mark);
     if (!skip.has(i)) {
       const y = doc.page.height - MARGIN.bottom + 24;
       doc.font(REGULAR).fontSize(8).fillColor(ink(0.67));
@@ -475,7 +475,7 @@ export async function renderSopPdf(v: SopView): Promise<Uint8Array> {
   doc.y += 10;
   coverTable(doc, v.cover);
   sopBody(doc, v, doc.outline);
-  pageMarks(doc, `${v.heading}　版本 ${v.cover.find((r) => r.label === '版本')?.value ?? ''}`, v.controlled);
+  pageMarks(doc, `${v.heading}　版本 ${v.cover.find((r) => r.label === '版本')?.value ?? ''}`, v.mark);
   return finish();
 }
 
@@ -518,7 +518,7 @@ export async function renderManualPdf(v: ManualView): Promise<Uint8Array> {
   pageMarks(
     doc,
     `${v.heading}　版本 ${v.cover.find((r) => r.label === '版本')?.value ?? ''}`,
-    v.controlled,
+    v.mark,
     new Set([0]),
   );
   return finish();

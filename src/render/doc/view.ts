@@ -5,7 +5,15 @@
  * where every row names the clause it comes from. Templates and the PDF renderer only lay this out.
  */
 import { basename } from 'node:path';
-import type { ClauseNode, ManualSop, ProcedureSop, Signoff, Sop, SopSet } from '../../model/types.js';
+import type {
+  ClauseNode,
+  ManualSop,
+  ProcedureSop,
+  Revision,
+  Signoff,
+  Sop,
+  SopSet,
+} from '../../model/types.js';
 import { clockStartText, timeRuleRows } from './deadlines.js';
 import {
   basisText,
@@ -56,6 +64,8 @@ export interface RevisionRow {
   readonly type: string;
   readonly by: string;
   readonly summary: string;
+  /** 批准: who approved it, and when (a review without changes: who reviewed it); '—' when not recorded. */
+  readonly approver: string;
 }
 
 export interface RevisionTable {
@@ -102,6 +112,8 @@ export interface SopView {
   readonly revisions: RevisionTable;
   /** `document: { controlled: true }`: every page of the PDF carries the mark 受控. */
   readonly controlled: boolean;
+  /** The mark at the head of every PDF page: 草稿 DRAFT for a draft, 受控 for a controlled document. */
+  readonly mark: string | null;
   /** Effective date of the latest revision (the PDF's creation date). */
   readonly date: string;
 }
@@ -117,6 +129,7 @@ export interface ManualView {
   readonly revisions: RevisionTable;
   readonly chapters: readonly SopView[];
   readonly controlled: boolean;
+  readonly mark: string | null;
   readonly date: string;
 }
 
@@ -310,9 +323,10 @@ function revisionTable(sop: Sop, level: number, anchorPrefix: string): RevisionT
     rows: sop.revisions.map((r) => ({
       version: r.version,
       date: r.date,
-      type: reviewTypeText(r.type),
+      type: `${reviewTypeText(r.type)}${r.unchanged ? '（未修改）' : ''}`,
       by: joinList(r.by),
       summary: r.summary,
+      approver: r.approvedBy ? signoffText(r.approvedBy) : r.unchanged ? `${joinList(r.by)}（复审）` : '—',
     })),
   };
 }
@@ -324,9 +338,19 @@ export function documentDate(sop: Sop): string {
   return date;
 }
 
+const signoffText = (s: Signoff) => (s.date ? `${s.name}　${s.date}` : s.name);
+
+/** The revision that issued the current version (not a review without changes), when it records approvals. */
+function issuingRevision(sop: Sop): Revision | null {
+  const r = [...sop.revisions].reverse().find((x) => x.version === sop.version && !x.unchanged);
+  return r && (r.preparedBy || r.reviewedBy || r.approvedBy) ? r : null;
+}
+
 /**
- * The header block: identity, then the document control of `document:` — only what the YAML states
- * (a SOP without `document:` prints none of 文件编号, 编制, 审核, 批准, 受控).
+ * The header block: identity, then the document control — only what the YAML states (a SOP without
+ * `document:` and without approvals recorded by `revise` prints none of 文件编号, 编制, 审核, 批准, 受控).
+ * 编制 / 审核 / 批准 are those of the revision that issued the current version when it records them,
+ * else those of `document:`. A draft says so instead of 受控.
  */
 function coverRows(sop: Sop): CoverRow[] {
   const rows: CoverRow[] = [];
@@ -336,16 +360,35 @@ function coverRows(sop: Sop): CoverRow[] {
   if (sop.department) rows.push({ label: '部门', value: sop.department });
   rows.push({ label: '版本', value: sop.version });
   rows.push({ label: '生效日期', value: sop.effective });
+  const issued = issuingRevision(sop);
+  if (issued && issued.effective !== null && issued.effective !== issued.date)
+    rows.push({ label: '批准日期', value: issued.date });
+  const from = issued ?? d;
   const signed: readonly [string, Signoff | null | undefined][] = [
-    ['编制', d?.preparedBy],
-    ['审核', d?.reviewedBy],
-    ['批准', d?.approvedBy],
+    ['编制', from?.preparedBy],
+    ['审核', from?.reviewedBy],
+    ['批准', from?.approvedBy],
   ];
   for (const [label, s] of signed) {
-    if (s) rows.push({ label, value: s.date ? `${s.name}　${s.date}` : s.name });
+    if (s) rows.push({ label, value: signoffText(s) });
   }
-  if (d?.controlled) rows.push({ label: '受控状态', value: '受控' });
+  if (sop.draft)
+    rows.push({
+      label: '受控状态',
+      value: `草稿 / DRAFT（与批准的版本 ${sop.draft.approvedVersion} 不同，未经批准）`,
+    });
+  else if (d?.controlled) rows.push({ label: '受控状态', value: '受控' });
   return rows;
+}
+
+/** 草稿 DRAFT on a draft, 受控 on a controlled document, else nothing. */
+function pageMark(sop: Sop): string | null {
+  return sop.draft ? '草稿 DRAFT' : sop.document?.controlled ? '受控' : null;
+}
+
+/** The manual is a draft when it or any of its chapters is. */
+function manualMark(manual: ManualSop, set: SopSet): string | null {
+  return manual.draft || manualChapters(manual, set).some((c) => c.draft) ? '草稿 DRAFT' : pageMark(manual);
 }
 
 function banner(sop: Sop): string {
@@ -386,6 +429,7 @@ export function procedureView(sop: ProcedureSop, level = 1, chapterPrefix = ''):
     appendices,
     revisions: revisionTable(sop, l, a),
     controlled: sop.document?.controlled ?? false,
+    mark: pageMark(sop),
     date: documentDate(sop),
   };
 }
@@ -414,6 +458,7 @@ export function manualView(manual: ManualSop, set: SopSet): ManualView {
     revisions: revisionTable(manual, 2, a),
     chapters: manualChapters(manual, set).map((sop) => procedureView(sop, 2, `${a}-ch-`)),
     controlled: manual.document?.controlled ?? false,
+    mark: manualMark(manual, set),
     date: documentDate(manual),
   };
 }

@@ -29,6 +29,12 @@ export async function renderBlankForm(sop: ProcedureSop, form: Form): Promise<Ui
     sk.text(text, s.x, s.y, s.size, { align: s.align, width: s.w });
   slot(layout.serial, '编号 __________');
   slot(layout.pageNumber, '第 ______ 页');
+  // A form printed from a draft (a SOP edited since its approval, see src/history/draft.ts) says so.
+  if (sop.draft)
+    sk.text('草稿 DRAFT', 0, layout.serial.y, layout.serial.size * 1.3, {
+      align: 'left',
+      width: box.w * 0.3,
+    });
   checkCoverage(sk.allText(), `${sop.id} / ${form.id}`);
   const { doc, addPage, finish } = openDocument({
     title: `${form.title}（${sop.title}）`,
