@@ -102,14 +102,21 @@ const stock = setup({ delays: { level0: 2 * DAY, level1: 7 * DAY - 2 * DAY } }).
 
 const RECORD = {
   type: 'RECORD',
+  by: { role: 'receptionist', name: '李四' },
   date: '2026-03-02',
   owner: '张三',
   phone: '13800000000',
   room: '3-201',
   matter: '楼道灯不亮',
 };
-const TRANSFER = { type: 'TRANSFER', department: '工程部' };
-const RESOLVE = { type: 'RESOLVE', handling: '已更换灯泡', result: '业主满意' };
+const TRANSFER = { type: 'TRANSFER', by: { role: 'receptionist', name: '李四' }, department: '工程部' };
+// A transferred request is resolved by the department it went to.
+const RESOLVE = {
+  type: 'RESOLVE',
+  by: { role: 'departments', name: '工程部' },
+  handling: '已更换灯泡',
+  result: '业主满意',
+};
 
 /** Calls `fn` in a loop for about MS ms, RUNS times; the median rate per second. */
 function rate(fn) {

@@ -11,8 +11,13 @@ export const MIN = 60_000;
 /** Reception of the first case; case i is received i minutes later. */
 export const T0 = Date.parse('2026-03-02T09:00:00+08:00');
 
+/** Who sends: the role the SOP gives each event (the machines refuse an event from anyone else). */
+export const RECEPTIONIST = { role: 'receptionist', name: '李四' };
+export const MANAGER = { role: 'manager', name: '王经理' };
+
 export const RECORD = {
   type: 'RECORD',
+  by: RECEPTIONIST,
   date: '2026-03-02',
   owner: '张三',
   phone: '13800000000',
@@ -48,7 +53,7 @@ export async function openTransferred(store: CaseStore, n: number, clock: { t: n
     clock.t = T0 + i * MIN;
     await store.open(id, 'front-desk-reception');
     await store.send(id, RECORD);
-    await store.send(id, { type: 'TRANSFER', department: '工程部' });
+    await store.send(id, { type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' });
     ids.push(id);
   }
   return ids;

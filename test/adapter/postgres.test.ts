@@ -17,8 +17,10 @@ import {
   DAY,
   escalations,
   killWorkers,
+  MANAGER,
   MIN,
   openTransferred,
+  RECEPTIONIST,
   RECORD,
   receptionMachine,
   runWorker,
@@ -119,7 +121,7 @@ describe.each(backends)('case store on %s', (_name, fresh) => {
     expect(opened).toMatchObject({ sop: 'front-desk-reception', version: '1.0', rev: 0, state: 'received' });
     await store.send('life', RECORD);
     clock.t = T0 + 3 * 60 * MIN;
-    const sent = await store.send('life', { type: 'TRANSFER', department: '工程部' });
+    const sent = await store.send('life', { type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' });
     expect(sent).toMatchObject({ rev: 2, status: 'active', state: 'transferred', nextDeadline: T0 + level0 });
     expect(sent.transitions.map((t) => [t.from, t.to])).toEqual([['recorded', 'transferred']]);
     const got = await store.get('life');
@@ -139,7 +141,7 @@ describe.each(backends)('case store on %s', (_name, fresh) => {
     clock.t = T0;
     await store.open('wake', 'front-desk-reception');
     await store.send('wake', RECORD);
-    await store.send('wake', { type: 'TRANSFER', department: '工程部' });
+    await store.send('wake', { type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' });
     const due = async () =>
       (await db.query(`SELECT state FROM sop_cases WHERE case_id = 'wake'`)).rows[0]?.state as string;
 
@@ -169,7 +171,7 @@ describe.each(backends)('case store on %s', (_name, fresh) => {
     clock.t = T0;
     await store.open('late', 'front-desk-reception');
     await store.send('late', RECORD);
-    await store.send('late', { type: 'TRANSFER', department: '工程部' });
+    await store.send('late', { type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' });
     clock.t = T0 + 30 * DAY;
     while ((await store.wakeDue()) > 0);
     const mine = (await escalations(db)).filter((e) => e.case_id === 'late');
@@ -187,16 +189,16 @@ describe.each(backends)('case store on %s', (_name, fresh) => {
     clock.t = T0;
     await store.open('refuse', 'front-desk-reception');
     await store.send('refuse', RECORD);
-    const refused = await store.send('refuse', { type: 'TRANSFER' }, { eventId: 'req-1' });
+    const refused = await store.send('refuse', { type: 'TRANSFER', by: RECEPTIONIST }, { eventId: 'req-1' });
     expect(refused).toMatchObject({ rev: 2, state: 'recorded', duplicate: false, transitions: [] });
     const first = await store.send(
       'refuse',
-      { type: 'TRANSFER', department: '工程部' },
+      { type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' },
       { eventId: 'req-2' },
     );
     const again = await store.send(
       'refuse',
-      { type: 'TRANSFER', department: '工程部' },
+      { type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' },
       { eventId: 'req-2' },
     );
     expect(first).toMatchObject({ rev: 3, state: 'transferred', duplicate: false });
@@ -216,8 +218,13 @@ describe.each(backends)('case store on %s', (_name, fresh) => {
       'CASE_MACHINE_UNKNOWN',
     );
     await store.send('twice', RECORD);
-    await store.send('twice', { type: 'HANDLE' });
-    const done = await store.send('twice', { type: 'RESOLVE', handling: '已更换灯泡', result: '业主满意' });
+    await store.send('twice', { type: 'HANDLE', by: RECEPTIONIST });
+    const done = await store.send('twice', {
+      type: 'RESOLVE',
+      by: RECEPTIONIST,
+      handling: '已更换灯泡',
+      result: '业主满意',
+    });
     expect(done).toMatchObject({ status: 'done', state: 'resolved', nextDeadline: null });
     const err = await store.send('twice', RECORD).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CaseStoreError);
@@ -230,7 +237,7 @@ describe.each(backends)('case store on %s', (_name, fresh) => {
     for (const id of ['broken', 'sound']) {
       await store.open(id, 'front-desk-reception');
       await store.send(id, RECORD);
-      await store.send(id, { type: 'TRANSFER', department: '工程部' });
+      await store.send(id, { type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' });
     }
     await db.query(
       `UPDATE sop_cases SET snapshot = jsonb_set(snapshot, '{value}', '"renamed-step"') WHERE case_id = 'broken'`,
@@ -244,9 +251,9 @@ describe.each(backends)('case store on %s', (_name, fresh) => {
     expect(broken).toMatchObject({ status: 'error', rev: 2, nextDeadline: null });
     expect(broken?.error).toContain('renamed-step');
     expect((broken?.snapshot as { value?: string } | undefined)?.value).toBe('renamed-step');
-    expect(await codeOf(store.send('broken', { type: 'RESOLVE', handling: 'x', result: 'y' }))).toBe(
-      'CASE_SNAPSHOT_FAILED',
-    );
+    expect(
+      await codeOf(store.send('broken', { type: 'RESOLVE', by: RECEPTIONIST, handling: 'x', result: 'y' })),
+    ).toBe('CASE_SNAPSHOT_FAILED');
   });
 
   test('open cases keep the SOP version they were opened with; new cases take the newest', async () => {
@@ -261,9 +268,9 @@ describe.each(backends)('case store on %s', (_name, fresh) => {
     expect((await both.open('v2', 'front-desk-reception')).version).toBe('1.1');
     expect((await both.send('v1', RECORD)).version).toBe('1.0');
     const only11 = await storeOn(db2, c, [{ id: 'front-desk-reception', version: '1.1', module: mod }]);
-    expect(await codeOf(only11.send('v1', { type: 'TRANSFER', department: '工程部' }))).toBe(
-      'CASE_MACHINE_UNKNOWN',
-    );
+    expect(
+      await codeOf(only11.send('v1', { type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' })),
+    ).toBe('CASE_MACHINE_UNKNOWN');
     expect((await only11.get('v1'))?.rev).toBe(1);
   }, 120_000);
 
@@ -279,7 +286,7 @@ describe.each(backends)('case store on %s', (_name, fresh) => {
     await Promise.all(
       ids
         .filter((_, i) => i % 4 === 0)
-        .map((id) => s.send(id, { type: 'RESOLVE', handling: '已处理', result: '完成' })),
+        .map((id) => s.send(id, { type: 'RESOLVE', by: MANAGER, handling: '已处理', result: '完成' })),
     );
     while ((await s.nextWake()) !== null && ((await s.nextWake()) ?? 0) <= c.t)
       await new Promise((r) => setTimeout(r, 10));
@@ -401,7 +408,9 @@ describe('escalations survive a killed worker exactly once', () => {
     const third = runWorker({ machine: file, pg: url, now: phase2(), batch: 2, workers: 2 });
     const resolved = ids.filter((_, i) => i % 10 === 0);
     await Promise.all(
-      resolved.map((id) => app.send(id, { type: 'RESOLVE', handling: '已处理', result: '完成' })),
+      resolved.map((id) =>
+        app.send(id, { type: 'RESOLVE', by: MANAGER, handling: '已处理', result: '完成' }),
+      ),
     );
     const done = await third.exited;
     expect(done.code, done.err).toBe(0);
