@@ -205,7 +205,7 @@ describe('conditions, refusals and senders', () => {
     expect(actor.getSnapshot().value).toBe('recorded');
     expect(refused.map((r) => r.code)).toEqual(['ROLE_MISSING', 'ROLE_FORBIDDEN']);
     expect(refused[1]?.failures[0]?.message.zh).toBe(
-      '「转相关责任部门处理」由前台接待员办理，王五的角色是经理',
+      '“转相关责任部门处理”由前台接待员办理，王五的角色是经理',
     );
     actor.send({ type: 'TRANSFER', by: RECEPTIONIST, department: '工程部' });
     expect(actor.getSnapshot().value).toBe('transferred');
@@ -253,7 +253,7 @@ describe('conditions, refusals and senders', () => {
     expect(refused[0]?.failures).toEqual([
       {
         field: 'incoming',
-        message: { zh: '须填写「接班人」', en: 'The field incoming (接班人) is required' },
+        message: { zh: '须填写“接班人”', en: 'The field incoming (接班人) is required' },
         clause: '四、2、（2）',
       },
     ]);

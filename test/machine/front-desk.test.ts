@@ -52,6 +52,17 @@ function transferred(t0: number, transferAfter = 0) {
 }
 
 describe('front-desk reception machine (generated module)', () => {
+  test('cases on one clock share one machine (building one costs more than running a case)', () => {
+    const clock = new SimulatedClock();
+    const [a, b] = [mod.startActor({ clock }), mod.startActor({ clock })];
+    expect(a.logic).toBe(b.logic);
+    const other = mod.startActor({ clock: new SimulatedClock() });
+    const wall = mod.startActor();
+    expect(other.logic).not.toBe(a.logic);
+    expect(wall.logic).toBe(mod.machine);
+    for (const actor of [a, b, other, wall]) actor.stop();
+  });
+
   test('the YAML says 2 days then 1 week, to the supervisor then the manager', () => {
     expect(level0).toBe(2 * 24 * 60 * MIN);
     expect(level1).toBe(7 * 24 * 60 * MIN);
@@ -145,7 +156,7 @@ describe('front-desk reception machine (generated module)', () => {
       event: 'CLOSE',
       step: 'manager',
       code: 'PAYLOAD_INVALID',
-      failures: [{ field: 'reason', message: { zh: '须填写「关闭原因」' } }],
+      failures: [{ field: 'reason', message: { zh: '须填写“关闭原因”' } }],
     });
     actor.send({ type: 'CLOSE', by: MANAGER, reason: '业主已搬离，无法联系' });
     expect(actor.getSnapshot().output).toEqual({ outcome: 'closed', handoff: null });

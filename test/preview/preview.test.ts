@@ -158,7 +158,7 @@ describe('sopforge preview in headless Chromium', () => {
     const record = sim.locator('fieldset[data-event="RECORD"]');
     // Without the record's fields the SOP's refusal is shown and the step stays.
     await record.locator('button').click();
-    await expect.poll(() => sim.locator('#sim-log').textContent()).toContain('须填写接待日期');
+    await expect.poll(() => sim.locator('#sim-log').textContent()).toContain('须填写“接待日期”');
     for (const [name, value] of Object.entries({
       date: '2026-01-01',
       owner: '张三',

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hasErrors, type Lang } from '../../diagnostics/types.js';
+import { markDrafts } from '../../history/draft.js';
 import { type LoadResult, loadSopSet } from '../../load/index.js';
 import type { ProcedureSop } from '../../model/types.js';
 import { type BookOptions, renderBook } from '../../render/pdf/book.js';
@@ -61,7 +62,9 @@ export async function loadProcedure(
   }
   if (sop.kind !== 'procedure')
     throw new UsageError(lang === 'zh' ? `${id} 是手册，没有表格` : `${id} is a manual; it has no forms`);
-  return { sop, files: result.files.map((f) => resolve(io.cwd, f)) };
+  // A SOP edited since its approval is a draft (src/history/draft.ts): its forms say so.
+  const [marked] = markDrafts({ ...result.set, sops: [sop] }, io.cwd).sops;
+  return { sop: (marked ?? sop) as ProcedureSop, files: result.files.map((f) => resolve(io.cwd, f)) };
 }
 
 /**
@@ -146,6 +149,7 @@ interface BookCliOptions {
   pdfx: boolean;
   slug?: boolean;
   dryRun?: boolean;
+  draft?: boolean;
   firstSerial: string;
   year?: string;
   out?: string;
@@ -228,6 +232,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         'output file (default: <sop-id>-<form-id>-book.pdf)',
       ),
     )
+    .option(
+      '--draft',
+      t(
+        '规程是草稿（与批准的版本不同）时也装订，每页印“草稿 DRAFT”（只作样张；默认拒绝）',
+        'bind a book of a draft SOP (one that differs from its approved version) too, with 草稿 DRAFT on every page (proofs only; refused by default)',
+      ),
+    )
     .option('--force', forceHelp(lang))
     .option('--sops <dir>', t('规程文件所在的文件夹', 'folder of SOP files'), 'sops')
     .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
@@ -276,6 +287,14 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             t(
               `${form.id} 是值班安排表，请用 \`sopforge roster ${id} --month YYYY-MM\` 生成`,
               `${form.id} is a roster; print it with \`sopforge roster ${id} --month YYYY-MM\``,
+            ),
+          );
+        // A print shop never receives a draft unless asked for proofs.
+        if (sop.draft && opts.draft !== true && !opts.dryRun)
+          throw new UserError(
+            t(
+              `sopforge: ${id} 是草稿（改动后尚未批准，批准的版本是 ${sop.draft.approvedVersion}），不装订记录本。先用 sopforge revise 记录修订，或恢复批准的文本；只印样张时加 --draft。`,
+              `sopforge: ${id} is a draft (edited since its approved version ${sop.draft.approvedVersion}); no book is bound. Record the revision with sopforge revise, or put back the approved text; for proofs add --draft.`,
             ),
           );
         const options: BookOptions = {

@@ -150,7 +150,7 @@ function roleVerdict(p, event) {
   }
   if (p.role !== null && by.role !== p.role) {
     return { code: 'ROLE_FORBIDDEN', failures: [{ field: 'by', message: {
-      zh: '「' + p.label + '」由' + roleName(p.role) + '办理，' + by.name + '的角色是' + roleName(by.role),
+      zh: '“' + p.label + '”由' + roleName(p.role) + '办理，' + by.name + '的角色是' + roleName(by.role),
       en: '"' + p.event + '" is for the role ' + p.role + '; ' + by.name + ' has the role ' + by.role
     }, clause: p.clause }] };
   }
@@ -165,7 +165,7 @@ function payloadFailures(p, event) {
     known[f.id] = true;
     var v = event[f.id];
     if (absent(v)) {
-      if (f.required) out.push(fieldFailure(f.id, '须填写「' + f.label + '」', 'The field ' + f.id + ' (' + f.label + ') is required', p.clause));
+      if (f.required) out.push(fieldFailure(f.id, '须填写“' + f.label + '”', 'The field ' + f.id + ' (' + f.label + ') is required', p.clause));
       return;
     }
     if (typeHolds(f, v)) return;
@@ -176,16 +176,16 @@ function payloadFailures(p, event) {
         'one of: ' + f.options.map(function (o) { return o.value; }).join(', ')
       ];
     }
-    out.push(fieldFailure(f.id, '「' + f.label + '」须为' + words[0], 'The field ' + f.id + ' (' + f.label + ') must be ' + words[1], p.clause));
+    out.push(fieldFailure(f.id, '“' + f.label + '”须为' + words[0], 'The field ' + f.id + ' (' + f.label + ') must be ' + words[1], p.clause));
   });
   Object.keys(event).forEach(function (k) {
-    if (!known[k]) out.push(fieldFailure(k, '事件没有字段「' + k + '」', 'The event has no field ' + k, p.clause));
+    if (!known[k]) out.push(fieldFailure(k, '事件没有字段“' + k + '”', 'The event has no field ' + k, p.clause));
   });
   p.conditions.forEach(function (c) {
     if (c.kind !== 'checklist-item' || itemId(c.items, event[c.key]) !== null) return;
     if (out.some(function (x) { return x.field === c.key; })) return;
     out.push(fieldFailure(c.key,
-      '「' + c.key + '」须为清单中的一项：' + c.items.map(function (i) { return i.id + '（' + i.name + '）'; }).join('、'),
+      '“' + c.key + '”须为清单中的一项：' + c.items.map(function (i) { return i.id + '（' + i.name + '）'; }).join('、'),
       'The field ' + c.key + ' must name an item of the checklist: ' + c.items.map(function (i) { return i.id; }).join(', '),
       p.clause));
   });
@@ -195,17 +195,17 @@ function payloadFailures(p, event) {
 function conditionWords(c) {
   switch (c.kind) {
     case 'checklist-complete':
-      return ['清单「' + c.field + '」尚未全部清点', 'The checklist ' + c.field + ' is not complete'];
+      return ['清单“' + c.field + '”尚未全部清点', 'The checklist ' + c.field + ' is not complete'];
     case 'none':
       return c.flag === null
-        ? ['「' + c.field + '」中仍有未处理的事项', 'The list ' + c.field + ' is not empty']
-        : ['「' + c.field + '」中仍有标记为 ' + c.flag + ' 的事项', 'The list ' + c.field + ' has an entry flagged ' + c.flag];
+        ? ['“' + c.field + '”中仍有未处理的事项', 'The list ' + c.field + ' is not empty']
+        : ['“' + c.field + '”中仍有标记为 ' + c.flag + ' 的事项', 'The list ' + c.field + ' has an entry flagged ' + c.flag];
     case 'payload-has':
       return ['须填写：' + c.fields.join('、'), 'These fields are required: ' + c.fields.join(', ')];
     case 'payload-equals':
-      return ['「' + c.field + '」须为 ' + c.value, 'The field ' + c.field + ' must be ' + c.value];
+      return ['“' + c.field + '”须为 ' + c.value, 'The field ' + c.field + ' must be ' + c.value];
     case 'context-in':
-      return ['记录中的「' + c.field + '」须为以下之一：' + c.values.join('、'), 'The recorded ' + c.field + ' must be one of: ' + c.values.join(', ')];
+      return ['记录中的“' + c.field + '”须为以下之一：' + c.values.join('、'), 'The recorded ' + c.field + ' must be one of: ' + c.values.join(', ')];
     default:
       return [c.kind, c.kind];
   }
@@ -271,7 +271,7 @@ function refusalOf(snapshot, event) {
       code: 'EVENT_NOT_ACCEPTED',
       failures: [{
         message: {
-          zh: '当前步骤「' + (state ? state.meta.label : step) + '」不接受事件 ' + event.type,
+          zh: '当前步骤“' + (state ? state.meta.label : step) + '”不接受事件 ' + event.type,
           en: 'The step ' + step + ' does not accept ' + event.type,
         },
         clause: state ? state.meta.clause : null,

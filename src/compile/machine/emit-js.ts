@@ -338,16 +338,38 @@ export function startActor(options = {}) {
     const checked = checkSnapshot(snapshot);
     if (!checked.ok) throw new SnapshotError(checked.error);
   }
-  const logic = provided ?? createSopMachine({ now: now ?? (clock ? () => clock.now() : undefined) });
+  const logic = provided ?? machineFor(clock, now);
   const actor = createActor(logic, { ...rest, ...(snapshot ? { snapshot } : {}), ...(clock ? { clock } : {}) });
   actor.start();
   if (snapshot && actor.getSnapshot().status === 'active') actor.send({ type: RESUME_EVENT });
   return actor;
 }
 
-/** The earliest pending deadline of a snapshot (epoch ms), or null: for apps that schedule externally. */
+/**
+ * One machine per clock: building a machine formats every transition, which costs more than running a
+ * case, so cases on the wall clock share \`machine\` and cases on one clock or \`now\` share theirs.
+ */
+const MACHINES = new WeakMap();
+function machineFor(clock, now) {
+  const key = now ?? clock;
+  if (key === undefined) return machine;
+  let logic = MACHINES.get(key);
+  if (logic === undefined) {
+    logic = createSopMachine({ now: now ?? (() => clock.now()) });
+    MACHINES.set(key, logic);
+  }
+  return logic;
+}
+
+/**
+ * The earliest pending deadline of a snapshot (epoch ms), or null: for apps that schedule externally.
+ * Escalation and duty timers, and the limits of \`deadlines:\` that run in the case's current step.
+ */
 export function nextDeadline(snapshot) {
-  const values = Object.values(snapshot.context.${INTERNAL_KEY}.deadlines);
+  const internal = snapshot.context.${INTERNAL_KEY};
+  const values = Object.values(internal.deadlines);
+  for (const limit of Object.values(internal.limits ?? {}))
+    if (limit && limit.state === 'running' && limit.inSpan && typeof limit.dueAt === 'number') values.push(limit.dueAt);
   return values.length > 0 ? Math.min(...values) : null;
 }
 `;

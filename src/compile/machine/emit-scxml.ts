@@ -120,7 +120,7 @@ function sop_app_event(name) {
 }
 function sop_not_accepted(ctx, name, step, label, clause) {
   ctx._sop.lastRefusal = { code: 'EVENT_NOT_ACCEPTED', event: name, step: step, failures: [{ message: {
-    zh: '当前步骤「' + label + '」不接受事件 ' + name, en: 'The step ' + step + ' does not accept ' + name
+    zh: '当前步骤“' + label + '”不接受事件 ' + name, en: 'The step ' + step + ' does not accept ' + name
   }, clause: clause }], at: sop_now() };
 }
 function sop_holds(ctx, conditions, data) {

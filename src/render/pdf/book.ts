@@ -113,8 +113,12 @@ function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, size: Siz
     sk.paragraph(rule, size.w * 0.15, y, size.w * 0.7, sc.body);
   }
   sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small * 0.9);
+  if (sop.draft) sk.text(DRAFT_MARK, 0, size.h * 0.08, sc.title * 2, { align: 'center', width: size.w });
   return sk;
 }
+
+/** Printed on the cover and every page of a book bound from a draft SOP (proofs only: `book --draft`). */
+const DRAFT_MARK = '草稿 DRAFT';
 
 function blankVerso(sop: ProcedureSop, size: Size): Sketch {
   const sc = scaleFor(size.w);
@@ -153,6 +157,8 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     const sk = new Sketch();
     slotText(sk, on.serial, serialText(opts.firstSerial + n - 1));
     slotText(sk, on.pageNumber, pageText(n, total));
+    if (sop.draft)
+      sk.text(DRAFT_MARK, 0, on.serial.y, on.serial.size * 1.3, { align: 'center', width: box.w });
     return sk;
   };
   const slugText = (page: string): string =>
@@ -169,6 +175,7 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
       verso?.allText() ?? '',
       layout.fixed.allText(),
       dynamicText(1).allText(),
+      DRAFT_MARK,
       opts.slug ? slugText(`${pageText(1, total)} 封面 封二 空白`) : '',
       '0123456789',
     ].join(''),

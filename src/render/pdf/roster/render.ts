@@ -199,6 +199,8 @@ export async function renderRoster(
       throw new RenderError(`${sop.id} / ${form.id} does not fit on A4: ${err.message}`);
     throw err;
   }
+  // A roster of a draft SOP (edited since its approval, src/history/draft.ts) says so, in the top margin.
+  if (sop.draft) sk.text('草稿 DRAFT', 0, 4 * sc.s, 12 * sc.s, { align: 'center', width: size.w });
   checkCoverage(sk.allText(), `${sop.id} / ${form.id}`);
   const { doc, addPage, finish } = openDocument({
     title: `${form.title}${ym ? ` ${plan?.month}` : ''}（${sop.title}）`,
