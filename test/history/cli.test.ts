@@ -172,7 +172,7 @@ describe('sopforge revise, diff and review', () => {
       (await runCli(['review', '--today', '2026-12-25', '--sops', 'sops', '--format', 'json'], dir)).stdout,
     ) as { sops: { id: string; pending: string[] | null }[] };
     expect(json.sops.find((s) => s.id === 'front-desk-reception')?.pending).toEqual([
-      '经理检查《接待业主情况记录》 每周一 → 每周五',
+      '经理审核《接待业主情况记录》 每周一 → 每周五',
     ]);
     expect(json.sops.find((s) => s.id === 'duty-handover-public-affairs')?.pending).toBeNull();
     await writeFile(file(), text);

@@ -329,11 +329,11 @@ describe('tampering with the revision history', () => {
     const against = await runCli(['diff', FILE, '--rev', '1.0'], dir);
     expect(against.code, against.stderr).toBe(0);
     expect(against.stdout).toContain('- 超过 2 天未处理 → 3 天 转客服主管\n');
-    expect(against.stdout).toContain('- 经理检查《接待业主情况记录》 每周一 → 每周五\n');
+    expect(against.stdout).toContain('- 经理审核《接待业主情况记录》 每周一 → 每周五\n');
     const last = await runCli(['diff', FILE, '--rev'], dir);
     expect(last.code, last.stderr).toBe(0);
     expect(last.stdout).toBe(
-      '物业服务中心前台接待业主作业规程：1.2 → 1.2\n- 经理检查《接待业主情况记录》 每周一 → 每周五\n',
+      '物业服务中心前台接待业主作业规程：1.2 → 1.2\n- 经理审核《接待业主情况记录》 每周一 → 每周五\n',
     );
     // A SOP never revised: nothing stored, so nothing to compare, instead of the file against itself.
     const never = 'sops/duty-handover-public-affairs.yaml';

@@ -236,7 +236,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       '--draft',
       t(
         '规程是草稿（与批准的版本不同）时也装订，每页印“草稿 DRAFT”（只作样张；默认拒绝）',
-        'bind a book of a draft SOP (one that differs from its approved version) too, with 草稿 DRAFT on every page (proofs only; refused by default)',
+        'bind a book of a draft SOP (one that differs from its approved version) too, with a DRAFT mark on every page (proofs only; refused by default)',
       ),
     )
     .option('--force', forceHelp(lang))
