@@ -374,7 +374,7 @@ export const catalog = {
   SCHEMA_VALUE: {
     severity: 'error',
     message: (p) =>
-      m(`值不符合要求：${p.detail}`, `Invalid value: ${p.detail}`, `${p.hintZh}`, `${p.hintEn}`),
+      m(`值不符合要求：${p.zh}`, `Invalid value: ${p.en}`, `${p.hintZh}`, `${p.hintEn}`),
   },
   TIME_INVALID: {
     severity: 'error',

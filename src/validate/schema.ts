@@ -227,7 +227,7 @@ function mapError(
       return {
         code: 'SCHEMA_VALUE',
         path: keyPath,
-        params: { detail: `${value}`, hintZh: '检查格式。', hintEn: 'Check the format.' },
+        params: { zh: `${value}`, en: `${value}`, hintZh: '检查格式。', hintEn: 'Check the format.' },
         key: inName,
       };
     }
@@ -239,7 +239,12 @@ function mapError(
       return {
         code: 'SCHEMA_VALUE',
         path,
-        params: { detail: value, hintZh: '检查此处的写法。', hintEn: 'Check how this value is written.' },
+        params: {
+          zh: value,
+          en: value,
+          hintZh: '检查此处的写法。',
+          hintEn: 'Check how this value is written.',
+        },
         key: false,
       };
     default:
@@ -248,32 +253,37 @@ function mapError(
 }
 
 function limitDetail(e: ErrorObject, value: string): Record<string, string> {
-  const p = e.params as { limit?: number };
+  const p = e.params as { limit?: number; comparison?: string };
+  const comparison = (p.comparison ?? '').replace('>=', '≥').replace('<=', '≤');
   switch (e.keyword) {
     case 'minItems':
       return {
-        detail: `至少 ${p.limit} 项 / at least ${p.limit} items`,
+        zh: `至少 ${p.limit} 项`,
+        en: `at least ${p.limit} items`,
         hintZh: `至少写 ${p.limit} 项。`,
         hintEn: `Write at least ${p.limit} items.`,
       };
     case 'maxItems':
     case 'maxProperties':
       return {
-        detail: `最多 ${p.limit} 项 / at most ${p.limit} entries`,
+        zh: `最多 ${p.limit} 项`,
+        en: `at most ${p.limit} entries`,
         hintZh: `最多写 ${p.limit} 项。`,
         hintEn: `Write at most ${p.limit}.`,
       };
     case 'minProperties':
       return {
-        detail: `至少 ${p.limit} 项 / at least ${p.limit} entries`,
+        zh: `至少 ${p.limit} 项`,
+        en: `at least ${p.limit} entries`,
         hintZh: `至少写 ${p.limit} 项。`,
         hintEn: `Write at least ${p.limit}.`,
       };
     case 'minLength':
-      return { detail: '不能为空 / must not be empty', hintZh: '填写内容。', hintEn: 'Fill it in.' };
+      return { zh: '不能为空', en: 'must not be empty', hintZh: '填写内容。', hintEn: 'Fill it in.' };
     case 'maxLength':
       return {
-        detail: `超过 ${p.limit} 个字符 / longer than ${p.limit} characters`,
+        zh: `超过 ${p.limit} 个字符`,
+        en: `longer than ${p.limit} characters`,
         hintZh: '缩短文字。',
         hintEn: 'Shorten the text.',
       };
@@ -282,13 +292,15 @@ function limitDetail(e: ErrorObject, value: string): Record<string, string> {
     case 'maximum':
     case 'exclusiveMaximum':
       return {
-        detail: `${value} 超出范围 / ${value} is out of range (${e.message ?? ''})`,
+        zh: `${value} 超出范围（须 ${comparison} ${p.limit}）`,
+        en: `${value} is out of range (must be ${comparison} ${p.limit})`,
         hintZh: '检查数值范围。',
         hintEn: 'Check the range.',
       };
     default:
       return {
-        detail: `${value}: ${e.message ?? e.keyword}`,
+        zh: `${value}（不符合 ${e.keyword}）`,
+        en: `${value}: ${e.message ?? e.keyword}`,
         hintZh: '检查此处的写法。',
         hintEn: 'Check how this value is written.',
       };

@@ -45,7 +45,8 @@ function load(text: string): SopSet {
 }
 
 const str = (f: OutputFile) => (typeof f.data === 'string' ? f.data : Buffer.from(f.data).toString('utf8'));
-const ext = (p: string) => /\.([a-z.]+)$/.exec(p.replace(/\.d\.ts$/, '.dts'))?.[1] ?? '';
+const ext = (p: string) =>
+  /\.([a-z.]+)$/.exec(p.replace(/\.d\.ts$/, '.dts').replace(/\.d\.cts$/, '.dcts'))?.[1] ?? '';
 
 /** The hostile texts whose harmless twin (`plain text i`) shows up in `shown`: those must show up intact. */
 function expectShown(path: string, hostileShown: string, benignShown: string): void {
@@ -106,12 +107,13 @@ describe('untrusted text never escapes where it lands', () => {
   });
 
   it('generated JavaScript and declarations parse, import and run without executing any text', async () => {
-    const modules = hostile.filter((f) => ext(f.path) === 'js');
-    for (const f of [...modules, ...hostile.filter((x) => ext(x.path) === 'dts')]) {
+    // The ES module and the CommonJS build of the same machine, and their declarations.
+    const modules = hostile.filter((f) => ext(f.path) === 'js' || ext(f.path) === 'cjs');
+    for (const f of [...modules, ...hostile.filter((x) => ext(x.path) === 'dts' || ext(x.path) === 'dcts')]) {
       // Syntax only: a declaration file is checked as the module it declares.
       const out = ts.transpileModule(str(f), {
         reportDiagnostics: true,
-        fileName: f.path.replace(/(\.d)?\.ts$|\.js$/, '.mts'),
+        fileName: f.path.replace(/(\.d)?\.cts$|\.cjs$/, '.cts').replace(/(\.d)?\.ts$|\.js$/, '.mts'),
       });
       expect
         .soft(out.diagnostics?.map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n')) ?? [], f.path)
@@ -209,7 +211,20 @@ describe('untrusted text never escapes where it lands', () => {
   });
 
   it('checks every kind of file the build produces', () => {
-    const checked = new Set(['json', 'js', 'dts', 'scxml', 'xml', 'svg', 'html', 'md', 'mmd', 'pdf']);
+    const checked = new Set([
+      'json',
+      'js',
+      'cjs',
+      'dts',
+      'dcts',
+      'scxml',
+      'xml',
+      'svg',
+      'html',
+      'md',
+      'mmd',
+      'pdf',
+    ]);
     for (const f of hostile) expect(checked.has(ext(f.path)), `no escaping check for ${f.path}`).toBe(true);
   });
 });
