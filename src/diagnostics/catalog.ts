@@ -373,8 +373,7 @@ export const catalog = {
   },
   SCHEMA_VALUE: {
     severity: 'error',
-    message: (p) =>
-      m(`值不符合要求：${p.zh}`, `Invalid value: ${p.en}`, `${p.hintZh}`, `${p.hintEn}`),
+    message: (p) => m(`值不符合要求：${p.zh}`, `Invalid value: ${p.en}`, `${p.hintZh}`, `${p.hintEn}`),
   },
   TIME_INVALID: {
     severity: 'error',
