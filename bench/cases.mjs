@@ -151,7 +151,7 @@ const genLifeShared = rate(life(() => createActor(genMachine).start()));
 const stockLife = rate(life(() => createActor(stock).start()));
 console.log('(a) a case’s whole life (start, RECORD → TRANSFER → RESOLVE)');
 console.log(
-  `    generated, startActor() (builds the machine per case): ${k(genLife)}  (${(stockLife / genLife).toFixed(1)}× slower than stock)`,
+  `    generated, startActor() per case (one machine per clock): ${k(genLife)}  (${(stockLife / genLife).toFixed(1)}× slower than stock)`,
 );
 console.log(
   `    generated, one createSopMachine() shared by the cases:  ${k(genLifeShared)}  (${(stockLife / genLifeShared).toFixed(1)}× slower than stock)`,
