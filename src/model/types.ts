@@ -301,7 +301,8 @@ export interface Deadline {
   /** `null`: non-interrupting (the case is marked overdue and stays); else the step the case moves to. */
   readonly go: string | null;
   readonly notify: string | null;
-  readonly reentry: 'restart' | 'continue' | 'keep';
+  /** What re-entering the span does, as written; `null` when the YAML does not say (the machine restarts). */
+  readonly reentry: 'restart' | 'continue' | 'keep' | null;
   readonly span: SourceSpan;
 }
 

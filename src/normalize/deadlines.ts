@@ -69,7 +69,7 @@ export function normalizeDeadlines(w: WrittenSop, r: FileReporter): Deadline[] {
       basis: d.basis ?? 'calendar',
       go: typeof d.breach === 'object' ? d.breach.go : null,
       notify: d.notify ?? null,
-      reentry: d.reentry ?? 'restart',
+      reentry: d.reentry ?? null,
       span: r.span(['deadlines', i]),
     };
   });

@@ -114,7 +114,8 @@ export function deadlinesJson(sop: ProcedureSop): JsonObject {
       go: d.go,
       notify: d.notify,
       notifyName: d.notify === null ? null : (roles.get(d.notify) ?? d.notify),
-      reentry: d.reentry,
+      // Not written: a new clock each time the span is entered (design §5).
+      reentry: d.reentry ?? 'restart',
     };
   }
   return out;

@@ -78,10 +78,18 @@ export function clockStartText(sop: ProcedureSop, from: ClockStart): string {
   }
 }
 
+/** What re-entering the span does, only when the YAML says so. */
+const REENTRY: Record<string, string> = {
+  restart: '，再次进入时重新计时',
+  continue: '，离开时暂停、再次进入时接续计时',
+  keep: '，再次进入时仍从第一次起算',
+  '': '',
+};
+
 function deadlineRow(sop: ProcedureSop, d: Deadline): TimeRow {
   const during = d.during.map((s) => q(stepLabel(sop, s))).join('、');
   const stop = d.stop ? `，${q(eventLabel(sop, d.stop))}即达成` : '';
-  const what = `${d.label}（${clockStartText(sop, d.from)}，在${during}中计时${stop}，按${BASIS[d.basis]}计）`;
+  const what = `${d.label}（${clockStartText(sop, d.from)}，在${during}中计时${stop}${REENTRY[d.reentry ?? '']}，按${BASIS[d.basis]}计）`;
   const breach = d.go === null ? '超时标记逾期' : `超时转${q(stepLabel(sop, d.go))}`;
   const notify = d.notify === null ? '' : `，通知${roleName(sop, d.notify)}`;
   return { clause: d.clause, what, when: limitText(sop, d), who: `${breach}${notify}` };

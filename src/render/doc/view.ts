@@ -254,7 +254,7 @@ function timeAppendix(sop: ProcedureSop, level: number, prefix: string, letter: 
       rows.push({
         cells: [
           cite(lv.clause),
-          `${l.label}（${l.from.kind === 'enter' ? `自${q(stepLabel(sop, l.from.step))}起` : clockStartText(sop, l.from)}，按${basisText(l.basis)}计）`,
+          `${l.label}（${l.from.kind === 'enter' ? `自${q(stepLabel(sop, l.from.step))}起` : clockStartText(sop, l.from)}，按${l.basis === 'working' ? basisText(l.basis) : '自然时间'}计）`,
           `超过 ${durationText(lv.after, 'zh', l.basis)}`,
           `${roleName(sop, lv.role)}（→ ${q(stepLabel(sop, lv.step))}）`,
         ],
