@@ -17,25 +17,14 @@ import { reviewTypeText } from '../render/doc/words.js';
 import { diffSops } from './diff.js';
 import { sha256, sourceDigest } from './seal.js';
 
-/** A revision with the fields the hash covers, read from the source text. */
-export interface RevisionRecord {
-  readonly version: string;
-  readonly date: string;
+/**
+ * A revision with the fields the hash covers, read from the source text: the model's revision, except
+ * that its type is as written (checked elsewhere) and a record made in memory has no position.
+ */
+export type RevisionRecord = Omit<Revision, 'type' | 'span'> & {
   readonly type: string;
-  readonly by: readonly string[];
-  readonly summary: string;
-  readonly changes: readonly string[];
-  readonly effective: string | null;
-  readonly preparedBy: Signoff | null;
-  readonly reviewedBy: Signoff | null;
-  readonly approvedBy: Signoff | null;
-  readonly unchanged: boolean;
-  readonly closes: readonly string[];
-  readonly source: string | null;
-  readonly model: string | null;
-  readonly hash: string | null;
   readonly span: SourceSpan | null;
-}
+};
 
 export type RevisionContent = Omit<RevisionRecord, 'hash' | 'span'>;
 
