@@ -40,7 +40,7 @@ describe('sopforge build', () => {
     expect((await runCli(['build'], dir)).code).toBe(0);
     const before = await readFile(join(dir, 'out/manifest.json'), 'utf8');
     const file = join(dir, 'sops/duty-handover-public-affairs.yaml');
-    const text = (await readFile(file, 'utf8')).replace('name: 水瓶 }', 'name: 水瓶𪚥 }');
+    const text = (await readFile(file, 'utf8')).replace('name: 水瓶\n', 'name: 水瓶𪚥\n');
     await writeFile(file, text);
     const line = text.split('\n').findIndex((l) => l.includes('𪚥')) + 1;
     const res = await runCli(['build', '--lang', 'en'], dir);

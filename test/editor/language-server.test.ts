@@ -484,7 +484,9 @@ describe('yaml-language-server on the bundled SOPs', () => {
     const name = 'duty-handover-customer-service.yaml';
     const original = readSop(name);
     const lines = original.split('\n');
-    const after = lineOf(original, /^ {2}window:/);
+    // After the window's own lines (start, end), one level in: a new key of the schedule.
+    const after = lineOf(original, /^ {2}window:/) + 2;
+    expect(lines[after]).toMatch(/^ {4}end: /);
     lines.splice(after + 1, 0, '  ');
     const uri = sopUri('duty-handover-customer-service.completion.yaml');
     await client.open(uri, lines.join('\n'));
@@ -592,7 +594,7 @@ describe('yaml-language-server on the bundled SOPs', () => {
 
   it('reports an impossible time 17:70 at its line, with the schema’s readable message for times', async () => {
     const original = readSop('duty-handover-customer-service.yaml');
-    const text = original.replace(/^( {2}window: \{ start: "08:30", end: )"次日08:30"( \})$/m, '$1"17:70"$2');
+    const text = original.replace(/^( {2}window:\n {4}start: "08:30"\n {4}end: )"次日08:30"$/m, '$1"17:70"');
     expect(text).not.toBe(original);
     const line = lineOf(text, /"17:70"/);
     const character = (text.split('\n')[line] ?? '').indexOf('"17:70"');

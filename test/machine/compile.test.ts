@@ -199,7 +199,7 @@ describe('changing the YAML changes the machine', () => {
   test('a threshold: 2d → 3d moves the supervisor escalation by a day', async () => {
     const base = await bundledSop('front-desk-reception');
     const changed = variantSop('front-desk-reception.yaml', (t) =>
-      t.replace('{ after: 2d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'),
+      t.replace('- after: 2d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
     );
     const at = (config: GeneratedModule) =>
       config.states.transferred.meta &&
@@ -233,7 +233,7 @@ describe('changing the YAML changes the machine', () => {
 
   test('a role: the first level escalates to the manager, and the escalation records that role', async () => {
     const changed = variantSop('front-desk-reception.yaml', (t) =>
-      t.replace('{ after: 2d, role: cs-supervisor', '{ after: 2d, role: manager'),
+      t.replace('- after: 2d\n        role: cs-supervisor', '- after: 2d\n        role: manager'),
     );
     const config = compileMachine(changed) as GeneratedModule;
     const first = config.states.transferred.after['transferred.overdue.0'][0];
@@ -253,8 +253,8 @@ describe('changing the YAML changes the machine', () => {
     const changed = variantSop('duty-handover-public-affairs.yaml', (t) =>
       t
         .replace(
-          'window: { start: "17:30", end: "次日08:30" }',
-          'window: { start: "18:00", end: "次日09:00" }',
+          'window:\n    start: "17:30"\n    end: "次日08:30"',
+          'window:\n    start: "18:00"\n    end: "次日09:00"',
         )
         .replace('before-window-end: 15m', 'before-window-end: 30m'),
     );

@@ -128,7 +128,10 @@ describe('payloads are checked against their declared types', () => {
   test('a required field is required without a payload-has condition', async () => {
     const v = variantSop('front-desk-reception.yaml', (t) =>
       t
-        .replace('          when:\n            - { payload-has: [date, owner, phone, room, matter] }\n', '')
+        .replace(
+          '          when:\n            - payload-has:\n                - date\n                - owner\n                - phone\n                - room\n                - matter\n',
+          '',
+        )
         .replace('          refusal: 须填写接待日期、业主姓名/联系电话、房号、事由。\n', ''),
     );
     expect(v.workflow?.steps[0]?.transitions[0]?.conditions).toEqual([]);
@@ -145,9 +148,9 @@ describe('payloads are checked against their declared types', () => {
   test('date-time, time, boolean and number fields', async () => {
     const v = variantSop('front-desk-reception.yaml', (t) =>
       t.replace(
-        '            - { id: matter, label: 事由, type: text, required: true }\n            - id: channel',
+        '              required: true\n            - id: channel',
         [
-          '            - { id: matter, label: 事由, type: text, required: true }',
+          '              required: true',
           '            - { id: at, label: 接待时间, type: datetime }',
           '            - { id: slot, label: 预约时刻, type: time }',
           '            - { id: urgent, label: 紧急, type: boolean }',
@@ -277,7 +280,7 @@ describe('conditions, refusals and senders', () => {
   test('conditions on values recorded earlier in the case: { field, in }', async () => {
     const v = variantSop('front-desk-reception.yaml', (t) =>
       t.replace(
-        '        HANDLE: { to: handling, label: 可直接处理, clause: "4.5" }',
+        '        HANDLE:\n          to: handling\n          label: 可直接处理\n          clause: "4.5"',
         [
           '        HANDLE:',
           '          to: handling',
@@ -322,13 +325,13 @@ describe('conditions, refusals and senders', () => {
   test('{ field, in } on a field the case never records, or with a value that is not an option: positioned errors', () => {
     const text = (cond: string) =>
       frontDeskText().replace(
-        '        HANDLE: { to: handling, label: 可直接处理, clause: "4.5" }',
+        '        HANDLE:\n          to: handling\n          label: 可直接处理\n          clause: "4.5"',
         `        HANDLE:\n          to: handling\n          label: 可直接处理\n          when:\n            - ${cond}`,
       );
     const line =
       frontDeskText()
         .split('\n')
-        .indexOf('        HANDLE: { to: handling, label: 可直接处理, clause: "4.5" }') + 5;
+        .indexOf('        HANDLE:') + 5;
     // The error points at the unknown field, or at the value that is not an option.
     const cases: [string, string, string][] = [
       ['{ field: colour, in: [red] }', 'GUARD_FIELD_UNRECORDED', 'colour'],

@@ -241,8 +241,8 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
         )
         // Not a required field, so the condition (whose words are the refusal) is what refuses.
         .replace(
-          '- { id: reason, label: 关闭原因, type: text, required: true }',
-          '- { id: reason, label: 关闭原因, type: text }',
+          '- id: reason\n              label: 关闭原因\n              type: text\n              required: true\n',
+          '- id: reason\n              label: 关闭原因\n              type: text\n',
         ),
     );
     vi.useFakeTimers({ now: cst('2026-03-02T10:00'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });

@@ -38,7 +38,7 @@ function storedCase(mod: GeneratedModule, after = DAY) {
 }
 
 const threeDays = variantSop('front-desk-reception.yaml', (t) =>
-  t.replace('{ after: 2d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'),
+  t.replace('- after: 2d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
 );
 const { mod: v3d } = await importMachine(threeDays);
 
@@ -186,15 +186,15 @@ describe('migrate(): the migration table', () => {
   test('step removed where the case is not: the case continues; a record field removed and one added are reported', async () => {
     const changed = variantSop('front-desk-reception.yaml', (t) =>
       t
-        .replace('            - { set: [department] }', '            - { set: [department, note] }')
         .replace(
-          '            - { id: department, label: 责任部门, type: text, required: true }',
-          '            - { id: department, label: 责任部门, type: text, required: true }\n            - { id: note, label: 备注, type: text }',
+          '            - set:\n                - department\n',
+          '            - set:\n                - department\n                - note\n',
         )
         .replace(
-          '            - { set: [date, owner, phone, room, matter, channel] }',
-          '            - { set: [date, owner, phone, room, matter] }',
-        ),
+          '            - id: department\n              label: 责任部门\n              type: text\n              required: true\n',
+          '            - id: department\n              label: 责任部门\n              type: text\n              required: true\n            - { id: note, label: 备注, type: text }\n',
+        )
+        .replace('                - matter\n                - channel\n', '                - matter\n'),
     );
     const { mod: v2 } = await importMachine(changed);
     const migrated = v2.migrate(storedCase(v1));

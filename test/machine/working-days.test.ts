@@ -26,8 +26,8 @@ function reception(basis: 'calendar' | 'working', first = '2d', second = '1w'): 
     (text) =>
       text
         .replace('basis: calendar', `basis: ${basis}`)
-        .replace('{ after: 2d, role: cs-supervisor', `{ after: ${first}, role: cs-supervisor`)
-        .replace('{ after: 1w, role: manager', `{ after: ${second}, role: manager`),
+        .replace('- after: 2d\n        role: cs-supervisor', `- after: ${first}\n        role: cs-supervisor`)
+        .replace('- after: 1w\n        role: manager', `- after: ${second}\n        role: manager`),
     basis !== 'calendar' || first !== '2d' || second !== '1w',
   );
 }

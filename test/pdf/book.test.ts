@@ -302,8 +302,8 @@ describe('printableTextRule', () => {
     const { printableTextRule } = await import('../../src/render/pdf/index.js');
     const file = join('sops', `${SOP}.yaml`);
     const text = readFileSync(join(ROOT, file), 'utf8').replace(
-      '{ id: water-bottle, name: 水瓶 }',
-      '{ id: water-bottle, name: 水瓶𪚥 }',
+      'name: 水瓶\n',
+      'name: 水瓶𪚥\n',
     );
     const line = text.split('\n').findIndex((l) => l.includes('水瓶𪚥')) + 1;
     const r = loadSopTexts([{ file, text }], { sopRules: [printableTextRule] });

@@ -92,7 +92,7 @@ describe('sopforge preview in headless Chromium', () => {
       FILE(),
       text
         .replace('统一接待业主的流程', '统一接待业主的新流程')
-        .replace('after: 2d, role', 'after: 3d, role'),
+        .replace('- after: 2d\n', '- after: 3d\n'),
     );
     await caughtUp();
     await expect
