@@ -328,10 +328,7 @@ describe('conditions, refusals and senders', () => {
         '        HANDLE:\n          to: handling\n          label: 可直接处理\n          clause: "4.5"',
         `        HANDLE:\n          to: handling\n          label: 可直接处理\n          when:\n            - ${cond}`,
       );
-    const line =
-      frontDeskText()
-        .split('\n')
-        .indexOf('        HANDLE:') + 5;
+    const line = frontDeskText().split('\n').indexOf('        HANDLE:') + 5;
     // The error points at the unknown field, or at the value that is not an option.
     const cases: [string, string, string][] = [
       ['{ field: colour, in: [red] }', 'GUARD_FIELD_UNRECORDED', 'colour'],

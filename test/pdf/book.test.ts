@@ -301,10 +301,7 @@ describe('printableTextRule', () => {
     const { ROOT } = await import('../helpers.js');
     const { printableTextRule } = await import('../../src/render/pdf/index.js');
     const file = join('sops', `${SOP}.yaml`);
-    const text = readFileSync(join(ROOT, file), 'utf8').replace(
-      'name: 水瓶\n',
-      'name: 水瓶𪚥\n',
-    );
+    const text = readFileSync(join(ROOT, file), 'utf8').replace('name: 水瓶\n', 'name: 水瓶𪚥\n');
     const line = text.split('\n').findIndex((l) => l.includes('水瓶𪚥')) + 1;
     const r = loadSopTexts([{ file, text }], { sopRules: [printableTextRule] });
     const d = r.diagnostics.filter((x) => x.code === 'GLYPH_MISSING');

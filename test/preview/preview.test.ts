@@ -90,9 +90,7 @@ describe('sopforge preview in headless Chromium', () => {
     const text = await readFile(FILE(), 'utf8');
     await writeFile(
       FILE(),
-      text
-        .replace('统一接待业主的流程', '统一接待业主的新流程')
-        .replace('- after: 2d\n', '- after: 3d\n'),
+      text.replace('统一接待业主的流程', '统一接待业主的新流程').replace('- after: 2d\n', '- after: 3d\n'),
     );
     await caughtUp();
     await expect
