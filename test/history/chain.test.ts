@@ -76,8 +76,9 @@ describe('revision hash chain', () => {
       ),
     ).toBe(true);
     expect(text).toContain('# Fixes to the seed text:');
+    // The hand-written first entry keeps its lines; its seal is added as one more key.
     expect(text).toContain(
-      '- { version: "1.0", date: 2026-01-01, type: initial, by: [品质管理部], summary: 依据种子文本首次编制。, hash: ',
+      '    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n      by:\n        - 品质管理部\n      summary: 依据种子文本首次编制。\n      hash: ',
     );
   });
 
@@ -155,11 +156,9 @@ describe('revision hash chain', () => {
   });
 
   it('seals a hand-written block entry and keeps CRLF line endings', () => {
-    const block = edit(
-      BASE,
-      '    - { version: "1.0", date: 2026-01-01, type: initial, by: [品质管理部], summary: 依据种子文本首次编制。 }\n',
-      '    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n      by: [品质管理部]\n      summary: 依据种子文本首次编制。\n',
-    ).replace(/\n/g, '\r\n');
+    // The bundled SOPs write their revisions as block entries.
+    expect(BASE).toContain('    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n');
+    const block = BASE.replace(/\n/g, '\r\n');
     const next = appendRevision(block, ID, {
       version: '1.1',
       date: '2026-02-01',

@@ -28,7 +28,7 @@ describe('sopforge revise, diff and review', () => {
     await writeFile(join(snapshots(), 'front-desk-reception', '1.0.yaml'), original);
     await writeFile(
       file(),
-      edit(original, '{ after: 2d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'),
+      edit(original, '- after: 2d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
     );
     const r = await runCli(
       [
@@ -107,8 +107,8 @@ describe('sopforge revise, diff and review', () => {
       other,
       edit(
         original,
-        '      - { id: result, label: 处理结果, type: text, width: 1.6 }\n',
-        '      - { id: result, label: 处理结果, type: text, width: 1.6 }\n      - { id: satisfied, label: 业主满意度, type: text }\n',
+        '        label: 处理结果\n        type: text\n        width: 1.6\n',
+        '        label: 处理结果\n        type: text\n        width: 1.6\n      - id: satisfied\n        label: 业主满意度\n        type: text\n',
       ),
     );
     const r = await runCli(
@@ -163,7 +163,7 @@ describe('sopforge revise, diff and review', () => {
 
   it('lists rule changes made since the current version was approved', async () => {
     const text = await readFile(file(), 'utf8');
-    await writeFile(file(), edit(text, 'every: weekly, on: monday', 'every: weekly, on: friday'));
+    await writeFile(file(), edit(text, 'every: weekly\n    on: monday', 'every: weekly\n    on: friday'));
     const r = await runCli(['review', '--today', '2026-12-25', '--sops', 'sops'], dir);
     expect(r.stdout).toContain(
       '已修改但未记录修订（sopforge revise front-desk-reception）：\n       - 经理审核《接待业主情况记录》 每周一 → 每周五\n',

@@ -44,7 +44,7 @@ describe('rule-level diff', () => {
   it('states a changed escalation threshold as a rule', () => {
     const list = changes(
       DESK,
-      edit(DESK, '{ after: 2d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'),
+      edit(DESK, '- after: 2d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
     );
     expect(zh(list)).toEqual(['超过 2 天未处理 → 3 天 转客服主管']);
     expect(list[0]).toMatchObject({ area: 'escalation', op: 'changed', before: '2d', after: '3d' });
@@ -54,16 +54,16 @@ describe('rule-level diff', () => {
   it('states changed duty times', () => {
     const after = edit(
       DUTY,
-      'window: { start: "17:30", end: "次日08:30" }',
-      'window: { start: "18:00", end: "22:00" }',
+      'window:\n    start: "17:30"\n    end: "次日08:30"',
+      'window:\n    start: "18:00"\n    end: "22:00"',
     );
     expect(zh(changes(DUTY, after))).toContain('值班时间 17:30–次日08:30 → 18:00–22:00');
     const early = edit(DUTY, 'arrive-early: 5m', 'arrive-early: 10m');
     expect(zh(changes(DUTY, early))).toEqual(['接班人员提前到岗 5 分钟 → 10 分钟']);
     const timer = edit(
       DUTY,
-      '{ before-window-end: 15m, to: preparing-handover',
-      '{ before-window-end: 20m, to: preparing-handover',
+      '- before-window-end: 15m\n          to: preparing-handover',
+      '- before-window-end: 20m\n          to: preparing-handover',
     );
     expect(zh(changes(DUTY, timer))).toEqual(['值班结束前 15 分钟 → 20 分钟转入“准备交班”']);
   });
@@ -71,8 +71,8 @@ describe('rule-level diff', () => {
   it('states added and removed checklist items', () => {
     const added = edit(
       DUTY,
-      '      - { id: water-bottle, name: 水瓶 }\n',
-      '      - { id: water-bottle, name: 水瓶 }\n      - { id: torch, name: 手电筒 }\n',
+      '      - id: water-bottle\n        name: 水瓶\n',
+      '      - id: water-bottle\n        name: 水瓶\n      - id: torch\n        name: 手电筒\n',
     );
     expect(zh(changes(DUTY, added))).toEqual(['新增岗位公物清点物品：手电筒']);
     expect(zh(changes(added, DUTY))).toEqual(['删除岗位公物清点物品：手电筒']);
@@ -92,14 +92,18 @@ describe('rule-level diff', () => {
     expect(zh(changes(DUTY, retention))).toEqual(['《值班记录》保存期 3 年 → 5 年']);
     const custodian = edit(DUTY, 'custodian: 管理处', 'custodian: 公共事务部');
     expect(zh(changes(DUTY, custodian))).toEqual(['《值班记录》保管 管理处 → 公共事务部']);
-    const removed = edit(DUTY, '  - { form: duty-roster, clause: "5.1" }\n', '');
+    const removed = edit(DUTY, '  - form: duty-roster\n    clause: "5.1"\n', '');
     expect(zh(changes(DUTY, removed))).toEqual(['删除记录：《住户服务中心值班安排表》']);
     expect(zh(changes(removed, DUTY))).toEqual(['新增记录：《住户服务中心值班安排表》']);
   });
 
   it('states added and removed steps', () => {
     const noComplaint = edit(
-      edit(DESK, '        COMPLAINT: { to: complaint, label: 投诉类，转投诉处理, clause: "4.4" }\n', ''),
+      edit(
+        DESK,
+        '        COMPLAINT:\n          to: complaint\n          label: 投诉类，转投诉处理\n          clause: "4.4"\n',
+        '',
+      ),
       '    complaint:\n      label: 按投诉处理作业规程处理\n      type: handoff\n      sop: complaint-handling\n      clause: "4.4"\n',
       '',
     );
@@ -111,11 +115,11 @@ describe('rule-level diff', () => {
   });
 
   it('states audit changes', () => {
-    const weekday = edit(DESK, 'every: weekly, on: monday', 'every: weekly, on: friday');
+    const weekday = edit(DESK, 'every: weekly\n    on: monday', 'every: weekly\n    on: friday');
     expect(zh(changes(DESK, weekday))).toEqual(['经理审核《接待业主情况记录》 每周一 → 每周五']);
     const removed = edit(
       DESK,
-      '  - { id: daily-check, role: cs-supervisor, every: daily, action: 审核, form: reception-record, covers: 《接待业主情况记录》上记录的情况, clause: "4.3" }\n',
+      '  - id: daily-check\n    role: cs-supervisor\n    every: daily\n    action: 审核\n    form: reception-record\n    covers: 《接待业主情况记录》上记录的情况\n    clause: "4.3"\n',
       '',
     );
     expect(zh(changes(DESK, removed))).toEqual(['删除检查：客服主管每天审核《接待业主情况记录》']);
@@ -133,7 +137,7 @@ describe('rule-level diff', () => {
 
   it('states changes of the manual: chapters and review intervals', () => {
     expect(manualChanges(MANUAL, MANUAL)).toEqual([]);
-    const chapters = edit(MANUAL, ', duty-handover-customer-service]', ']');
+    const chapters = edit(MANUAL, '  - duty-handover-customer-service\n', '');
     expect(manualChanges(MANUAL, chapters)).toEqual(['删除收录规程：duty-handover-customer-service']);
     const interval = edit(MANUAL, 'semiannual: 6mo', 'semiannual: 3mo');
     expect(manualChanges(MANUAL, interval)).toEqual(['半年调整周期 6 个月 → 3 个月']);
@@ -142,8 +146,8 @@ describe('rule-level diff', () => {
   it('states changes by property, and by clause and key where the phrase table has no entry', () => {
     const width = edit(
       DESK,
-      '{ id: owner, label: 业主姓名, type: text, required: true, width: 1.2 }',
-      '{ id: owner, label: 业主姓名, type: text, required: true, width: 1.5 }',
+      '        label: 业主姓名\n        type: text\n        required: true\n        width: 1.2\n',
+      '        label: 业主姓名\n        type: text\n        required: true\n        width: 1.5\n',
     );
     expect(changes(DESK, width)).toEqual([
       {
@@ -158,8 +162,8 @@ describe('rule-level diff', () => {
     ]);
     const required = edit(
       DESK,
-      '            - { id: room, label: 房号, type: text, required: true }',
-      '            - { id: room, label: 房号, type: text }',
+      '              label: 房号\n              type: text\n              required: true\n',
+      '              label: 房号\n              type: text\n',
     );
     expect(zh(changes(DESK, required))).toEqual(['“房号”必填 是 → 否']);
     const label = edit(DUTY, 'label: 交班前 15 分钟准备交班', 'label: 交班前准备');
@@ -171,8 +175,8 @@ describe('rule-level diff', () => {
     ]);
     const signer = edit(
       DESK,
-      '{ label: 经理每周一审核, role: manager }',
-      '{ label: 经理每周一审核, role: cs-supervisor }',
+      '- label: 经理每周一审核\n        role: manager\n',
+      '- label: 经理每周一审核\n        role: cs-supervisor\n',
     );
     expect(zh(changes(DESK, signer))).toEqual(['《接待业主情况记录》“经理每周一审核”签名人 经理 → 客服主管']);
   });
@@ -189,16 +193,16 @@ describe('rule-level diff', () => {
     ]);
     const added = edit(
       DUTY,
-      '      - { clause: "4.4", text: 本规程作为公共事务部员工绩效考评的依据之一。 }\n',
-      '      - { clause: "4.4", text: 本规程作为公共事务部员工绩效考评的依据之一。 }\n      - { clause: "4.5", text: 值班人员每季度参加一次培训。 }\n',
+      '      - clause: "4.4"\n        text: 本规程作为公共事务部员工绩效考评的依据之一。\n',
+      '      - clause: "4.4"\n        text: 本规程作为公共事务部员工绩效考评的依据之一。\n      - clause: "4.5"\n        text: 值班人员每季度参加一次培训。\n',
     );
     expect(zh(changes(DUTY, added))).toEqual(['新增第 4.5 条：值班人员每季度参加一次培训。']);
     const retitled = edit(DUTY, '    title: 记录\n', '    title: 相关记录\n');
     expect(zh(changes(DUTY, retitled))).toEqual(['第 5.0 条标题 记录 → 相关记录']);
     const cited = edit(
       DUTY,
-      'covers: 值班记录, signs: true, clause: "4.3" }',
-      'covers: 值班记录, signs: true, clause: "4.4" }',
+      'covers: 值班记录\n    signs: true\n    clause: "4.3"\n',
+      'covers: 值班记录\n    signs: true\n    clause: "4.4"\n',
     );
     expect(zh(changes(DUTY, cited))).toEqual(['《值班记录》条款编号 4.3 → 4.4']);
   });

@@ -54,7 +54,7 @@ describe('books and rosters of a draft SOP', () => {
     const text = await readFile(file(), 'utf8');
     await writeFile(
       file(),
-      edit(text, '{ after: 2d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'),
+      edit(text, '- after: 2d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
     );
     const r = await book('--out', 'draft.pdf');
     expect(r.code).toBe(1);

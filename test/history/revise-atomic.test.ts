@@ -130,7 +130,7 @@ describe('revise is one atomic step', () => {
     await writeFile(
       file,
       edit(
-        edit(text, '{ after: 2d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'),
+        edit(text, '- after: 2d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
         '\nreview:\n  revisions:\n',
         `\nreview:\n${feedback}  revisions:\n`,
       ),

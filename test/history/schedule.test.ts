@@ -6,11 +6,11 @@ import { bundledText, edit, loadText } from '../doc/helpers.js';
 
 const BASE = bundledText('front-desk-reception');
 const INITIAL =
-  '    - { version: "1.0", date: 2026-01-01, type: initial, by: [品质管理部], summary: 依据种子文本首次编制。 }\n';
+  '    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n      by:\n        - 品质管理部\n      summary: 依据种子文本首次编制。\n';
 
 /** The bundled front-desk SOP with its own review policy and revisions. */
 function withReview(policy: string, revisions: string[], feedback = ''): ReturnType<typeof loadText> {
-  const last = /version: "([\d.]+)", date: ([\d-]+)/.exec(revisions[revisions.length - 1] ?? '');
+  const last = /version: "([\d.]+)",?\s+date: ([\d-]+)/.exec(revisions[revisions.length - 1] ?? '');
   let text = edit(
     BASE,
     `review:\n  revisions:\n${INITIAL}`,

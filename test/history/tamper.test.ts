@@ -71,7 +71,7 @@ describe('tampering with the revision history', () => {
     dir = base;
     await write(
       FILE,
-      edit(await read(FILE), '{ after: 2d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'),
+      edit(await read(FILE), '- after: 2d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
     );
     const one = await revise(
       base,
@@ -80,7 +80,7 @@ describe('tampering with the revision history', () => {
       ...['--reviewed-by', '王强', '--approved-by', '李明'],
     );
     expect(one.code, one.stderr).toBe(0);
-    await write(FILE, edit(await read(FILE), '{ after: 1w, role: manager', '{ after: 2w, role: manager'));
+    await write(FILE, edit(await read(FILE), '- after: 1w\n        role: manager', '- after: 2w\n        role: manager'));
     const two = await revise(
       base,
       ...[
@@ -104,12 +104,12 @@ describe('tampering with the revision history', () => {
     const stored = `sops/.history/${ID}/1.0.yaml`;
     await write(
       stored,
-      edit(await read(stored), '{ after: 2d, role: cs-supervisor', '{ after: 5d, role: cs-supervisor'),
+      edit(await read(stored), '- after: 2d\n        role: cs-supervisor', '- after: 5d\n        role: cs-supervisor'),
     );
     const yaml = await read(FILE);
     const diags = await validate();
     expect(diags.map((d) => [d.code, d.file, d.line])).toEqual([
-      ['REVISION_SNAPSHOT_EDITED', FILE, lineOf(yaml, '- { version: "1.0"')],
+      ['REVISION_SNAPSHOT_EDITED', FILE, lineOf(yaml, '- version: "1.0"')],
     ]);
     expect(diags[0]?.message).toContain(
       `.history/${ID}/1.0.yaml 在批准后被改动：超过 2 天未处理 → 5 天 转客服主管`,
@@ -210,7 +210,7 @@ describe('tampering with the revision history', () => {
     await write(target, yaml);
     const diags = (await validate()).filter((d) => d.file === target);
     expect(diags.map((d) => [d.code, d.line])).toEqual([
-      ['REVISION_COPIED', lineOf(yaml, '- { version: "1.0"')],
+      ['REVISION_COPIED', lineOf(yaml, '- version: "1.0"')],
       ['REVISION_COPIED', lineOf(yaml, '- version: "1.1"')],
       ['REVISION_COPIED', lineOf(yaml, '- version: "1.2"')],
     ]);
@@ -235,8 +235,8 @@ describe('tampering with the revision history', () => {
     await fixture();
     const yaml = edit(
       await read(FILE),
-      '{ after: 3d, role: cs-supervisor',
-      '{ after: 5d, role: cs-supervisor',
+      '- after: 3d\n        role: cs-supervisor',
+      '- after: 5d\n        role: cs-supervisor',
     );
     await write(FILE, yaml);
     const diags = await validate();
@@ -269,7 +269,7 @@ describe('tampering with the revision history', () => {
     expect(history).toContain('**草稿 / DRAFT**：本文件与批准的版本 1.2 不同，尚未批准。');
 
     // Put back, it is issued again and the release build goes through.
-    await write(FILE, edit(yaml, '{ after: 5d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'));
+    await write(FILE, edit(yaml, '- after: 5d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'));
     expect(await validate()).toEqual([]);
     const again = await runCli(['build', 'sops', '--out', 'out', '--release'], dir);
     expect(again.code, again.stderr).toBe(0);
@@ -303,8 +303,8 @@ describe('tampering with the revision history', () => {
           '\neffective: 2027-06-01\n',
           '\neffective: 2027-01-01\n',
         ),
-        '{ after: 2w, role: manager',
-        '{ after: 1w, role: manager',
+        '- after: 2w\n        role: manager',
+        '- after: 1w\n        role: manager',
       ),
     );
     await rm(join(dir, `sops/.history/${ID}/1.2.yaml`));
@@ -324,7 +324,7 @@ describe('tampering with the revision history', () => {
 
   it('diff --rev compares with the stored revision, the last approved one, and says when none is stored', async () => {
     await fixture();
-    const yaml = edit(await read(FILE), 'every: weekly, on: monday', 'every: weekly, on: friday');
+    const yaml = edit(await read(FILE), 'every: weekly\n    on: monday', 'every: weekly\n    on: friday');
     await write(FILE, yaml);
     const against = await runCli(['diff', FILE, '--rev', '1.0'], dir);
     expect(against.code, against.stderr).toBe(0);
@@ -389,7 +389,7 @@ describe('tampering with the revision history', () => {
     expect((await validate()).map((d) => d.code)).toEqual(['REVISION_EDITED']);
     await write(FILE, yaml);
     // A review with changes cannot be recorded as one without.
-    await write(FILE, edit(yaml, '{ after: 3d, role: cs-supervisor', '{ after: 4d, role: cs-supervisor'));
+    await write(FILE, edit(yaml, '- after: 3d\n        role: cs-supervisor', '- after: 4d\n        role: cs-supervisor'));
     const refused = await revise(
       dir,
       '--type',
@@ -429,7 +429,7 @@ describe('tampering with the revision history', () => {
     expect(await validate()).toEqual([]);
     await write(
       FILE,
-      edit(await read(FILE), '{ after: 3d, role: cs-supervisor', '{ after: 2d, role: cs-supervisor'),
+      edit(await read(FILE), '- after: 3d\n        role: cs-supervisor', '- after: 2d\n        role: cs-supervisor'),
     );
     const r = await revise(
       dir,
