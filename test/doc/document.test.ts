@@ -129,7 +129,7 @@ describe('the SOP document', () => {
     const md = DocTemplates.load('md').render('sop', procedureView(changed));
     const times = md.slice(md.indexOf('附录B'));
     expect(times).toContain(
-      '| 4.7 | 未处理完毕逐级上报（自“接待业主”起，按自然时间计） | 超过 3 天 | 客服主管（→ “客服主管跟踪处理”） |',
+      '| 4.7 | 未处理完毕逐级上报（自记录的“接待日期”起，按自然时间计） | 超过 3 天 | 客服主管（→ “客服主管跟踪处理”） |',
     );
     expect(times).not.toContain('超过 2 天');
     expect(mdBody(md)).toContain('4.7 如果在2天内未能处理完毕的情况，转由客服主管负责处理。');

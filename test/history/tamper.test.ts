@@ -71,7 +71,11 @@ describe('tampering with the revision history', () => {
     dir = base;
     await write(
       FILE,
-      edit(await read(FILE), '- after: 2d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
+      edit(
+        await read(FILE),
+        '- after: 2d\n        role: cs-supervisor',
+        '- after: 3d\n        role: cs-supervisor',
+      ),
     );
     const one = await revise(
       base,
@@ -80,7 +84,10 @@ describe('tampering with the revision history', () => {
       ...['--reviewed-by', '王强', '--approved-by', '李明'],
     );
     expect(one.code, one.stderr).toBe(0);
-    await write(FILE, edit(await read(FILE), '- after: 1w\n        role: manager', '- after: 2w\n        role: manager'));
+    await write(
+      FILE,
+      edit(await read(FILE), '- after: 1w\n        role: manager', '- after: 2w\n        role: manager'),
+    );
     const two = await revise(
       base,
       ...[
@@ -104,7 +111,11 @@ describe('tampering with the revision history', () => {
     const stored = `sops/.history/${ID}/1.0.yaml`;
     await write(
       stored,
-      edit(await read(stored), '- after: 2d\n        role: cs-supervisor', '- after: 5d\n        role: cs-supervisor'),
+      edit(
+        await read(stored),
+        '- after: 2d\n        role: cs-supervisor',
+        '- after: 5d\n        role: cs-supervisor',
+      ),
     );
     const yaml = await read(FILE);
     const diags = await validate();
@@ -269,7 +280,10 @@ describe('tampering with the revision history', () => {
     expect(history).toContain('**草稿 / DRAFT**：本文件与批准的版本 1.2 不同，尚未批准。');
 
     // Put back, it is issued again and the release build goes through.
-    await write(FILE, edit(yaml, '- after: 5d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'));
+    await write(
+      FILE,
+      edit(yaml, '- after: 5d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
+    );
     expect(await validate()).toEqual([]);
     const again = await runCli(['build', 'sops', '--out', 'out', '--release'], dir);
     expect(again.code, again.stderr).toBe(0);
@@ -389,7 +403,10 @@ describe('tampering with the revision history', () => {
     expect((await validate()).map((d) => d.code)).toEqual(['REVISION_EDITED']);
     await write(FILE, yaml);
     // A review with changes cannot be recorded as one without.
-    await write(FILE, edit(yaml, '- after: 3d\n        role: cs-supervisor', '- after: 4d\n        role: cs-supervisor'));
+    await write(
+      FILE,
+      edit(yaml, '- after: 3d\n        role: cs-supervisor', '- after: 4d\n        role: cs-supervisor'),
+    );
     const refused = await revise(
       dir,
       '--type',
@@ -429,7 +446,11 @@ describe('tampering with the revision history', () => {
     expect(await validate()).toEqual([]);
     await write(
       FILE,
-      edit(await read(FILE), '- after: 3d\n        role: cs-supervisor', '- after: 2d\n        role: cs-supervisor'),
+      edit(
+        await read(FILE),
+        '- after: 3d\n        role: cs-supervisor',
+        '- after: 2d\n        role: cs-supervisor',
+      ),
     );
     const r = await revise(
       dir,

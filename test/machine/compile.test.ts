@@ -223,11 +223,13 @@ describe('changing the YAML changes the machine', () => {
       matter: 'x',
     });
     actor.send({ type: 'TRANSFER', by, department: 'd' });
-    clock.set(t0 + 2 * 86_400_000);
+    // Counted from the recorded reception date (site midnight).
+    const day0 = Date.parse('2026-03-02T00:00:00+08:00');
+    clock.set(day0 + 2 * 86_400_000);
     expect(actor.getSnapshot().value).toBe('transferred');
-    clock.set(t0 + 3 * 86_400_000 - 1);
+    clock.set(day0 + 3 * 86_400_000 - 1);
     expect(actor.getSnapshot().value).toBe('transferred');
-    clock.set(t0 + 3 * 86_400_000);
+    clock.set(day0 + 3 * 86_400_000);
     expect(actor.getSnapshot().value).toBe('supervisor');
   });
 

@@ -7,6 +7,7 @@ const MIN = 60_000;
 /** Who sends an event: the role the SOP gives it, and a name. */
 const RECEPTIONIST = { role: 'receptionist', name: '李四' } as const;
 const MANAGER = { role: 'manager', name: '王五' } as const;
+const SUPERVISOR = { role: 'cs-supervisor', name: '赵六' } as const;
 const RECORD = {
   type: 'RECORD',
   by: RECEPTIONIST,
@@ -17,6 +18,9 @@ const RECORD = {
   matter: '楼道灯不亮',
   channel: 'phone',
 };
+
+/** 3.2.2 / 3.3.2: the ladder counts from the reception date recorded in 4.2 (site midnight of that day). */
+const RECEIVED = cst(`${RECORD.date}T00:00`);
 
 let sop: ProcedureSop;
 let mod: GeneratedModule;
@@ -71,18 +75,18 @@ describe('front-desk reception machine (generated module)', () => {
 
   test('each escalation fires exactly at its threshold, not a millisecond early', () => {
     const t0 = cst('2026-03-02T10:00');
-    // The clock starts when the request is received, not when it is transferred.
+    // The clock starts at the recorded reception date, not when the actor starts or the case is transferred.
     const { clock, actor } = transferred(t0, 3 * 60 * MIN);
-    clock.set(t0 + level0 - 1);
+    clock.set(RECEIVED + level0 - 1);
     expect(actor.getSnapshot().value).toBe('transferred');
-    clock.set(t0 + level0);
+    clock.set(RECEIVED + level0);
     expect(actor.getSnapshot().value).toBe('supervisor');
     expect(actor.getSnapshot().context._sop.escalations).toEqual([
-      { ladder: 'overdue', level: 0, role: 'cs-supervisor', due: t0 + level0, at: t0 + level0 },
+      { ladder: 'overdue', level: 0, role: 'cs-supervisor', due: RECEIVED + level0, at: RECEIVED + level0 },
     ]);
-    clock.set(t0 + level1 - 1);
+    clock.set(RECEIVED + level1 - 1);
     expect(actor.getSnapshot().value).toBe('supervisor');
-    clock.set(t0 + level1);
+    clock.set(RECEIVED + level1);
     expect(actor.getSnapshot().value).toBe('manager');
     expect(actor.getSnapshot().context._sop.escalations.map((e: { role: string }) => e.role)).toEqual([
       'cs-supervisor',
@@ -91,23 +95,47 @@ describe('front-desk reception machine (generated module)', () => {
     expect(actor.getSnapshot().context._sop.unknownCalendarYears).toEqual([]);
   });
 
-  test('a case handled directly is not escalated; resolving needs handling and result', () => {
+  test('a case handled directly is escalated too, and resolving needs handling and result', () => {
     const t0 = cst('2026-03-02T10:00');
     const { clock, actor } = start(t0);
     actor.send(RECORD);
     actor.send({ type: 'HANDLE', by: RECEPTIONIST });
-    clock.set(t0 + level1 + 1);
+    clock.set(RECEIVED + level0 - 1);
     expect(actor.getSnapshot().value).toBe('handling');
-    actor.send({ type: 'RESOLVE', by: RECEPTIONIST, handling: '已更换灯泡' });
-    expect(actor.getSnapshot().value).toBe('handling');
+    clock.set(RECEIVED + level0);
+    expect(actor.getSnapshot().value).toBe('supervisor');
+    // In the supervisor's step it is the supervisor who resolves it.
+    actor.send({ type: 'RESOLVE', by: RECEPTIONIST, handling: '已更换灯泡', result: '业主满意' });
+    expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({ code: 'ROLE_FORBIDDEN' });
+    actor.send({ type: 'RESOLVE', by: SUPERVISOR, handling: '已更换灯泡' });
+    expect(actor.getSnapshot().value).toBe('supervisor');
     expect(actor.getSnapshot().context._sop.lastRefusal).toMatchObject({
       code: 'PAYLOAD_INVALID',
       failures: [{ field: 'result' }],
     });
-    actor.send({ type: 'RESOLVE', by: RECEPTIONIST, handling: '已更换灯泡', result: '业主满意' });
+    actor.send({ type: 'RESOLVE', by: SUPERVISOR, handling: '已更换灯泡', result: '业主满意' });
     expect(actor.getSnapshot().status).toBe('done');
     expect(actor.getSnapshot().output).toEqual({ outcome: 'resolved', handoff: null });
     expect(actor.getSnapshot().context.result).toBe('业主满意');
+  });
+
+  test('a case resolved at the front desk within 2 days is not escalated', () => {
+    const t0 = cst('2026-03-02T10:00');
+    const { clock, actor } = start(t0);
+    actor.send(RECORD);
+    actor.send({ type: 'HANDLE', by: RECEPTIONIST });
+    clock.set(RECEIVED + level0 - 1);
+    actor.send({ type: 'RESOLVE', by: RECEPTIONIST, handling: '已更换灯泡', result: '业主满意' });
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(actor.getSnapshot().context._sop.escalations).toEqual([]);
+    expect(mod.nextDeadline(actor.getSnapshot())).toBeNull();
+  });
+
+  test('a request still waiting in 已记录 is escalated as well', () => {
+    const { clock, actor } = start(cst('2026-03-02T10:00'));
+    actor.send(RECORD);
+    clock.set(RECEIVED + level0);
+    expect(actor.getSnapshot().value).toBe('supervisor');
   });
 
   test('recording refuses a request without the required fields and keeps what RECORD sets', () => {
@@ -147,7 +175,7 @@ describe('front-desk reception machine (generated module)', () => {
   test('the manager cannot close without a reason', () => {
     const t0 = cst('2026-03-02T10:00');
     const { clock, actor } = transferred(t0);
-    clock.set(t0 + level1);
+    clock.set(RECEIVED + level1);
     expect(actor.getSnapshot().value).toBe('manager');
     actor.send({ type: 'CLOSE', by: MANAGER });
     actor.send({ type: 'CLOSE', by: MANAGER, reason: '   ' });
@@ -176,27 +204,27 @@ describe('front-desk reception machine (generated module)', () => {
     test('restored after the deadline: escalates at once', () => {
       const t0 = cst('2026-03-02T10:00');
       const snapshot = persistAt(t0, 60 * MIN);
-      const { actor } = start(t0 + level0 + 5 * 60 * MIN, snapshot);
+      const { actor } = start(RECEIVED + level0 + 5 * 60 * MIN, snapshot);
       expect(actor.getSnapshot().value).toBe('supervisor');
       expect(actor.getSnapshot().context._sop.escalations[0]).toMatchObject({
-        due: t0 + level0,
-        at: t0 + level0 + 5 * 60 * MIN,
+        due: RECEIVED + level0,
+        at: RECEIVED + level0 + 5 * 60 * MIN,
       });
     });
 
     test('restored after both deadlines: reaches the manager at once', () => {
       const t0 = cst('2026-03-02T10:00');
-      const { actor } = start(t0 + level1 + 1, persistAt(t0, 60 * MIN));
+      const { actor } = start(RECEIVED + level1 + 1, persistAt(t0, 60 * MIN));
       expect(actor.getSnapshot().value).toBe('manager');
     });
 
     test('restored before the deadline: escalates exactly on time', () => {
       const t0 = cst('2026-03-02T10:00');
-      const { clock, actor } = start(t0 + level0 / 2, persistAt(t0, 60 * MIN));
+      const { clock, actor } = start(RECEIVED + level0 / 2, persistAt(t0, 60 * MIN));
       expect(actor.getSnapshot().value).toBe('transferred');
-      clock.set(t0 + level0 - 1);
+      clock.set(RECEIVED + level0 - 1);
       expect(actor.getSnapshot().value).toBe('transferred');
-      clock.set(t0 + level0);
+      clock.set(RECEIVED + level0);
       expect(actor.getSnapshot().value).toBe('supervisor');
     });
 
@@ -204,12 +232,12 @@ describe('front-desk reception machine (generated module)', () => {
       const t0 = cst('2026-03-02T10:00');
       const snapshot = persistAt(t0, 60 * MIN);
       const clock = new SimulatedClock();
-      clock.set(t0 + level0 / 2);
+      clock.set(RECEIVED + level0 / 2);
       const actor = createActor(mod.createSopMachine({ now: () => clock.now() }), { clock, snapshot });
       actor.start();
-      clock.set(t0 + level1 + 1);
+      clock.set(RECEIVED + level1 + 1);
       expect(actor.getSnapshot().value).toBe('transferred');
-      expect(mod.nextDeadline(actor.getSnapshot())).toBe(t0 + level0);
+      expect(mod.nextDeadline(actor.getSnapshot())).toBe(RECEIVED + level0);
       // …until the app sends the resume event.
       actor.send({ type: mod.RESUME_EVENT });
       expect(actor.getSnapshot().value).toBe('manager');

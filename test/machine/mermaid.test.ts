@@ -65,12 +65,15 @@ describe('machine.mmd parses with mermaid', () => {
     const sop = sops.find((s) => s.id === 'front-desk-reception') as ProcedureSop;
     const { edges } = await parse(mmdOf(sop));
     const timed = edges.filter((e) => e.label.includes('⏱'));
+    // 3.2.2: every unfinished request goes to the supervisor after 2 days (recorded, handled, transferred).
     expect(timed.map((e) => [e.from, e.to])).toEqual([
+      ['recorded', 'supervisor'],
+      ['handling', 'supervisor'],
       ['transferred', 'supervisor'],
       ['supervisor', 'manager'],
     ]);
-    expect(timed[0]?.label).toContain('2d');
-    expect(timed[1]?.label).toContain('1w');
+    for (const edge of timed.slice(0, 3)) expect(edge.label).toContain('2d');
+    expect(timed[3]?.label).toContain('1w');
   });
 
   test('labels with Mermaid syntax characters are escaped and still parse', async () => {

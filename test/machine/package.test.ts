@@ -118,8 +118,10 @@ const actor = startActor();
 const refused = [];
 actor.on(REFUSED_EVENT, (e) => refused.push(e.code));
 const by = { role: 'receptionist', name: '李四' };
-actor.send({ type: 'RECORD', by, date: '2026-03-02', owner: '张三', phone: '13800000000', room: '3-201', matter: '灯不亮', channel: 'fax' });
-actor.send({ type: 'RECORD', by, date: '2026-03-02', owner: '张三', phone: '13800000000', room: '3-201', matter: '灯不亮' });
+// Received today (site time, UTC+8): on the wall clock, a date days ago would already be escalated.
+const date = new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
+actor.send({ type: 'RECORD', by, date, owner: '张三', phone: '13800000000', room: '3-201', matter: '灯不亮', channel: 'fax' });
+actor.send({ type: 'RECORD', by, date, owner: '张三', phone: '13800000000', room: '3-201', matter: '灯不亮' });
 actor.send({ type: 'HANDLE', by });
 actor.send({ type: 'RESOLVE', by, handling: '已更换灯泡', result: '业主满意' });
 console.log(JSON.stringify({ output: actor.getSnapshot().output, refused, states: Object.keys(json.states).length }));

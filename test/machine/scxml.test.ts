@@ -158,7 +158,9 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
     expect(where(sc)).toBe('recorded');
     sc.gen({ name: 'TRANSFER', data: { by: R, department: '工程部' } });
     expect(where(sc)).toBe('transferred');
-    vi.advanceTimersByTime(2 * 86_400_000 - 1);
+    // Counted from the recorded reception date (site midnight), as machine.js does.
+    const day0 = cst('2026-03-02T00:00');
+    vi.advanceTimersByTime(day0 + 2 * 86_400_000 - 1 - t0);
     expect(where(sc)).toBe('transferred');
     vi.advanceTimersByTime(1);
     expect(where(sc)).toBe('supervisor');
@@ -166,7 +168,7 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
     expect(where(sc)).toBe('supervisor');
     vi.advanceTimersByTime(1);
     expect(where(sc)).toBe('manager');
-    expect(Date.now() - t0).toBe(7 * 86_400_000);
+    expect(Date.now() - day0).toBe(7 * 86_400_000);
     sc.gen({ name: 'CLOSE', data: { by: M } });
     expect(where(sc)).toBe('manager');
     expect(ctx(sc)._sop.lastRefusal).toMatchObject({ event: 'CLOSE', code: 'PAYLOAD_INVALID' });
@@ -182,8 +184,11 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
 
   test('working days in SCXML: the same National Day deadline as machine.js', async () => {
     vi.useFakeTimers({ now: cst('2026-09-30T10:00'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    // Counted from the instant the request is received, like the working-days tests of machine.js.
     const sop = variantSop('front-desk-reception.yaml', (t) =>
-      t.replace('basis: calendar', 'basis: working'),
+      t
+        .replace('basis: calendar', 'basis: working')
+        .replace('    from:\n      field: date\n', '    from:\n      enter: received\n'),
     );
     const sc = await interpret(scxmlOf(sop));
     sc.gen({

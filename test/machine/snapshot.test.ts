@@ -14,6 +14,8 @@ const RECORD = {
   matter: '楼道灯不亮',
 };
 const t0 = cst('2026-03-02T10:00');
+/** Where the ladder's clock starts: the recorded reception date, at site midnight. */
+const day0 = cst(`${RECORD.date}T00:00`);
 
 const sop = await bundledSop('front-desk-reception');
 const { mod: v1 } = await importMachine(sop);
@@ -136,10 +138,10 @@ describe('migrate(): the migration table', () => {
     expect(v3d.checkSnapshot(migrated.snapshot)).toEqual({ ok: true });
     const { clock, actor } = start(v3d, t0 + 2 * DAY, migrated.snapshot);
     expect(actor.getSnapshot().value).toBe('transferred');
-    expect(v3d.nextDeadline(actor.getSnapshot())).toBe(t0 + 3 * DAY);
-    clock.set(t0 + 3 * DAY - 1);
+    expect(v3d.nextDeadline(actor.getSnapshot())).toBe(day0 + 3 * DAY);
+    clock.set(day0 + 3 * DAY - 1);
     expect(actor.getSnapshot().value).toBe('transferred');
-    clock.set(t0 + 3 * DAY);
+    clock.set(day0 + 3 * DAY);
     expect(actor.getSnapshot().value).toBe('supervisor');
   });
 
@@ -148,7 +150,7 @@ describe('migrate(): the migration table', () => {
     const { actor } = start(v3d, t0 + 4 * DAY, migrated.snapshot);
     expect(actor.getSnapshot().value).toBe('supervisor');
     expect(actor.getSnapshot().context._sop.escalations[0]).toMatchObject({
-      due: t0 + 3 * DAY,
+      due: day0 + 3 * DAY,
       at: t0 + 4 * DAY,
     });
   });

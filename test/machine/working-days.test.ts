@@ -19,16 +19,18 @@ const RECORD = {
   matter: '水管漏水',
 };
 
-/** The reception SOP with its ladder edited (basis and thresholds). */
+/**
+ * The reception SOP with its ladder edited (basis and thresholds). The ladder counts from the instant the
+ * request is received (`from: { enter: received }`), so that the hour of the day matters; the bundled SOP
+ * counts from the recorded reception date (front-desk.test.ts).
+ */
 function reception(basis: 'calendar' | 'working', first = '2d', second = '1w'): ProcedureSop {
-  return variantSop(
-    'front-desk-reception.yaml',
-    (text) =>
-      text
-        .replace('basis: calendar', `basis: ${basis}`)
-        .replace('- after: 2d\n        role: cs-supervisor', `- after: ${first}\n        role: cs-supervisor`)
-        .replace('- after: 1w\n        role: manager', `- after: ${second}\n        role: manager`),
-    basis !== 'calendar' || first !== '2d' || second !== '1w',
+  return variantSop('front-desk-reception.yaml', (text) =>
+    text
+      .replace('    from:\n      field: date\n', '    from:\n      enter: received\n')
+      .replace('basis: calendar', `basis: ${basis}`)
+      .replace('- after: 2d\n        role: cs-supervisor', `- after: ${first}\n        role: cs-supervisor`)
+      .replace('- after: 1w\n        role: manager', `- after: ${second}\n        role: manager`),
   );
 }
 
@@ -119,6 +121,7 @@ describe('working days vs calendar days (2026 data from chinese-days)', () => {
     const sop = variantSop('front-desk-reception.yaml', (text) =>
       text
         .replace('basis: calendar', 'basis: working')
+        .replace('    from:\n      field: date\n', '    from:\n      enter: received\n')
         .replace(
           'effective: 2026-01-01\n',
           'effective: 2026-01-01\nsite:\n  extra-holidays: [2026-03-03]\n  extra-workdays: [2026-03-07]\n',
