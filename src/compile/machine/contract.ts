@@ -331,13 +331,14 @@ function isAppEvent(event) {
 function withRefusals(machine) {
   const transition = machine.transition.bind(machine);
   const judged = (snapshot, event, scope) => {
-    if (snapshot.status !== 'active' || !isAppEvent(event) || snapshot.can(event)) return transition(snapshot, event, scope);
+    if (snapshot.can(event)) return transition(snapshot, event, scope);
     const { code, failures } = refusalOf(snapshot, event);
     const refusal = { type: ${JSON.stringify(REFUSE_EVENT)}, refused: { code, event, step: String(snapshot.value), failures } };
     MADE_BY_RUNTIME.add(refusal);
     return transition(snapshot, refusal, scope);
   };
   machine.transition = (snapshot, event, scope) => {
+    if (snapshot.status !== 'active' || !isAppEvent(event)) return transition(snapshot, event, scope);
     if (VERDICTS !== null) return judged(snapshot, event, scope);
     VERDICTS = [];
     try {
