@@ -484,6 +484,23 @@ interface SopBase extends SopIdentity {
    * loading, by `markDrafts` (`src/history/draft.ts`), never by the normalizer.
    */
   readonly draft?: DraftState;
+  /**
+   * The rule changes between consecutive approved versions kept in `.history`, for the machine package's
+   * `CHANGELOG.md`: added after loading by `markChangelogs` (`src/compile/machine/changelog.ts`), never
+   * by the normalizer.
+   */
+  readonly changelog?: ApprovedChanges;
+}
+
+/** The rule changes between the approved versions of a SOP, worded in `lang` (the build's `--lang`). */
+export interface ApprovedChanges {
+  readonly lang: 'zh' | 'en';
+  /** One per pair of consecutive versions whose approved texts are both stored, oldest first. */
+  readonly pairs: readonly {
+    readonly from: string;
+    readonly to: string;
+    readonly changes: readonly { readonly text: string; readonly clause: string | null }[];
+  }[];
 }
 
 /** A SOP edited since its last approval: the approved version and the rule changes since (in Chinese). */

@@ -50,6 +50,7 @@ describe('the machine target', () => {
       const expected =
         sop.kind === 'procedure' && sop.workflow
           ? [
+              'CHANGELOG.md',
               'machine.cjs',
               'machine.d.cts',
               'machine.d.ts',
@@ -76,6 +77,7 @@ describe('the machine target', () => {
       .flatMap((s) => [
         ...['cjs', 'd.cts', 'd.ts', 'js', 'json', 'mmd', 'scxml'].map((ext) => `${s.id}/machine.${ext}`),
         `${s.id}/package.json`,
+        `${s.id}/CHANGELOG.md`,
       ]);
     expect(files.map((f) => f.path).sort()).toEqual(expected.sort());
   });

@@ -26,7 +26,7 @@ const scxml = require('@scion-scxml/scxml') as {
       model: { prepare(cb: (err: unknown, fn: unknown) => void, ctx: object): void },
     ) => void,
   ): void;
-  core: { Statechart: new (fn: unknown) => Interpreter };
+  core: { Statechart: new (fn: unknown, options?: object) => Interpreter };
 };
 
 interface Interpreter {
@@ -49,15 +49,27 @@ function scxmlOf(sop: ProcedureSop): string {
   return a.data;
 }
 
+/** An event SCION hands to `customSend` (the host's I/O processor) for a `<send>` to another session. */
+interface SentEvent {
+  name: string;
+  target: string;
+  type?: string;
+  data: Record<string, unknown>;
+}
+
 /** Loads an SCXML document into SCION and starts it (the data model sees the test's Date). */
-function interpret(doc: string, file = 'machine.scxml'): Promise<Interpreter> {
+function interpret(
+  doc: string,
+  file = 'machine.scxml',
+  options: { customSend?: (event: SentEvent, sendOptions: { type?: string }) => void } = {},
+): Promise<Interpreter> {
   return new Promise((resolve, reject) => {
     scxml.documentStringToModel(file, doc, (err, model) => {
       if (err) return reject(err);
       model.prepare(
         (err2, fn) => {
           if (err2) return reject(err2);
-          const sc = new scxml.core.Statechart(fn);
+          const sc = new scxml.core.Statechart(fn, options);
           sc.start();
           resolve(sc);
         },
@@ -234,6 +246,80 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
     sc.gen({ name: 'HAND_OVER', data: { by: O, outgoing: 'b', incoming: 'c' } });
     expect(where(sc)).toBe('handed-over');
     expect(sc.isFinal()).toBe(true);
+  });
+
+  test('front-desk reception: the complaint hand-off is a <send> to sop:complaint-handling carrying the case record', async () => {
+    const doc = scxmlOf(await bundledSop('front-desk-reception'));
+    // jsdom ships no types; the few DOM calls used here are typed by hand.
+    const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
+      JSDOM: new (
+        xml: string,
+        o: { contentType: string },
+      ) => { window: { document: { querySelector(s: string): El | null } } };
+    };
+    interface El {
+      tagName: string;
+      getAttribute(n: string): string | null;
+      children: ArrayLike<El>;
+      querySelectorAll(s: string): ArrayLike<El>;
+    }
+    const xml = new JSDOM(doc, { contentType: 'application/xml' }).window.document;
+    const complaint = xml.querySelector('final[id="complaint"]');
+    expect(complaint).not.toBeNull();
+    const sends = Array.from(complaint?.querySelectorAll('onentry > send') ?? []);
+    expect(sends).toHaveLength(1);
+    const send = sends[0] as El;
+    expect(send.getAttribute('event')).toBe('sop.handoff');
+    expect(send.getAttribute('target')).toBe('sop:complaint-handling');
+    expect(send.getAttribute('type')).toBe('http://www.w3.org/TR/scxml/#SCXMLEventProcessor');
+    const params = Array.from(send.children).map((p) => [
+      p.tagName,
+      p.getAttribute('name'),
+      p.getAttribute('expr'),
+    ]);
+    expect(params).toEqual([
+      ['param', 'sop', '"complaint-handling"'],
+      ['param', 'title', '"投诉处理作业规程"'],
+      ['param', 'external', 'true'],
+      ['param', 'step', '"complaint"'],
+      ['param', 'record', 'sop_record(ctx)'],
+    ]);
+    // No other step hands off, so no other <send> leaves the session (the timers' <send>s have no target).
+    expect(doc.match(/<send [^>]*target=/g)).toHaveLength(1);
+
+    // Run in SCION with the host's I/O processor: the event arrives as machine.js emits it.
+    const sent: { event: SentEvent; type: string | undefined }[] = [];
+    const sc = await interpret(doc, 'machine.scxml', {
+      customSend: (event, o) => sent.push({ event, type: o.type }),
+    });
+    const record = {
+      date: '2026-03-02',
+      owner: '张三',
+      phone: '13800000000',
+      room: '3-201',
+      matter: '物业费有异议',
+    };
+    sc.gen({ name: 'RECORD', data: { by: R, ...record } });
+    expect(sent).toEqual([]);
+    sc.gen({ name: 'COMPLAINT', data: { by: R } });
+    expect(where(sc)).toBe('complaint');
+    expect(sc.isFinal()).toBe(true);
+    expect(sent).toHaveLength(1);
+    const [{ event, type }] = sent as [(typeof sent)[0]];
+    expect(type).toBe('http://www.w3.org/TR/scxml/#SCXMLEventProcessor');
+    expect(event.name).toBe('sop.handoff');
+    expect(event.target).toBe('sop:complaint-handling');
+    const { mod } = await importMachine(await bundledSop('front-desk-reception'));
+    const actor = createActor(mod.createSopMachine());
+    const emitted: unknown[] = [];
+    actor.on('sop.handoff', (e: unknown) => emitted.push(e));
+    actor.start();
+    actor.send({ type: 'RECORD', by: R, ...record });
+    actor.send({ type: 'COMPLAINT', by: R });
+    const { type: _type, ...fromJs } = emitted[0] as { type: string };
+    expect(event.data).toEqual(fromJs);
+    expect(event.data.record).toMatchObject(record);
+    expect(event.data.record).not.toHaveProperty('_sop');
   });
 
   test('untrusted text is escaped: a refusal with XML and CDATA metacharacters arrives intact', async () => {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { type ClaimedOutput, claimOutput } from '../../build/guard.js';
 import { buildToFolder, type Progress } from '../../build/output.js';
 import { createTargets } from '../../build/targets.js';
+import { markChangelogs } from '../../compile/machine/changelog.js';
 import { catalog } from '../../diagnostics/catalog.js';
 import { formatDiagnostic } from '../../diagnostics/format.js';
 import type { Lang } from '../../diagnostics/types.js';
@@ -142,7 +143,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           if (result.diagnostics.length > 0)
             await printDiagnostics(io, result.diagnostics, result.files.length, lang);
           // Drafts are stamped 草稿 / DRAFT; a release build refuses them.
-          const set = markDrafts(result.set, io.cwd);
+          // The machine packages' CHANGELOG.md lists the rule changes between the stored approved texts.
+          const set = markChangelogs(markDrafts(result.set, io.cwd), io.cwd, lang);
           const drafts = set.sops.filter((s) => s.draft);
           if (opts.release && drafts.length > 0) {
             const zh = drafts

@@ -157,36 +157,61 @@ function roleVerdict(p, event) {
   return null;
 }
 
+/**
+ * What a guard's params need at every event, worked out once per params object (they are the
+ * config's own, so the cache lives as long as the machine): the fields an event may carry and the
+ * checklist conditions, which the payload checks read.
+ */
+var COMPILED = new WeakMap();
+function compiled(p) {
+  var c = COMPILED.get(p);
+  if (c !== undefined) return c;
+  var known = Object.create(null);
+  known.type = true;
+  known.by = true;
+  for (var i = 0; i < p.fields.length; i++) known[p.fields[i].id] = true;
+  c = {
+    known: known,
+    items: p.conditions.filter(function (x) { return x.kind === 'checklist-item'; }),
+    others: p.conditions.filter(function (x) { return x.kind !== 'checklist-item'; })
+  };
+  COMPILED.set(p, c);
+  return c;
+}
+
+function typeFailure(p, f) {
+  var words = TYPE_WORDS[f.type] || [f.type, f.type];
+  if (f.type === 'enum') {
+    words = [
+      '以下之一：' + f.options.map(function (o) { return o.value + '（' + o.label + '）'; }).join('、'),
+      'one of: ' + f.options.map(function (o) { return o.value; }).join(', ')
+    ];
+  }
+  return fieldFailure(f.id, '“' + f.label + '”须为' + words[0], 'The field ' + f.id + ' (' + f.label + ') must be ' + words[1], p.clause);
+}
+
 /** Every payload field broken by the event: required and missing, of the wrong type, or undeclared. */
 function payloadFailures(p, event) {
+  var c = compiled(p);
   var out = [];
-  var known = { type: true, by: true };
-  p.fields.forEach(function (f) {
-    known[f.id] = true;
-    var v = event[f.id];
+  var i, f, v;
+  for (i = 0; i < p.fields.length; i++) {
+    f = p.fields[i];
+    v = event[f.id];
     if (absent(v)) {
       if (f.required) out.push(fieldFailure(f.id, '须填写“' + f.label + '”', 'The field ' + f.id + ' (' + f.label + ') is required', p.clause));
-      return;
-    }
-    if (typeHolds(f, v)) return;
-    var words = TYPE_WORDS[f.type] || [f.type, f.type];
-    if (f.type === 'enum') {
-      words = [
-        '以下之一：' + f.options.map(function (o) { return o.value + '（' + o.label + '）'; }).join('、'),
-        'one of: ' + f.options.map(function (o) { return o.value; }).join(', ')
-      ];
-    }
-    out.push(fieldFailure(f.id, '“' + f.label + '”须为' + words[0], 'The field ' + f.id + ' (' + f.label + ') must be ' + words[1], p.clause));
-  });
-  Object.keys(event).forEach(function (k) {
-    if (!known[k]) out.push(fieldFailure(k, '事件没有字段“' + k + '”', 'The event has no field ' + k, p.clause));
-  });
-  p.conditions.forEach(function (c) {
-    if (c.kind !== 'checklist-item' || itemId(c.items, event[c.key]) !== null) return;
-    if (out.some(function (x) { return x.field === c.key; })) return;
-    out.push(fieldFailure(c.key,
-      '“' + c.key + '”须为清单中的一项：' + c.items.map(function (i) { return i.id + '（' + i.name + '）'; }).join('、'),
-      'The field ' + c.key + ' must name an item of the checklist: ' + c.items.map(function (i) { return i.id; }).join(', '),
+    } else if (!typeHolds(f, v)) out.push(typeFailure(p, f));
+  }
+  for (var k in event) {
+    if (Object.prototype.hasOwnProperty.call(event, k) && c.known[k] !== true)
+      out.push(fieldFailure(k, '事件没有字段“' + k + '”', 'The event has no field ' + k, p.clause));
+  }
+  c.items.forEach(function (x) {
+    if (itemId(x.items, event[x.key]) !== null) return;
+    if (out.some(function (y) { return y.field === x.key; })) return;
+    out.push(fieldFailure(x.key,
+      '“' + x.key + '”须为清单中的一项：' + x.items.map(function (i) { return i.id + '（' + i.name + '）'; }).join('、'),
+      'The field ' + x.key + ' must name an item of the checklist: ' + x.items.map(function (i) { return i.id; }).join(', '),
       p.clause));
   });
   return out;
@@ -214,8 +239,8 @@ function conditionWords(c) {
 /** The transition's own conditions that do not hold; the SOP's refusal text is their message. */
 function conditionFailures(p, context, event) {
   var out = [];
-  p.conditions.forEach(function (c) {
-    if (c.kind === 'checklist-item' || holds(c, context, event)) return;
+  compiled(p).others.forEach(function (c) {
+    if (holds(c, context, event)) return;
     var words = conditionWords(c);
     var failure = { condition: c, message: { zh: p.refusal === null ? words[0] : p.refusal, en: words[1] }, clause: p.clause };
     if (c.field !== undefined) failure.field = c.field;
@@ -253,8 +278,23 @@ export { REFUSAL_CODES, verdict };
 
 const MADE_BY_RUNTIME = new WeakSet();
 
+/**
+ * Verdicts worked out during one call of the machine's \`transition\`: its refusal check (\`can\`), the
+ * transition itself and the report of a refusal evaluate the same guard on the same context and event.
+ * Emptied after each call, so an event object an app changes and sends again is judged afresh.
+ */
+let VERDICTS = null;
+
+function memoVerdict(params, context, event) {
+  if (VERDICTS === null) return verdict(params, context, event);
+  for (const v of VERDICTS) if (v.params === params && v.context === context && v.event === event) return v.result;
+  const result = verdict(params, context, event);
+  VERDICTS.push({ params, context, event, result });
+  return result;
+}
+
 function accepts({ context, event }, params) {
-  return verdict(params, context, event) === null;
+  return memoVerdict(params, context, event) === null;
 }
 
 function runtimeRefusal({ event }) {
@@ -279,7 +319,7 @@ function refusalOf(snapshot, event) {
     };
   }
   const guard = handler.guard;
-  const found = guard ? verdict(guard.params, snapshot.context, event) : null;
+  const found = guard ? memoVerdict(guard.params, snapshot.context, event) : null;
   return found ?? { code: 'CONDITION_FAILED', failures: [] };
 }
 
@@ -290,12 +330,22 @@ function isAppEvent(event) {
 /** The machine with refusals reported; \`provide()\` keeps the wrapper. */
 function withRefusals(machine) {
   const transition = machine.transition.bind(machine);
-  machine.transition = (snapshot, event, scope) => {
-    if (snapshot.status !== 'active' || !isAppEvent(event) || snapshot.can(event)) return transition(snapshot, event, scope);
+  const judged = (snapshot, event, scope) => {
+    if (snapshot.can(event)) return transition(snapshot, event, scope);
     const { code, failures } = refusalOf(snapshot, event);
     const refusal = { type: ${JSON.stringify(REFUSE_EVENT)}, refused: { code, event, step: String(snapshot.value), failures } };
     MADE_BY_RUNTIME.add(refusal);
     return transition(snapshot, refusal, scope);
+  };
+  machine.transition = (snapshot, event, scope) => {
+    if (snapshot.status !== 'active' || !isAppEvent(event)) return transition(snapshot, event, scope);
+    if (VERDICTS !== null) return judged(snapshot, event, scope);
+    VERDICTS = [];
+    try {
+      return judged(snapshot, event, scope);
+    } finally {
+      VERDICTS = null;
+    }
   };
   const provide = machine.provide.bind(machine);
   machine.provide = (implementations) => withRefusals(provide(implementations));

@@ -236,9 +236,20 @@ export const HANDOFF_EVENT = ${lit(HANDOFF_EVENT)};
 export { MAX_TIMER_MS, WORKING_DAYS_PER_WEEK, dayInfo, holds, thresholdAt, windowEndAfter };
 
 
+/** A fresh copy of a JSON value (the initial context of every case). */
+function copyJson(v) {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map(copyJson);
+  const out = {};
+  for (const k of Object.keys(v)) out[k] = copyJson(v[k]);
+  return out;
+}
+
 function internal(context, patch) {
   return { ${INTERNAL_KEY}: { ...context.${INTERNAL_KEY}, ...patch } };
 }
+
+const CLEAR_REFUSAL = assign(({ context }) => internal(context, { lastRefusal: null }));
 
 function makeActions(now) {
   return {
@@ -289,7 +300,10 @@ function makeActions(now) {
     }),
     refuse: assign(({ context, event }) => internal(context, { lastRefusal: { ...event.refused, event: event.refused.event.type, at: now() } })),
     emitRefusal: emit(({ event }) => ({ type: REFUSED_EVENT, ...event.refused })),
-    clearRefusal: assign(({ context }) => (context.${INTERNAL_KEY}.lastRefusal === null ? {} : internal(context, { lastRefusal: null }))),
+    // Most accepted events follow no refusal: then nothing is assigned (an assign copies the snapshot).
+    clearRefusal: enqueueActions(({ context, enqueue }) => {
+      if (context.${INTERNAL_KEY}.lastRefusal !== null) enqueue(CLEAR_REFUSAL);
+    }),
     finish: assign(({ context }, params) => internal(context, { outcome: params.step, handoff: params.handoff })),
     handoff: emit(({ context }, params) => {
       const { ${INTERNAL_KEY}: _internal, ...record } = context;
@@ -395,7 +409,7 @@ export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): str
   ];
   return [
     banner(sop, `${sop.title} — XState v5 machine`),
-    "import { assign, createActor, emit, setup } from 'xstate';",
+    "import { assign, createActor, emit, enqueueActions, setup } from 'xstate';",
     '',
     '/** The machine config as plain JSON (same as machine.json). */',
     `export const config = ${JSON.stringify(compiled.config, null, 2)};`,
@@ -425,7 +439,7 @@ export function emitMachineJs(sop: ProcedureSop, compiled: CompiledMachine): str
     '    ...config,',
     // A case opened for a recurring plan's occurrence carries its planned instant (input.occurrence).
     '    context: ({ input }) => {',
-    '      const context = JSON.parse(JSON.stringify(config.context));',
+    '      const context = copyJson(config.context);',
     '      const occurrence = occurrenceOf(input, now());',
     `      if (occurrence) context.${INTERNAL_KEY}.occurrence = occurrence;`,
     '      return context;',

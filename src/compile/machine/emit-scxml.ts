@@ -2,7 +2,8 @@
  * `machine.scxml`: the same machine as W3C SCXML (ECMAScript data model). The case record is the
  * data item `ctx`; guards, effects and durable timers call a root `<script>` holding the same
  * calendar/deadline/condition code as `machine.js`, so an SCXML interpreter runs the procedure
- * with the same thresholds (deadlines are absolute, timers are `<send delayexpr>`).
+ * with the same thresholds (deadlines are absolute, timers are `<send delayexpr>`). A hand-off is a
+ * `<send>` to `sop:<sop-id>` carrying the case record (see the machine README).
  */
 import type { ProcedureSop } from '../../model/types.js';
 import type { CompiledMachine, Json } from './config.js';
@@ -10,6 +11,7 @@ import { CONTRACT_RUNTIME } from './contract.js';
 import { statesWithoutLimits } from './deadlines.js';
 import { PURE_RUNTIME } from './emit-js.js';
 import { portablePath } from './package.js';
+import { HANDOFF_EVENT } from './plan.js';
 
 /** Escapes text for XML attribute values and character data. */
 export function xmlEscape(s: string): string {
@@ -98,13 +100,17 @@ function sop_do(ctx, actions, data) {
         s.outcome = p.step;
         s.handoff = p.handoff;
         break;
-      case 'handoff':
-        break;
       default:
         throw new Error('unknown action ' + a.type);
     }
   }
   return true;
+}
+/** The case record without the runtime's own data: what a hand-off carries to the next SOP. */
+function sop_record(ctx) {
+  var out = {};
+  for (var k in ctx) if (k !== '_sop' && Object.prototype.hasOwnProperty.call(ctx, k)) out[k] = ctx[k];
+  return out;
 }
 /** The input contract (contract.ts): sender role, payload types, conditions. */
 function sop_accepts(ctx, params, data) {
@@ -166,6 +172,43 @@ function scxmlName(id: string): string {
   return /^[A-Za-z_]/.test(name) ? name : `_${name}`;
 }
 
+/**
+ * The target of a hand-off: \`sop:<sop-id>\`, a URI naming the SOP the case goes to. The host maps it to
+ * the session or service running that SOP (SCION: \`customSend\`); \`#_scxml_…\` would name one
+ * session of this interpreter, which the generated document cannot know.
+ */
+export function handoffTarget(sop: string): string {
+  return `sop:${sop}`;
+}
+
+/** The SCXML Event I/O Processor: the hand-off is an ordinary SCXML event to the target session. */
+export const SCXML_EVENT_PROCESSOR = 'http://www.w3.org/TR/scxml/#SCXMLEventProcessor';
+
+interface HandoffParams {
+  readonly sop: string;
+  readonly title: string;
+  readonly external: boolean;
+  readonly step: string;
+}
+
+/**
+ * A hand-off as \`<send>\`: the same event machine.js emits (\`sop.handoff\` with sop, title, external,
+ * step and the case record), sent to \`sop:<sop-id>\`.
+ */
+function handoffXml(indent: string, p: HandoffParams): string[] {
+  const param = (name: string, expr: string) =>
+    `${indent}  <param name="${name}" expr="${xmlEscape(expr)}"/>`;
+  return [
+    `${indent}<send event="${xmlEscape(HANDOFF_EVENT)}" target="${xmlEscape(handoffTarget(p.sop))}" type="${SCXML_EVENT_PROCESSOR}">`,
+    param('sop', js(p.sop)),
+    param('title', js(p.title)),
+    param('external', js(p.external)),
+    param('step', js(p.step)),
+    param('record', 'sop_record(ctx)'),
+    `${indent}</send>`,
+  ];
+}
+
 function deadlineEvent(delay: string): string {
   return `sop.deadline.${delay}`;
 }
@@ -220,10 +263,12 @@ export function emitScxml(sop: ProcedureSop, compiled: CompiledMachine): string 
     const tag = state.type === 'final' ? 'final' : 'state';
     out.push(`  <${tag} id="${xmlEscape(step.id)}">`);
     const delays = Object.keys(state.after ?? {});
-    if ((state.entry?.length ?? 0) > 0 || delays.length > 0) {
+    const entry = (state.entry ?? []).filter((a) => a.type !== 'handoff');
+    const handoffs = (state.entry ?? []).filter((a) => a.type === 'handoff');
+    if (entry.length > 0 || handoffs.length > 0 || delays.length > 0) {
       out.push('    <onentry>');
-      if (state.entry && state.entry.length > 0)
-        out.push(`      <script>${cdata(`sop_do(ctx, ${js(state.entry)}, null);`)}</script>`);
+      if (entry.length > 0) out.push(`      <script>${cdata(`sop_do(ctx, ${js(entry)}, null);`)}</script>`);
+      for (const h of handoffs) out.push(...handoffXml('      ', h.params as unknown as HandoffParams));
       for (const d of delays)
         out.push(
           `      <send id="${xmlEscape(d)}" event="${xmlEscape(deadlineEvent(d))}" delayexpr="${xmlEscape(`sop_delay(ctx, ${js(d)})`)}"/>`,

@@ -1,10 +1,11 @@
 /**
  * The machine target: every procedure SOP with a workflow → `machine.js` (+ `machine.cjs`),
  * `machine.d.ts` (+ `machine.d.cts`), `machine.json`, `machine.mmd`, `machine.scxml` and the
- * `package.json` that makes `out/<sop-id>/` an npm package.
+ * `package.json` that makes `out/<sop-id>/` an npm package, with its `CHANGELOG.md`.
  */
 import type { Artifact, EmitContext, Target } from '../../build/artifact.js';
 import type { ProcedureSop, Sop } from '../../model/types.js';
+import { emitChangelog } from './changelog.js';
 import { type CompileMachineOptions, compileMachineWithPlan } from './config.js';
 import { emitMachineDts } from './emit-dts.js';
 import { emitMachineJs } from './emit-js.js';
@@ -12,6 +13,7 @@ import { emitMermaid } from './emit-mermaid.js';
 import { emitScxml } from './emit-scxml.js';
 import { emitPackageJson, toCommonJs } from './package.js';
 
+export { approvedChangesOf, emitChangelog, markChangelogs } from './changelog.js';
 export { type CompileMachineOptions, compileMachine, type JsonObject } from './config.js';
 export { HANDOFF_EVENT, RESUME_EVENT } from './plan.js';
 
@@ -37,6 +39,7 @@ export function emitMachineArtifacts(sop: Sop, options: CompileMachineOptions = 
     { path: 'machine.json', data: `${JSON.stringify(compiled.config, null, 2)}\n` },
     { path: 'machine.mmd', data: emitMermaid(sop, compiled) },
     { path: 'machine.scxml', data: emitScxml(sop, compiled) },
+    { path: 'CHANGELOG.md', data: emitChangelog(sop) },
   ];
 }
 

@@ -62,6 +62,7 @@ export function emitPackageJson(sop: ProcedureSop): string {
       'machine.json',
       'machine.mmd',
       'machine.scxml',
+      'CHANGELOG.md',
     ],
     sideEffects: false,
     peerDependencies: { xstate: XSTATE_RANGE },
