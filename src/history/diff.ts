@@ -86,7 +86,8 @@ function same(x: unknown, y: unknown): boolean {
   return x === y || json(x) === json(y);
 }
 
-function keyFn(items: readonly unknown[]): (v: unknown) => string {
+/** How the items of a list are matched: by the first identifying property they all have, else by value. */
+export function keyFn(items: readonly unknown[]): (v: unknown) => string {
   const k = ITEM_KEYS.find(
     (p) => items.length > 0 && items.every((v) => isRecord(v) && !isValue(v) && typeof v[p] === 'string'),
   );

@@ -68,7 +68,7 @@ describe('CHANGELOG.md of a machine package', () => {
     await writeFile(join(dir, 'sops', '.history', 'front-desk-reception', '1.0.yaml'), original);
     await writeFile(
       sopFile(),
-      edit(original, '{ after: 2d, role: cs-supervisor', '{ after: 3d, role: cs-supervisor'),
+      edit(original, '- after: 2d\n        role: cs-supervisor', '- after: 3d\n        role: cs-supervisor'),
     );
     await revise('annual', '年度复审：客服主管跟进时限放宽。', '2026-12-20');
     await writeFile(

@@ -49,10 +49,10 @@ function scxmlOf(sop: ProcedureSop): string {
   return a.data;
 }
 
-/** An event SCION hands to `customSend` (the host's I/O processor) for a `<send>` to another session. */
+/** An event SCION hands to `customSend` (the host's I/O processor) for every `<send>`. */
 interface SentEvent {
   name: string;
-  target: string;
+  target: string | null;
   type?: string;
   data: Record<string, unknown>;
 }
@@ -61,7 +61,7 @@ interface SentEvent {
 function interpret(
   doc: string,
   file = 'machine.scxml',
-  options: { customSend?: (event: SentEvent, sendOptions: { type?: string }) => void } = {},
+  options: { customSend?: (event: SentEvent, sendOptions: { type?: string; delay?: number }) => void } = {},
 ): Promise<Interpreter> {
   return new Promise((resolve, reject) => {
     scxml.documentStringToModel(file, doc, (err, model) => {
@@ -289,8 +289,15 @@ describe('machine.scxml runs in a real SCXML interpreter (@scion-scxml/scxml)', 
 
     // Run in SCION with the host's I/O processor: the event arrives as machine.js emits it.
     const sent: { event: SentEvent; type: string | undefined }[] = [];
-    const sc = await interpret(doc, 'machine.scxml', {
-      customSend: (event, o) => sent.push({ event, type: o.type }),
+    // On the reception date itself, so that no deadline of the ladder has passed.
+    vi.useFakeTimers({ now: cst('2026-03-02T10:00'), toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    // The host's send handler gets every <send>: the machine's own deadlines (no target) it schedules back
+    // into the session, as SCION's default would; a sop: target it delivers (here: keeps) itself.
+    const sc: Interpreter = await interpret(doc, 'machine.scxml', {
+      customSend: (event, o) => {
+        if (event.target === null) setTimeout(() => sc.gen(event), o.delay ?? 0);
+        else sent.push({ event, type: o.type });
+      },
     });
     const record = {
       date: '2026-03-02',

@@ -10,29 +10,18 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Lang } from '../../diagnostics/types.js';
-import { diffSops, flatClauses, type RuleChange } from '../../history/diff.js';
+import { diffSops, flatClauses, keyFn, type RuleChange } from '../../history/diff.js';
 import { snapshotLoaderFor, snapshotsBeside } from '../../history/draft.js';
 import { snapshotPath } from '../../history/revisions.js';
-import { isRecord, isValue } from '../../history/values.js';
+import { isRecord } from '../../history/values.js';
 import type { ApprovedChanges, ProcedureSop, Revision, Sop, SopSet } from '../../model/types.js';
 import { mdText } from '../../render/doc/markdown.js';
 import { reviewTypeText } from '../../render/doc/words.js';
 import { banner } from './emit-js.js';
 
-/** The same item keys as the diff (`diff.ts` `ITEM_KEYS`): a change's key names list items by them. */
-const ITEM_KEYS = ['id', 'key', 'event', 'form', 'value', 'target', 'label', 'role', 'text'];
-
-function itemKey(items: readonly unknown[]): (v: unknown) => string {
-  const k = ITEM_KEYS.find(
-    (p) => items.length > 0 && items.every((v) => isRecord(v) && !isValue(v) && typeof v[p] === 'string'),
-  );
-  if (k !== undefined) return (v) => (v as Readonly<Record<string, string>>)[k] ?? '';
-  return (v) => (typeof v === 'string' ? v : JSON.stringify(v));
-}
-
 /** The item of a list a key names (`k`, or `k#2` for the second item with that key), if any. */
 function itemOf(items: readonly unknown[], name: string): unknown {
-  const key = itemKey(items);
+  const key = keyFn(items);
   const m = /^(.*)#(\d+)$/.exec(name);
   const [base, nth] = m ? [m[1] ?? '', Number(m[2])] : [name, 1];
   const hits = items.filter((v) => key(v) === base);
