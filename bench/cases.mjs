@@ -89,8 +89,9 @@ const stock = setup({ delays: { level0: 2 * DAY, level1: 7 * DAY - 2 * DAY } }).
         HANDLE: 'handling',
         COMPLAINT: 'complaint',
       },
+      after: { level0: 'supervisor' },
     },
-    handling: { on: { RESOLVE: [done, { actions: refuse('须记录…') }] } },
+    handling: { after: { level0: 'supervisor' }, on: { RESOLVE: [done, { actions: refuse('须记录…') }] } },
     transferred: { after: { level0: 'supervisor' }, on: { RESOLVE: [done, { actions: refuse('须记录…') }] } },
     supervisor: { after: { level1: 'manager' }, on: { RESOLVE: [done, { actions: refuse('须记录…') }] } },
     manager: { on: { RESOLVE: [done, { actions: refuse('须记录…') }], CLOSE: 'closed' } },
@@ -103,7 +104,8 @@ const stock = setup({ delays: { level0: 2 * DAY, level1: 7 * DAY - 2 * DAY } }).
 const RECORD = {
   type: 'RECORD',
   by: { role: 'receptionist', name: '李四' },
-  date: '2026-03-02',
+  // Received today in site time (UTC+8): the ladder counts from the reception date, on the wall clock.
+  date: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
   owner: '张三',
   phone: '13800000000',
   room: '3-201',
