@@ -12,13 +12,14 @@ import { codeFrame } from '../diagnostics/format.js';
 import type { Diagnostic, Lang } from '../diagnostics/types.js';
 import { diffSops, type RuleChange } from '../history/diff.js';
 import { gitHeadText, loadVersion, readSnapshot, snapshotsDirFor } from '../history/versions.js';
-import { loadSopSet, loadSopTexts } from '../load/index.js';
+import { loadSopTexts } from '../load/index.js';
 import { display } from '../load/read.js';
 import type { Sop, SopSet } from '../model/types.js';
 import { renderDocumentText } from '../render/doc/target.js';
 import { DocTemplates } from '../render/doc/templates.js';
 import { formsTarget } from '../render/pdf/target.js';
 import { extraRules } from '../validate/extra.js';
+import { loadSetOffThread } from './load-thread.js';
 
 /** A problem as the page shows it: position, message and hint in the page's language, and its code frame. */
 export interface PreviewProblem {
@@ -148,7 +149,7 @@ export class PreviewSession {
   async reload(stillCurrent: () => boolean = () => true): Promise<PreviewState | null> {
     const { cwd } = this.options;
     try {
-      const result = await loadSopSet(this.options.paths, { cwd, ...extraRules(cwd) });
+      const result = await loadSetOffThread(this.options.paths, cwd);
       const problems = await this.problems(result.diagnostics);
       if (!stillCurrent()) return null;
       this.byFile = new Map(result.files.map((f) => [f, problems.filter((p) => p.file === f)]));

@@ -104,7 +104,10 @@ describe('sopforge preview in headless Chromium', () => {
 
   it('shows a new error with its code frame and keeps the last good render; clicking it shows the line', async () => {
     const text = await readFile(FILE(), 'utf8');
-    const broken = text.replace('after: 3d, role: cs-supervisor', 'after: 3d, role: cs-supervsor');
+    const broken = text.replace(
+      '- after: 3d\n        role: cs-supervisor',
+      '- after: 3d\n        role: cs-supervsor',
+    );
     expect(broken).not.toBe(text);
     await writeFile(FILE(), broken.replace('统一接待业主的新流程', '统一接待业主的坏流程'));
     await caughtUp();
@@ -178,8 +181,8 @@ describe('sopforge preview in headless Chromium', () => {
     await sim.locator('#sim-advance button[type="submit"]').click();
     const escalation = sim.locator('#sim-log li.escalation').first();
     await expect.poll(() => escalation.textContent()).toContain('客服主管');
-    // Counted from reception (09:00 on the effective date): due 3 days later.
-    expect(await escalation.textContent()).toContain('2026-01-04 09:00');
+    // Counted from the recorded reception date (2026-01-01, site midnight): due 3 days later.
+    expect(await escalation.textContent()).toContain('2026-01-04 00:00');
     await expect.poll(() => sim.locator('#sim-state').textContent()).toContain('客服主管跟踪处理');
     await expect
       .poll(() => page.locator('#diagram-view svg g.current').count(), { timeout: 20_000 })
