@@ -89,11 +89,12 @@ export interface Schedule {
 export interface RosterRule {
   readonly preparedBy: string;
   readonly approvedBy: string | null;
-  /** Days before the start of the rostered month by which it must be ready (0 = by month end). */
-  readonly dueDaysBeforeMonth: number;
+  /** Days before the start of the rostered month by which it must be ready (0 = by month end); `null` when no deadline is written. */
+  readonly dueDaysBeforeMonth: number | null;
   readonly form: string | null;
-  /** Leave must be approved by this role, who arranges a substitute; private swaps are forbidden. */
+  /** Leave must be approved by this role, who arranges a substitute. */
   readonly leaveApprovedBy: string | null;
+  /** `true` only when the YAML writes `private-swaps: forbidden`. */
   readonly privateSwapsForbidden: boolean;
   readonly clause: string | null;
 }
@@ -390,12 +391,18 @@ export interface Reference {
 
 export type ReviewType = 'annual' | 'semiannual' | 'feedback' | 'expert';
 
+/**
+ * The review rules (复审规定) as written: an interval that is not written is `null` (no such review is
+ * scheduled), a rule that is not written is `false`.
+ */
 export interface ReviewPolicy {
   readonly annual: Duration | null;
   readonly semiannual: Duration | null;
   readonly feedback: boolean;
   readonly expert: boolean;
   readonly recordEveryReview: boolean;
+  /** The manual whose rules these are, when the SOP writes none and is one of its chapters; else `null`. */
+  readonly inheritedFrom: string | null;
 }
 
 export interface Revision {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { addDuration, addMonths, daysBetween, parseIsoDate } from '../../src/history/dates.js';
 import { plannedReviews, reviewSchedule } from '../../src/history/schedule.js';
 import type { Duration } from '../../src/model/types.js';
-import { bundledText, edit, loadText } from '../doc/helpers.js';
+import { bundledSet, bundledText, edit, loadText } from '../doc/helpers.js';
 
 const BASE = bundledText('front-desk-reception');
 const INITIAL =
@@ -58,8 +58,16 @@ describe('calendar arithmetic', () => {
 });
 
 describe('review schedule', () => {
-  it('uses the seed defaults (annual 1y, semi-annual 6mo) counted from the first issue', () => {
+  it('schedules nothing for an SOP that writes no review rules and is no chapter of a manual', () => {
     const sop = loadText(BASE);
+    expect(plannedReviews(sop)).toEqual([]);
+    expect(reviewSchedule(sop, '2026-06-15').reviews).toEqual([]);
+  });
+
+  it("follows the manual's 复审规定 (annual 1y, semi-annual 6mo), counted from the first issue", async () => {
+    const sop = (await bundledSet()).sops.find((s) => s.id === 'front-desk-reception');
+    if (!sop) throw new Error('no front-desk-reception');
+    expect(sop.review.inheritedFrom).toBe('service-centre-manual');
     expect(plannedReviews(sop).map((p) => [p.kind, p.interval, p.next])).toEqual([
       ['annual', '1y', '2027-01-01'],
       ['semiannual', '6mo', '2026-07-01'],

@@ -241,8 +241,8 @@ function timeAppendix(sop: ProcedureSop, level: number, prefix: string, letter: 
     if (s.answerWithinRings !== null)
       rows.push({ cells: [cite(s.clause), '接听电话', `铃响 ${s.answerWithinRings} 声内`, '—'] });
     if (s.roster) {
-      const due =
-        s.roster.dueDaysBeforeMonth === 0 ? '每月底前' : `每月底前 ${s.roster.dueDaysBeforeMonth} 天`;
+      const days = s.roster.dueDaysBeforeMonth;
+      const due = days === null ? '—' : days === 0 ? '每月底前' : `每月底前 ${days} 天`;
       const form = s.roster.form ? formTitle(sop, s.roster.form) : '值班安排表';
       rows.push({
         cells: [cite(s.roster.clause), `编制下月${form}`, due, roleName(sop, s.roster.preparedBy)],

@@ -276,10 +276,11 @@ export const chaptersListedOnce: SopRule = ({ sop, report }) => {
   });
 };
 
-/** The semi-annual review comes more often than the annual one. */
+/** The semi-annual review comes more often than the annual one (reported where the rules are written). */
 export const reviewPeriodsInOrder: SopRule = ({ written: w, sop, report }) => {
-  const { annual, semiannual } = sop.review;
-  if (!annual || !semiannual || approxMonths(semiannual) < approxMonths(annual)) return;
+  const { annual, semiannual, inheritedFrom } = sop.review;
+  if (inheritedFrom !== null || !annual || !semiannual || approxMonths(semiannual) < approxMonths(annual))
+    return;
   const policy = w.review?.policy;
   const path = policy?.semiannual ? ['review', 'policy', 'semiannual'] : ['review', 'policy', 'annual'];
   report.at(path, 'REVIEW_PERIODS', { semiannual: semiannual.text, annual: annual.text });
