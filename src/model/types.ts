@@ -99,14 +99,27 @@ export interface RosterRule {
   readonly clause: string | null;
 }
 
+/** An item counted at handover, or a point of a patrol round (its place as `name`). */
 export interface ChecklistItem {
   readonly id: string;
   readonly name: string;
+  /** A round's point: what to check there; `null` when not written (and for counted items). */
+  readonly check: string | null;
+  /** A round's point: the time to be there; `null` when not written (and for counted items). */
+  readonly at: TimeOfDay | null;
 }
+
+/**
+ * `items`: things counted one by one (good, damaged, missing); `round`: a patrol round, points reached one by
+ * one, each with its arrival time, condition and signature.
+ */
+export type ChecklistKind = 'items' | 'round';
 
 export interface Checklist {
   readonly id: string;
   readonly title: string;
+  readonly kind: ChecklistKind;
+  /** The items, or the round's points in the order they are reached. */
   readonly items: readonly ChecklistItem[];
   /** What to do when an item is damaged or missing. */
   readonly onProblem: string | null;

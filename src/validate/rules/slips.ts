@@ -305,7 +305,8 @@ export const checklistsFitTheirForms: SopRule = ({ written: w, sop, report }) =>
         { key: !rows },
       );
     } else if (checklist && checklist.items.length > capacity) {
-      report.at(['checklists', checklist.id, 'items', capacity], 'CHECKLIST_TOO_LONG', {
+      const list = checklist.kind === 'round' ? 'points' : 'items';
+      report.at(['checklists', checklist.id, list, capacity], 'CHECKLIST_TOO_LONG', {
         checklist: checklist.id,
         items: checklist.items.length,
         form: form.id,
