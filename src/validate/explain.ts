@@ -1,7 +1,8 @@
 /**
  * `validate --explain`: every rule setting of each SOP with where it comes from — the line of the YAML that
- * writes it, the manual whose review rules a chapter follows, or the one built-in default that still
- * applies when nothing is written (the site's time zone, and calendar time for a limit with no `basis:`).
+ * writes it, the manual whose review rules a chapter follows, or the built-in default that still applies
+ * when nothing is written (the site's time zone; for a limit, calendar time, the step its clock starts in
+ * and a restart on re-entry).
  * A setting nobody writes is not listed: it is not a rule.
  */
 import { isMap, isScalar, isSeq, type Node } from '../deps/yaml.js';
@@ -129,8 +130,13 @@ function defaults(sop: Sop, own: readonly Leaf[]): ExplainedRule[] {
   if (sop.kind !== 'procedure') return out;
   for (const l of sop.escalations)
     if (!written.has(`escalations.${l.id}.basis`)) add(`escalations.${l.id}.basis`, 'calendar');
-  for (const d of sop.deadlines)
-    if (!written.has(`deadlines[${d.id}].basis`)) add(`deadlines[${d.id}].basis`, 'calendar');
+  for (const d of sop.deadlines) {
+    const at = `deadlines[${d.id}]`;
+    if (!written.has(`${at}.basis`)) add(`${at}.basis`, 'calendar');
+    // The language's own defaults for a limit: live in the step its clock starts in, restarted on re-entry.
+    if (!written.has(`${at}.while`) && d.during.length > 0) add(`${at}.while`, d.during.join(', '));
+    if (!written.has(`${at}.reentry`)) add(`${at}.reentry`, 'restart');
+  }
   for (const p of sop.recurring)
     if (!written.has(`recurring[${p.id}].basis`)) add(`recurring[${p.id}].basis`, 'calendar');
   return out;

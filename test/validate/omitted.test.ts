@@ -163,6 +163,22 @@ describe('validate --explain', () => {
     expect(explainText(explainSet(bare.set), 'en')).not.toContain('review.policy');
   });
 
+  it("names the language's defaults for a limit that does not write them", async () => {
+    const r = await loadSopSet([join(ROOT, 'examples/fire-alarm-response.yaml')], { cwd: ROOT });
+    if (!r.set) throw new Error('example does not load');
+    const rules = explainSet(r.set)[0]?.rules ?? [];
+    const rule = (path: string) => rules.find((x) => x.path === path);
+    // on-site writes while: and basis:, not reentry:
+    expect(rule('deadlines[on-site].while')?.origin.kind).toBe('yaml');
+    expect(rule('deadlines[on-site].basis')?.origin.kind).toBe('yaml');
+    expect(rule('deadlines[on-site].reentry')).toEqual({
+      path: 'deadlines[on-site].reentry',
+      value: 'restart',
+      origin: { kind: 'default' },
+    });
+    expect(rules.filter((x) => x.path === 'deadlines[on-site].basis')).toHaveLength(1);
+  });
+
   it('prints in Chinese by default and in English with --lang en', async () => {
     const zh = await runCli(['validate', '--explain', 'sops']);
     expect(zh.code).toBe(0);
