@@ -545,6 +545,26 @@ export const catalog = {
         `${meantEn(p)}Declare it under checklists, or correct the id.`,
       ),
   },
+  CHECKLIST_ROUND_ITEMS: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `巡查路线 “${p.id}”（kind: round）写的是 items，巡查点应写在 points 下`,
+        `The patrol round "${p.id}" (kind: round) lists items; a round lists its points under points`,
+        '把每项改写到 points 下：- id: …、place: 巡查点，可加 check（查看什么）和 at（到达时刻）；若是逐项清点的物品，去掉 kind: round。',
+        'Move each entry under points: - id: …, place: the place, optionally check (what to look at) and at (the time); for items counted one by one, remove kind: round.',
+      ),
+  },
+  CHECKLIST_POINTS_NOT_ROUND: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `清单 “${p.id}” 写了巡查点 points，但没有写 kind: round`,
+        `The checklist "${p.id}" lists points but is not kind: round`,
+        '巡查路线写 kind: round；逐项清点的物品写在 items 下，每项写 id 和 name。',
+        'Write kind: round for a patrol round; items counted one by one go under items, each with id and name.',
+      ),
+  },
   FORM_UNDECLARED: {
     severity: 'error',
     message: (p) =>

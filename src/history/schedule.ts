@@ -1,7 +1,8 @@
 /**
  * The review schedule of the seeds' 复审规定: a full review at least every `annual` interval and an
  * adjustment review every `semiannual` interval, each counted from the last review that satisfies it (or
- * from the first issue when there has been none), plus staff feedback still waiting for a decision.
+ * from the first issue when there has been none), plus staff feedback still waiting for a decision. Only
+ * the intervals the SOP's review rules (its own, or its manual's) write are scheduled.
  *
  * A full annual review is also the half-yearly evaluation: it resets both clocks. A review that found
  * nothing to change (`unchanged: true`, no new version) counts like a revision of its type. Revisions
@@ -14,11 +15,6 @@ export type ScheduledReview = 'annual' | 'semiannual';
 
 /** Reviews within this many days are listed as due. */
 export const DUE_WITHIN_DAYS = 30;
-
-const DEFAULT_INTERVAL: Record<ScheduledReview, Duration> = {
-  annual: { text: '1y', amount: 1, unit: 'y', minutes: null },
-  semiannual: { text: '6mo', amount: 6, unit: 'mo', minutes: null },
-};
 
 export interface PlannedReview {
   readonly kind: ScheduledReview;
@@ -38,8 +34,9 @@ export interface ReviewStatus extends PlannedReview {
   readonly state: ReviewState;
 }
 
-export function reviewInterval(sop: Sop, kind: ScheduledReview): Duration {
-  return (kind === 'annual' ? sop.review.annual : sop.review.semiannual) ?? DEFAULT_INTERVAL[kind];
+/** The interval the review rules write for `kind`; `null` when they write none (no such review is scheduled). */
+export function reviewInterval(sop: Sop, kind: ScheduledReview): Duration | null {
+  return kind === 'annual' ? sop.review.annual : sop.review.semiannual;
 }
 
 /** The review types that satisfy each scheduled review. */
@@ -56,19 +53,25 @@ function lastOfKind(sop: Sop, kind: ScheduledReview): Revision | null {
   return found ?? sop.revisions.find((r) => r.type === 'initial') ?? sop.revisions[0] ?? null;
 }
 
-/** Next annual and semi-annual review dates; deterministic (no "today"), so documents can print them. */
+/**
+ * Next annual and semi-annual review dates, for the intervals the review rules write; deterministic (no
+ * "today"), so documents can print them.
+ */
 export function plannedReviews(sop: Sop): PlannedReview[] {
-  return (['annual', 'semiannual'] as const).map((kind) => {
+  return (['annual', 'semiannual'] as const).flatMap((kind) => {
     const interval = reviewInterval(sop, kind);
+    if (!interval) return [];
     const last = lastOfKind(sop, kind);
     const base = last?.date ?? sop.effective;
-    return {
-      kind,
-      interval: interval.text,
-      period: periodText(interval),
-      from: last ? { version: last.version, date: last.date, type: last.type } : null,
-      next: addDuration(base, interval),
-    };
+    return [
+      {
+        kind,
+        interval: interval.text,
+        period: periodText(interval),
+        from: last ? { version: last.version, date: last.date, type: last.type } : null,
+        next: addDuration(base, interval),
+      },
+    ];
   });
 }
 

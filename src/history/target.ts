@@ -30,8 +30,8 @@ export function historyJson(sop: Sop): object {
     // The record as it is (its source position left out), and the hash the chain expects there.
     revisions: records.map(({ span: _span, ...r }, i) => ({ ...r, expectedHash: expected[i] ?? null })),
     policy: {
-      annual: reviewInterval(sop, 'annual').text,
-      semiannual: reviewInterval(sop, 'semiannual').text,
+      annual: reviewInterval(sop, 'annual')?.text ?? null,
+      semiannual: reviewInterval(sop, 'semiannual')?.text ?? null,
       feedback: sop.review.feedback,
       expert: sop.review.expert,
       recordEveryReview: sop.review.recordEveryReview,

@@ -5,6 +5,7 @@ import { type CalendarFile, loadCalendars } from '../calendar/load.js';
 import { type Diagnostic, hasErrors, sortDiagnostics } from '../diagnostics/types.js';
 import type { SopSet } from '../model/types.js';
 import { normalize } from '../normalize/index.js';
+import { inheritReviewPolicy } from '../normalize/review.js';
 import type { WrittenSop } from '../normalize/written.js';
 import { type SetRule, setRules } from '../validate/rules/set-rules.js';
 import { type SopRule, type SopRuleContext, sopRules } from '../validate/rules/sop-rules.js';
@@ -108,7 +109,7 @@ function fileStem(file: string): string {
   return (file.split(/[\\/]/).pop() ?? file).replace(/\.ya?ml$/i, '');
 }
 
-/** parse → schema → normalize → rules, for each file; then the rules over the whole set. */
+/** parse → schema → normalize, for each file; what chapters take from their manual; the rules of each SOP; then the rules over the whole set. */
 function checkSources(
   sources: readonly SourceText[],
   options: LoadOptions,
@@ -139,14 +140,15 @@ function checkSources(
     }
     const { sop, diagnostics: normDiags } = normalize(parsed);
     diagnostics.push(...normDiags);
-    const ctx: SopRuleContext = {
-      written: parsed.value as unknown as WrittenSop,
-      sop,
-      report: parsed.reporter,
-    };
-    for (const rule of [...sopRules, ...(options.sopRules ?? [])]) rule(ctx);
-    entries.push(ctx);
+    entries.push({ written: parsed.value as unknown as WrittenSop, sop, report: parsed.reporter });
   }
+  // The rules see each SOP as the set makes it: a chapter with the review rules of its manual.
+  const inherited = inheritReviewPolicy(entries);
+  entries.forEach((e, i) => {
+    const review = inherited.get(e.sop.id);
+    if (review) entries[i] = { ...e, sop: { ...e.sop, review } };
+  });
+  for (const ctx of entries) for (const rule of [...sopRules, ...(options.sopRules ?? [])]) rule(ctx);
   for (const rule of [...setRules, ...(options.setRules ?? [])]) rule(entries, { failed });
   for (const e of entries) diagnostics.push(...e.report.diagnostics.splice(0));
   return { set: { sops: entries.map((e) => e.sop), calendars }, diagnostics };

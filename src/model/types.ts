@@ -89,23 +89,37 @@ export interface Schedule {
 export interface RosterRule {
   readonly preparedBy: string;
   readonly approvedBy: string | null;
-  /** Days before the start of the rostered month by which it must be ready (0 = by month end). */
-  readonly dueDaysBeforeMonth: number;
+  /** Days before the start of the rostered month by which it must be ready (0 = by month end); `null` when no deadline is written. */
+  readonly dueDaysBeforeMonth: number | null;
   readonly form: string | null;
-  /** Leave must be approved by this role, who arranges a substitute; private swaps are forbidden. */
+  /** Leave must be approved by this role, who arranges a substitute. */
   readonly leaveApprovedBy: string | null;
+  /** `true` only when the YAML writes `private-swaps: forbidden`. */
   readonly privateSwapsForbidden: boolean;
   readonly clause: string | null;
 }
 
+/** An item counted at handover, or a point of a patrol round (its place as `name`). */
 export interface ChecklistItem {
   readonly id: string;
   readonly name: string;
+  /** A round's point: what to check there; `null` when not written (and for counted items). */
+  readonly check: string | null;
+  /** A round's point: the time to be there; `null` when not written (and for counted items). */
+  readonly at: TimeOfDay | null;
 }
+
+/**
+ * `items`: things counted one by one (good, damaged, missing); `round`: a patrol round, points reached one by
+ * one, each with its arrival time, condition and signature.
+ */
+export type ChecklistKind = 'items' | 'round';
 
 export interface Checklist {
   readonly id: string;
   readonly title: string;
+  readonly kind: ChecklistKind;
+  /** The items, or the round's points in the order they are reached. */
   readonly items: readonly ChecklistItem[];
   /** What to do when an item is damaged or missing. */
   readonly onProblem: string | null;
@@ -390,12 +404,18 @@ export interface Reference {
 
 export type ReviewType = 'annual' | 'semiannual' | 'feedback' | 'expert';
 
+/**
+ * The review rules (复审规定) as written: an interval that is not written is `null` (no such review is
+ * scheduled), a rule that is not written is `false`.
+ */
 export interface ReviewPolicy {
   readonly annual: Duration | null;
   readonly semiannual: Duration | null;
   readonly feedback: boolean;
   readonly expert: boolean;
   readonly recordEveryReview: boolean;
+  /** The manual whose rules these are, when the SOP writes none and is one of its chapters; else `null`. */
+  readonly inheritedFrom: string | null;
 }
 
 export interface Revision {

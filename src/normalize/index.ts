@@ -22,7 +22,7 @@ import { normalizeClauses } from './clauses.js';
 import { normalizeDeadlines, normalizeRecurring, workingHours } from './deadlines.js';
 import { normalizeReview } from './review.js';
 import { normalizeSchedule } from './schedule.js';
-import { parseDuration } from './units.js';
+import { parseDuration, parseTime } from './units.js';
 import { normalizeEscalations, normalizeField, normalizeWorkflow } from './workflow.js';
 import type { WrittenSignoff, WrittenSop } from './written.js';
 
@@ -115,7 +115,17 @@ function procedure(w: WrittenSop, parsed: ParsedFile): ProcedureSop {
   const checklists: Checklist[] = Object.entries(w.checklists ?? {}).map(([id, c]) => ({
     id,
     title: c.title,
-    items: c.items.map((i) => ({ id: i.id, name: i.name })),
+    kind: c.kind ?? 'items',
+    // A round's points are its items; the rules report `items:` on a round and `points:` on a list of items.
+    items:
+      c.kind === 'round'
+        ? (c.points ?? []).map((p) => ({
+            id: p.id,
+            name: p.place,
+            check: p.check ?? null,
+            at: p.at !== undefined ? parseTime(p.at) : null,
+          }))
+        : (c.items ?? []).map((i) => ({ id: i.id, name: i.name, check: null, at: null })),
     onProblem: c['on-problem'] ?? null,
     clause: c.clause ?? null,
   }));

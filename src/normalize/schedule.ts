@@ -63,7 +63,8 @@ export function normalizeSchedule(w: WrittenSop, r: FileReporter): Schedule | nu
   const holidayWindow = holiday ? (({ valid: _v, ...rest }) => rest)(holiday) : null;
   const checked = { ...window, valid };
   const roster = s.roster;
-  let dueDays = 0;
+  // No `due:`, no deadline: the roster's rules are only what the YAML writes.
+  let dueDays: number | null = roster?.due === 'month-end' ? 0 : null;
   if (roster?.due !== undefined && roster.due !== 'month-end') {
     const d = parseDuration(roster.due);
     if (d.unit !== 'd' && d.unit !== 'w') {
@@ -95,7 +96,7 @@ export function normalizeSchedule(w: WrittenSop, r: FileReporter): Schedule | nu
           dueDaysBeforeMonth: dueDays,
           form: roster.form ?? null,
           leaveApprovedBy: roster['leave-approved-by'] ?? null,
-          privateSwapsForbidden: (roster['private-swaps'] ?? 'forbidden') === 'forbidden',
+          privateSwapsForbidden: roster['private-swaps'] === 'forbidden',
           clause: roster.clause ?? null,
         }
       : null,

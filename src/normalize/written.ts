@@ -126,7 +126,14 @@ export interface WrittenSop {
   };
   checklists?: Record<
     string,
-    { title: string; clause?: string; items: { id: string; name: string }[]; 'on-problem'?: string }
+    {
+      title: string;
+      kind?: 'items' | 'round';
+      clause?: string;
+      items?: { id: string; name: string }[];
+      points?: { id: string; place: string; check?: string; at?: string }[];
+      'on-problem'?: string;
+    }
   >;
   forms?: Record<
     string,

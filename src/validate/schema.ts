@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Code } from '../diagnostics/catalog.js';
 import type { Diagnostic } from '../diagnostics/types.js';
 import type { ParsedFile } from '../load/parse.js';
 import { createAjv } from './ajv.js';
+import { cacheFileOf, readIfPresent, runCommonJs } from './precompiled.js';
 import { durationSpelling, fullWidthColonTime, idSuggestion } from './spelling.js';
 import { editDistance, suggestionParams } from './suggest.js';
 
@@ -22,13 +23,11 @@ function validator(): ValidateFunction {
   if (compiled) return compiled;
   const text = readFileSync(SCHEMA_URL, 'utf8');
   const hash = createHash('sha256').update(text).digest('hex');
-  try {
-    const pre = createRequire(import.meta.url)('./schema.generated.cjs') as ValidateFunction & {
-      schemaSha256?: string;
-    };
-    if (pre.schemaSha256 === hash) compiled = pre;
-  } catch {
-    // not generated (running from source): compile below
+  const file = fileURLToPath(new URL('./schema.generated.cjs', import.meta.url));
+  const code = readIfPresent(file)?.toString('utf8');
+  // Not generated (running from source) or made from another schema: compile below.
+  if (code?.endsWith(`module.exports.schemaSha256 = ${JSON.stringify(hash)};\n`)) {
+    compiled = runCommonJs(file, code, readIfPresent(cacheFileOf(file))).exports as ValidateFunction;
   }
   if (!compiled) {
     compiled = createAjv().compile(JSON.parse(text) as object);

@@ -2,18 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { addDuration, addMonths, daysBetween, parseIsoDate } from '../../src/history/dates.js';
 import { plannedReviews, reviewSchedule } from '../../src/history/schedule.js';
 import type { Duration } from '../../src/model/types.js';
-import { bundledText, edit, loadText } from '../doc/helpers.js';
+import { bundledSet, bundledText, edit, loadText } from '../doc/helpers.js';
 
 const BASE = bundledText('front-desk-reception');
-const INITIAL =
+const WRITTEN_INITIAL =
   '    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n      by:\n        - 品质管理部\n      summary: 依据种子文本首次编制。\n';
+const INITIAL =
+  '    - { version: "1.0", date: 2026-01-01, type: initial, by: [品质管理部], summary: 依据种子文本首次编制。 }\n';
+/** The seed's 复审规定 as the manual writes them: a procedure states only what its policy writes. */
+const SEED = '  policy:\n    annual: 1y\n    semiannual: 6mo\n';
 
 /** The bundled front-desk SOP with its own review policy and revisions. */
 function withReview(policy: string, revisions: string[], feedback = ''): ReturnType<typeof loadText> {
   const last = /version: "([\d.]+)",?\s+date: ([\d-]+)/.exec(revisions[revisions.length - 1] ?? '');
   let text = edit(
     BASE,
-    `review:\n  revisions:\n${INITIAL}`,
+    `review:\n  revisions:\n${WRITTEN_INITIAL}`,
     `review:\n${policy}  revisions:\n${revisions.join('')}${feedback}`,
   );
   text = edit(
@@ -58,8 +62,16 @@ describe('calendar arithmetic', () => {
 });
 
 describe('review schedule', () => {
-  it('uses the seed defaults (annual 1y, semi-annual 6mo) counted from the first issue', () => {
+  it('schedules nothing for an SOP that writes no review rules and is no chapter of a manual', () => {
     const sop = loadText(BASE);
+    expect(plannedReviews(sop)).toEqual([]);
+    expect(reviewSchedule(sop, '2026-06-15').reviews).toEqual([]);
+  });
+
+  it("follows the manual's 复审规定 (annual 1y, semi-annual 6mo), counted from the first issue", async () => {
+    const sop = (await bundledSet()).sops.find((s) => s.id === 'front-desk-reception');
+    if (!sop) throw new Error('no front-desk-reception');
+    expect(sop.review.inheritedFrom).toBe('service-centre-manual');
     expect(plannedReviews(sop).map((p) => [p.kind, p.interval, p.next])).toEqual([
       ['annual', '1y', '2027-01-01'],
       ['semiannual', '6mo', '2026-07-01'],
@@ -73,7 +85,7 @@ describe('review schedule', () => {
   });
 
   it('counts each kind from the last review of that kind', () => {
-    const sop = withReview('', [
+    const sop = withReview(SEED, [
       INITIAL,
       rev('1.1', '2026-07-10', 'semiannual'),
       rev('1.2', '2026-09-01', 'feedback'),
@@ -84,7 +96,7 @@ describe('review schedule', () => {
   });
 
   it('is due and overdue around the end of January (Jan 31 + 1 month)', () => {
-    const sop = withReview('  policy: { semiannual: 1mo }\n', [
+    const sop = withReview('  policy: { annual: 1y, semiannual: 1mo }\n', [
       INITIAL,
       rev('1.1', '2027-01-31', 'semiannual'),
     ]);
@@ -93,7 +105,7 @@ describe('review schedule', () => {
     expect(reviewSchedule(sop, '2027-01-28').reviews[1]).toMatchObject({ daysLeft: 31, state: 'ok' });
     expect(reviewSchedule(sop, '2027-02-28').reviews[1]).toMatchObject({ daysLeft: 0, state: 'due' });
     expect(reviewSchedule(sop, '2027-03-01').reviews[1]).toMatchObject({ daysLeft: -1, state: 'overdue' });
-    const leap = withReview('  policy: { semiannual: 1mo }\n', [
+    const leap = withReview('  policy: { annual: 1y, semiannual: 1mo }\n', [
       INITIAL,
       rev('1.1', '2028-01-31', 'semiannual'),
     ]);
@@ -102,7 +114,7 @@ describe('review schedule', () => {
   });
 
   it('is due and overdue around a leap day (Feb 29 + 1 year)', () => {
-    const sop = withReview('', [INITIAL, rev('1.1', '2028-02-29', 'annual')]);
+    const sop = withReview(SEED, [INITIAL, rev('1.1', '2028-02-29', 'annual')]);
     expect(plannedReviews(sop)[0]?.next).toBe('2029-02-28');
     expect(reviewSchedule(sop, '2029-02-28').reviews[0]).toMatchObject({ daysLeft: 0, state: 'due' });
     expect(reviewSchedule(sop, '2029-03-01').reviews[0]).toMatchObject({ daysLeft: -1, state: 'overdue' });
@@ -112,7 +124,7 @@ describe('review schedule', () => {
   it('lists open feedback items only', () => {
     const feedback =
       '  feedback:\n    - { id: fb-1, date: 2026-03-01, by: 王五, text: 建议增加夜间巡查。, status: open }\n    - { id: fb-2, date: 2026-03-02, by: 赵六, text: 已采纳。, status: accepted }\n';
-    const sop = withReview('', [INITIAL], feedback);
+    const sop = withReview(SEED, [INITIAL], feedback);
     expect(reviewSchedule(sop, '2026-03-10').openFeedback.map((f) => f.id)).toEqual(['fb-1']);
   });
 });
@@ -130,7 +142,7 @@ describe('review periods in words', () => {
   });
 
   it('counts the half-yearly review from an annual review, and not from a feedback revision', () => {
-    const sop = withReview('', [
+    const sop = withReview(SEED, [
       rev('1.0', '2026-01-01', 'initial'),
       rev('1.1', '2026-10-01', 'annual'),
       rev('1.2', '2026-11-01', 'feedback'),

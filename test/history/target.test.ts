@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { appendRevision, decideFeedback } from '../../src/history/edit.js';
 import { historyTarget } from '../../src/history/target.js';
-import { bundledText, edit, loadText } from '../doc/helpers.js';
+import { loadSopTexts } from '../../src/load/index.js';
+import { bundledText, edit } from '../doc/helpers.js';
 
 describe('history target', () => {
   it('writes history.json and history.md with the revisions, hash chain and planned reviews', async () => {
@@ -24,7 +25,22 @@ describe('history target', () => {
       closes: ['fb-1'],
     });
     const text = decideFeedback(appended.text, [{ id: 'fb-1', status: 'accepted', closedBy: '1.1' }]).text;
-    const sop = loadText(text, 'sops/duty-handover-public-affairs.yaml');
+    // With its manual, whose 复审规定 (annual 1y, semi-annual 6mo) the chapter follows.
+    const others = [
+      'service-centre-manual',
+      'front-desk-reception',
+      'duty-handover-service-center',
+      'duty-handover-customer-service',
+    ];
+    const r = loadSopTexts([
+      { file: 'sops/duty-handover-public-affairs.yaml', text },
+      ...others.map((id) => ({
+        file: `sops/${id}.yaml`,
+        text: bundledText(id),
+      })),
+    ]);
+    const sop = r.set?.sops.find((s) => s.id === 'duty-handover-public-affairs');
+    if (!sop) throw new Error(r.diagnostics.map((d) => `${d.file}:${d.line} ${d.code}`).join('; '));
     const ctx = { set: { sops: [sop], calendars: [] } };
     const files = await historyTarget.emit(sop, ctx);
     expect(files.map((f) => f.path)).toEqual(['history.json', 'history.md']);

@@ -84,6 +84,12 @@ const table: Record<string, { code: string; line: number; column: number; warnin
   'review-periods.yaml': { code: 'REVIEW_PERIODS', line: 77, column: 17 },
   'checklist-too-long.yaml': { code: 'CHECKLIST_TOO_LONG', line: 48, column: 9 },
   'form-too-full.yaml': { code: 'FORM_TOO_FULL', line: 27, column: 11 },
+  // patrol rounds (checklists of kind: round): at the list that does not belong, the missing points, the point
+  'round-with-items.yaml': { code: 'CHECKLIST_ROUND_ITEMS', line: 24, column: 5 },
+  'round-points-not-round.yaml': { code: 'CHECKLIST_POINTS_NOT_ROUND', line: 23, column: 5 },
+  'round-without-points.yaml': { code: 'SCHEMA_REQUIRED', line: 19, column: 3 },
+  'round-point-duplicate.yaml': { code: 'DUPLICATE_ITEM', line: 24, column: 15 },
+  'round-point-bad-time.yaml': { code: 'TIME_INVALID', line: 23, column: 47 },
   // time rules (src/validate/rules/deadlines.ts)
   'deadline-step-unknown.yaml': { code: 'STEP_UNDECLARED', line: 67, column: 13 },
   'deadline-go-unknown.yaml': { code: 'STEP_UNDECLARED', line: 68, column: 19 },

@@ -24,7 +24,14 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .argument('[paths...]', t('规程文件或文件夹', 'SOP files or folders'), ['sops'])
     .option('--format <format>', t('text（文字）或 json', 'text or json'), 'text')
     .option('--lang <lang>', t('zh（中文）或 en（英文）', 'zh or en'), 'zh')
-    .action(async (paths: string[], opts: { format: string; lang: string }) => {
+    .option(
+      '--explain',
+      t(
+        '列出每份规程的每条规则及其来源（YAML 的文件和行号、手册或内置默认）',
+        "list each SOP's rules and where each comes from (the YAML's file and line, the manual, or a built-in default)",
+      ),
+    )
+    .action(async (paths: string[], opts: { format: string; lang: string; explain?: boolean }) => {
       if (opts.format !== 'text' && opts.format !== 'json')
         throw new UsageError(
           t(
@@ -34,13 +41,20 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         );
       recoverRevisions(io, lang, paths);
       const result = await loadSopSet(paths, { cwd: io.cwd, ...extraRules(io.cwd) });
+      // Loaded only when asked for: plain `validate` does not pay for it.
+      const explained =
+        opts.explain && result.set
+          ? (await import('../../validate/explain.js')).explainSet(result.set)
+          : null;
       if (opts.format === 'json') {
         const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
         const counts = { files: result.files.length, errors, warnings: result.diagnostics.length - errors };
+        const explain = explained ? { explain: explained } : {};
         io.stdout(
-          `${JSON.stringify({ diagnostics: result.diagnostics.map((d) => toJson(d, lang)), ...counts }, null, 2)}\n`,
+          `${JSON.stringify({ diagnostics: result.diagnostics.map((d) => toJson(d, lang)), ...counts, ...explain }, null, 2)}\n`,
         );
       } else {
+        if (explained) io.stdout((await import('../../validate/explain.js')).explainText(explained, lang));
         await printDiagnostics(io, result.diagnostics, result.files.length, lang);
       }
       setExit(hasErrors(result.diagnostics) ? 1 : 0);

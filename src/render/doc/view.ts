@@ -241,8 +241,8 @@ function timeAppendix(sop: ProcedureSop, level: number, prefix: string, letter: 
     if (s.answerWithinRings !== null)
       rows.push({ cells: [cite(s.clause), '接听电话', `铃响 ${s.answerWithinRings} 声内`, '—'] });
     if (s.roster) {
-      const due =
-        s.roster.dueDaysBeforeMonth === 0 ? '每月底前' : `每月底前 ${s.roster.dueDaysBeforeMonth} 天`;
+      const days = s.roster.dueDaysBeforeMonth;
+      const due = days === null ? '—' : days === 0 ? '每月底前' : `每月底前 ${days} 天`;
       const form = s.roster.form ? formTitle(sop, s.roster.form) : '值班安排表';
       rows.push({
         cells: [cite(s.roster.clause), `编制下月${form}`, due, roleName(sop, s.roster.preparedBy)],
@@ -262,6 +262,9 @@ function timeAppendix(sop: ProcedureSop, level: number, prefix: string, letter: 
     }
   }
   for (const r of timeRuleRows(sop)) rows.push({ cells: [cite(r.clause), r.what, r.when, r.who] });
+  for (const c of sop.checklists)
+    for (const p of c.kind === 'round' ? c.items : [])
+      if (p.at) rows.push({ cells: [cite(c.clause), `${c.title}：到达${p.name}`, p.at.text, '—'] });
   for (const a of sop.audits) {
     rows.push({
       cells: [
@@ -302,15 +305,35 @@ function recordAppendix(sop: ProcedureSop, level: number, prefix: string, letter
     };
   });
   for (const c of sop.checklists) {
-    rows.push({ cells: [cite(c.clause), c.title, joinList(c.items.map((i) => i.name)), '—'] });
+    // A patrol round is worded as one: its points in order, each with what is checked there and when.
+    const entries =
+      c.kind === 'round'
+        ? c.items
+            .map((p) => `${p.name}${p.check ? `（${p.check}）` : ''}${p.at ? ` ${p.at.text}` : ''}`)
+            .join(' → ')
+        : joinList(c.items.map((i) => i.name));
+    const title = c.kind === 'round' ? `${c.title}（逐点到达，记到达时间、情况并签名）` : c.title;
+    rows.push({ cells: [cite(c.clause), title, entries, '—'] });
   }
+  const rounds = sop.checklists.some((c) => c.kind === 'round');
   return {
     id: 'records',
     title: `附录${letter} 记录表格（据本规程生成）`,
     anchor: `${prefix}-appendix-records`,
     h: marks(level),
     hl: Math.min(6, level),
-    tables: [{ caption: null, columns: ['条款', '表格或清单', '栏目或物品', '保存'], rows }],
+    tables: [
+      {
+        caption: null,
+        columns: [
+          '条款',
+          rounds ? '表格、清单或巡查路线' : '表格或清单',
+          rounds ? '栏目、物品或巡查点' : '栏目或物品',
+          '保存',
+        ],
+        rows,
+      },
+    ],
   };
 }
 

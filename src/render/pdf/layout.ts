@@ -1,4 +1,5 @@
 import type { Checklist, Field, Form, ProcedureSop, Transition } from '../../model/types.js';
+import { roundBlock } from './round.js';
 import { makeSheet, type Sheet } from './sheet.js';
 import { type Align, Sketch, textWidth } from './sketch.js';
 import { MM } from './units.js';
@@ -375,7 +376,7 @@ function fieldsBlock(sop: ProcedureSop, fields: readonly Field[], size: Size, sc
 
 // ── log sections ───────────────────────────────────────────────────────────
 
-function sectionTitle(sk: Sketch, text: string, y: number, sc: Scale): void {
+export function sectionTitle(sk: Sketch, text: string, y: number, sc: Scale): void {
   sk.text(text, 0, y + 2 * sc.s, sc.body);
 }
 
@@ -393,6 +394,7 @@ function checkTransition(sop: ProcedureSop, checklist: Checklist): Transition | 
 }
 
 function checklistBlock(sop: ProcedureSop, checklist: Checklist, size: Size, sc: Scale): Block {
+  if (checklist.kind === 'round') return roundBlock(checklist, size, sc);
   const t = checkTransition(sop, checklist);
   // The status options and note fields come from the event that records a check.
   const status = t?.payload.find((f) => f.type === 'enum');
@@ -435,7 +437,7 @@ function checklistBlock(sop: ProcedureSop, checklist: Checklist, size: Size, sc:
 }
 
 /** Height of one checklist item's row: each item is printed on a row of its own. */
-function checklistRowHeight(sc: Scale): number {
+export function checklistRowHeight(sc: Scale): number {
   return 16 * sc.s;
 }
 

@@ -276,10 +276,11 @@ export const chaptersListedOnce: SopRule = ({ sop, report }) => {
   });
 };
 
-/** The semi-annual review comes more often than the annual one. */
+/** The semi-annual review comes more often than the annual one (reported where the rules are written). */
 export const reviewPeriodsInOrder: SopRule = ({ written: w, sop, report }) => {
-  const { annual, semiannual } = sop.review;
-  if (!annual || !semiannual || approxMonths(semiannual) < approxMonths(annual)) return;
+  const { annual, semiannual, inheritedFrom } = sop.review;
+  if (inheritedFrom !== null || !annual || !semiannual || approxMonths(semiannual) < approxMonths(annual))
+    return;
   const policy = w.review?.policy;
   const path = policy?.semiannual ? ['review', 'policy', 'semiannual'] : ['review', 'policy', 'annual'];
   report.at(path, 'REVIEW_PERIODS', { semiannual: semiannual.text, annual: annual.text });
@@ -304,7 +305,8 @@ export const checklistsFitTheirForms: SopRule = ({ written: w, sop, report }) =>
         { key: !rows },
       );
     } else if (checklist && checklist.items.length > capacity) {
-      report.at(['checklists', checklist.id, 'items', capacity], 'CHECKLIST_TOO_LONG', {
+      const list = checklist.kind === 'round' ? 'points' : 'items';
+      report.at(['checklists', checklist.id, list, capacity], 'CHECKLIST_TOO_LONG', {
         checklist: checklist.id,
         items: checklist.items.length,
         form: form.id,

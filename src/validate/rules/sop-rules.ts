@@ -133,6 +133,19 @@ export const formsAndChecklistsExist: SopRule = ({ written: w, report }) => {
   }
 };
 
+/**
+ * A checklist's kind and its list agree: a patrol round (`kind: round`) lists `points`, items counted one by one
+ * list `items`. Reported at the list that does not belong.
+ */
+export const checklistKindMatchesList: SopRule = ({ written: w, report }) => {
+  for (const [id, c] of Object.entries(w.checklists ?? {})) {
+    if (c.kind === 'round' && c.items !== undefined)
+      report.at(['checklists', id, 'items'], 'CHECKLIST_ROUND_ITEMS', { id }, { key: true });
+    if (c.kind !== 'round' && c.points !== undefined)
+      report.at(['checklists', id, 'points'], 'CHECKLIST_POINTS_NOT_ROUND', { id }, { key: true });
+  }
+};
+
 /** Ids inside one list are unique: checklist items, form fields and columns, event payload fields, audits. */
 export const idsAreUniqueInLists: SopRule = ({ written: w, report }) => {
   const unique = (items: readonly { id: string }[] | undefined, path: (string | number)[]) => {
@@ -142,7 +155,10 @@ export const idsAreUniqueInLists: SopRule = ({ written: w, report }) => {
       seen.add(item.id);
     });
   };
-  for (const [id, c] of Object.entries(w.checklists ?? {})) unique(c.items, ['checklists', id, 'items']);
+  for (const [id, c] of Object.entries(w.checklists ?? {})) {
+    unique(c.items, ['checklists', id, 'items']);
+    unique(c.points, ['checklists', id, 'points']);
+  }
   for (const [id, f] of Object.entries(w.forms ?? {})) {
     unique(f.fields, ['forms', id, 'fields']);
     unique(f.columns, ['forms', id, 'columns']);
@@ -204,8 +220,11 @@ export const conditionsAndEffectsResolve: SopRule = ({ written: w, report }) => 
         const p = [...base, 'effects', i];
         if (typeof e.check === 'string') {
           need(e.check, 'checklist', [...p, 'check']);
-          field('item', p);
-          field('status', p);
+          // A round's point is reached (which point, when), an item is counted (which item, its state).
+          const decl = Object.hasOwn(ctx, e.check) ? ctx[e.check] : undefined;
+          const list = typeof decl === 'object' && 'checklist' in decl ? decl.checklist : undefined;
+          const round = list !== undefined && w.checklists?.[list]?.kind === 'round';
+          for (const f of round ? ['point', 'arrived-at'] : ['item', 'status']) field(f, p);
         }
         if (typeof e.append === 'string') need(e.append, 'list', [...p, 'append']);
         if (typeof e.remove === 'string') {
@@ -421,6 +440,7 @@ export const sopRules: readonly SopRule[] = [
   rolesAreDeclared,
   stepsExist,
   formsAndChecklistsExist,
+  checklistKindMatchesList,
   idsAreUniqueInLists,
   conditionsAndEffectsResolve,
   thresholdsIncrease,

@@ -120,7 +120,10 @@ export function planRoster(
     });
   }
   const roster = schedule.roster;
-  const dueBy = roster ? isoFromDayNumber(first - 1 - roster.dueDaysBeforeMonth) : null;
+  const dueBy =
+    roster && roster.dueDaysBeforeMonth !== null
+      ? isoFromDayNumber(first - 1 - roster.dueDaysBeforeMonth)
+      : null;
   return {
     month,
     days,

@@ -36,6 +36,13 @@ function ruleFor(sop: ProcedureSop, formId: string | null): RosterRule | null {
 }
 
 /** Lines printed above the table: who prepares it and by when, the windows, and a warning when holidays are unknown. */
+/** “，须于 2026-01-31 前完成（上月月底前）”; nothing when the YAML writes no deadline. */
+function dueText(days: number | null, plan: RosterPlan | null): string {
+  if (days === null) return '';
+  const when = days === 0 ? '上月月底前' : `当月 1 日前 ${days} 天`;
+  return plan?.dueBy ? `，须于 ${plan.dueBy} 前完成（${when}）` : `，须于${when}完成`;
+}
+
 export function rosterNotes(
   sop: ProcedureSop,
   plan: RosterPlan | null,
@@ -47,9 +54,9 @@ export function rosterNotes(
   if (rule) {
     const by = roleName(sop, rule.preparedBy);
     const approver = roleName(sop, rule.approvedBy);
-    const when = rule.dueDaysBeforeMonth === 0 ? '上月月底前' : `当月 1 日前 ${rule.dueDaysBeforeMonth} 天`;
-    const due = plan?.dueBy ? `，须于 ${plan.dueBy} 前完成（${when}）` : `，须于${when}完成`;
-    lines.push(`编制：${by}${approver ? `，审批：${approver}` : ''}${due}${clauseSuffix(rule.clause)}`);
+    lines.push(
+      `编制：${by}${approver ? `，审批：${approver}` : ''}${dueText(rule.dueDaysBeforeMonth, plan)}${clauseSuffix(rule.clause)}`,
+    );
   }
   if (schedule) {
     const holiday =
