@@ -122,13 +122,8 @@ describe('the SOP document', () => {
     const changed = loadText(
       edit(
         bundledText('front-desk-reception'),
-<<<<<<< HEAD
         '- after: 2d\n        role: cs-supervisor',
         '- after: 3d\n        role: cs-supervisor',
-=======
-        '      - after: 2d\n        role: cs-supervisor',
-        '      - after: 3d\n        role: cs-supervisor',
->>>>>>> h/lang
       ),
     ) as ProcedureSop;
     const md = DocTemplates.load('md').render('sop', procedureView(changed));
