@@ -10,8 +10,14 @@ import { type BookPlan, planBook } from '../../render/pdf/book-plan.js';
 import { MissingGlyphsError, RenderError } from '../../render/pdf/errors.js';
 import { prefetchFont } from '../../render/pdf/font.js';
 import type { MeasuredSize } from '../../render/pdf/handwriting.js';
+import type { ReflowRule } from '../../render/pdf/layout.js';
 import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
+import {
+  BOOK_GUTTER,
+  bookPrintSize,
+  formsMeetHandwritingMinimums,
+} from '../../validate/rules/handwriting.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
 import { type CliIo, UsageError, UserError } from '../io.js';
 import { sayer } from '../lang.js';
@@ -268,7 +274,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           ),
         );
       const makeBook = async (fontRead: Promise<void>): Promise<void> => {
-        const loaded = await loadProcedure(io, opts.sops, id, lang);
+        // The forms are checked at every size with the default gutter (validate); a wider gutter is
+        // checked here, so a form it leaves too little room for is reported at its place in the YAML.
+        const moreRules =
+          Math.abs(gutter - BOOK_GUTTER) < 1e-6
+            ? []
+            : [formsMeetHandwritingMinimums(() => [bookPrintSize(size, gutter)])];
+        const loaded = await loadProcedure(io, opts.sops, id, lang, moreRules);
         if (!loaded) {
           setExit(1);
           return;
@@ -318,7 +330,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             if (err instanceof RenderError) throw new UserError(`sopforge: ${err.message}`);
             throw err;
           }
-          io.stdout(dryRunText(form.title, options, plan, lang));
+          io.stdout(dryRunText(form.title, options, plan, lang, form.kind === 'log'));
           setExit(0);
           return;
         }
@@ -341,8 +353,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         const shown = rel === '' || rel.startsWith('..') ? out : rel;
         io.stdout(
           lang === 'zh'
-            ? `已生成《${form.title}》记录本：封面 + ${pages} 页 → ${shown}（${bytes.length} 字节）\n`
-            : `Wrote the ${form.id} book: cover + ${pages} pages → ${shown} (${bytes.length} bytes)\n`,
+            ? `已生成《${form.title}》记录本：封面 + ${planBook(sop, form, options).pages} 页 → ${shown}（${bytes.length} 字节）\n`
+            : `Wrote the ${form.id} book: cover + ${planBook(sop, form, options).pages} pages → ${shown} (${bytes.length} bytes)\n`,
         );
         setExit(0);
       };
@@ -356,30 +368,76 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
 const SIZE_NAMES: Record<MeasuredSize['what'], { zh: string; en: string }> = {
   writingRow: { zh: '书写行高', en: 'writing row' },
   checkBox: { zh: '勾选框', en: 'check box' },
+  labelText: { zh: '标签字号', en: 'label text' },
   smallestText: { zh: '最小字号', en: 'smallest text' },
+  signatureLine: { zh: '签名线长', en: 'signature line' },
+  column: { zh: '最紧的栏', en: 'tightest column' },
+};
+
+/** How `book --dry-run` names a `ReflowRule`; a log's unit is a shift (班), a register's a sheet (张). */
+const RULES: Record<ReflowRule, { zh: string; en: string }> = {
+  'one-page': { zh: '每{班}一页', en: 'one page a {shift}' },
+  continuation: {
+    zh: '每{班}两页：第一页印不下的部分接续到第二页（续页）',
+    en: 'two pages a {shift}: what does not fit on the first page goes on over a continuation page',
+  },
+  spread: {
+    zh: '每张两页：栏目太多，分在左右两页（跨页），两页印同样的行和序号',
+    en: 'two pages a sheet: the columns split over a two-page spread, both pages with the same rows and row numbers',
+  },
 };
 
 /** What `book --dry-run` prints: the pages, the writing rows of a page and its sizes beside the minimums. */
-export function dryRunText(title: string, o: BookOptions, plan: BookPlan, lang: Lang): string {
+export function dryRunText(title: string, o: BookOptions, plan: BookPlan, lang: Lang, log = true): string {
   const zh = lang === 'zh';
   const parts = zh
-    ? ['封面', ...(o.duplex ? ['封二'] : []), `${o.pages} 页表格`, ...(plan.padded ? ['末页空白'] : [])]
+    ? [
+        '封面',
+        ...(o.duplex ? ['封二'] : []),
+        ...(plan.lead ? ['空白页'] : []),
+        `${plan.pages} 页表格`,
+        ...(plan.padded ? ['末页空白'] : []),
+      ]
     : [
         'cover',
         ...(o.duplex ? ['its blank back'] : []),
-        `${o.pages} form pages`,
+        ...(plan.lead ? ['a blank lead page'] : []),
+        `${plan.pages} form pages`,
         ...(plan.padded ? ['a blank last page'] : []),
       ];
   const kind = o.pdfx === false ? 'PDF 1.7' : 'PDF/X-4';
+  const orientation = plan.sheet.trimWidth > plan.sheet.trimHeight;
+  const rows = plan.recto.pages.map((p) => p.writingRows);
   const lines = [
     zh
-      ? `《${title}》记录本（${o.size}，${o.duplex ? '双面' : '单面'}，${kind}）：共 ${plan.physicalPages} 页（${parts.join('、')}）`
-      : `${title} book (${o.size}, ${o.duplex ? 'duplex' : 'simplex'}, ${kind}): ${plan.physicalPages} pages (${parts.join(', ')})`,
-    zh ? `每页书写行：${plan.recto.writingRows} 行` : `writing rows per page: ${plan.recto.writingRows}`,
+      ? `《${title}》记录本（${o.size}${orientation ? ' 横向' : ''}，${o.duplex ? '双面' : '单面'}，${kind}）：共 ${plan.physicalPages} 页（${parts.join('、')}）`
+      : `${title} book (${o.size}${orientation ? ' landscape' : ''}, ${o.duplex ? 'duplex' : 'simplex'}, ${kind}): ${plan.physicalPages} pages (${parts.join(', ')})`,
+    zh
+      ? `版式：${RULES[plan.rule].zh.replace('{班}', log ? '班' : '张')}`
+      : `layout: ${RULES[plan.rule].en.replace('{shift}', log ? 'shift' : 'sheet')}`,
   ];
+  if (plan.pages !== o.pages)
+    lines.push(
+      zh
+        ? `要求 ${o.pages} 页，凑成整${log ? '班' : '张'}为 ${plan.pages} 页`
+        : `${o.pages} pages asked for, ${plan.pages} to make whole ${log ? 'shifts' : 'sheets'}`,
+    );
+  if (plan.lead)
+    lines.push(
+      zh
+        ? `双面：第 1 页前留一空白页，使每${log ? '班' : '张'}两页左右相对`
+        : `duplex: a blank page before page 1, so the two pages of each ${log ? 'shift' : 'sheet'} face each other`,
+    );
+  lines.push(
+    zh
+      ? `每页书写行：${rows.map((r) => `${r} 行`).join(' + ')}`
+      : `writing rows per page: ${rows.join(' + ')}`,
+  );
   for (const m of plan.sizes) {
     const name = SIZE_NAMES[m.what][zh ? 'zh' : 'en'];
-    const value = m.value === null ? (zh ? '无' : 'none') : `${m.value.toFixed(1)} ${m.unit}`;
+    const value =
+      (m.value === null ? (zh ? '无' : 'none') : `${m.value.toFixed(1)} ${m.unit}`) +
+      (m.label ? (zh ? `（${m.label.replace(/\n/g, '')}）` : ` (${m.label.replace(/\n/g, '')})`) : '');
     const verdict = m.ok ? (zh ? '合格' : 'ok') : zh ? '低于手写最低要求' : 'below the handwriting minimum';
     lines.push(
       zh

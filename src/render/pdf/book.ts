@@ -1,5 +1,5 @@
 import type { Form, ProcedureSop, Sop } from '../../model/types.js';
-import { planBook } from './book-plan.js';
+import { pageSide, planBook } from './book-plan.js';
 import { type PageLayout, type Size, type Slot, scaleFor } from './layout.js';
 import {
   checkCoverage,
@@ -112,7 +112,7 @@ function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, size: Siz
     y += sc.body * 2;
     sk.paragraph(rule, size.w * 0.15, y, size.w * 0.7, sc.body);
   }
-  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small * 0.9);
+  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small);
   if (sop.draft) sk.text(DRAFT_MARK, 0, size.h * 0.08, sc.title * 2, { align: 'center', width: size.w });
   return sk;
 }
@@ -124,7 +124,7 @@ function blankVerso(sop: ProcedureSop, size: Size): Sketch {
   const sc = scaleFor(size.w);
   const sk = new Sketch();
   sk.text('本页空白', 0, size.h / 2, sc.body, { align: 'center', width: size.w });
-  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small * 0.9);
+  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small);
   return sk;
 }
 
@@ -147,12 +147,14 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   if (opts.slug && !opts.cropMarks)
     throw new RenderError('a slug line is printed beside the crop marks: ask for crop marks too');
   const plan = planBook(sop, form, opts);
-  const { sheet, recto: layout, verso: versoLayout, padded } = plan;
+  const { sheet, padded } = plan;
+  const layout = pageSide(plan, opts.duplex, 1).layout;
+  // Whole shifts: the pages asked for, rounded up (see `planBook`).
+  const total = plan.pages;
   const box = sheet.content('recto');
-  const cover = coverSketch(sop, form, opts, box);
+  const cover = coverSketch(sop, form, { ...opts, pages: total }, box);
   const verso = opts.duplex ? blankVerso(sop, box) : null;
-  const total = opts.pages;
-  const bookNo = Math.floor((opts.firstSerial - 1) / opts.pages) + 1;
+  const bookNo = Math.floor((opts.firstSerial - 1) / total) + 1;
   const dynamicText = (n: number, on: PageLayout = layout): Sketch => {
     const sk = new Sketch();
     slotText(sk, on.serial, serialText(opts.firstSerial + n - 1));
@@ -173,7 +175,7 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     [
       cover.allText(),
       verso?.allText() ?? '',
-      layout.fixed.allText(),
+      ...[...plan.recto.pages, ...plan.verso.pages].map((p) => p.fixed.allText()),
       dynamicText(1).allText(),
       DRAFT_MARK,
       opts.slug ? slugText(`${pageText(1, total)} 封面 封二 空白`) : '',
@@ -192,7 +194,8 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   const marks = new Sketch();
   if (opts.cropMarks) drawCropMarks(marks, sheet);
   let marksXo: FormXObject | null = null;
-  const pageXo: Partial<Record<'recto' | 'verso', FormXObject>> = {};
+  // One XObject per page of a shift and side.
+  const pageXo = new Map<PageLayout, FormXObject>();
   // Page labels (what a viewer shows as the page number) follow the printed 第 n 页; the cover, its
   // back and a blank last page are named instead of numbered.
   const labels: unknown[] = [];
@@ -221,15 +224,26 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   paint(doc, cover.ops, box.x, box.y);
   if (opts.slug) paintText(doc, slug('封面').ops);
   if (verso) blankPage('封二');
+  if (plan.lead) blankPage('空白');
   labels.push(physical, { S: 'D', St: 1 });
   for (let n = 1; n <= total; n++) {
     newPage(null, false);
-    // The cover (and in duplex its blank back) come first, so odd numbered form pages are rectos.
-    const side = opts.duplex && n % 2 === 0 ? 'verso' : 'recto';
-    const on = side === 'verso' ? versoLayout : layout;
+    // The cover (and in duplex its blank back, and a lead page) come first; `pageSide` says which side
+    // numbered page n falls on and which page of its shift it is.
+    const { side, layout: on } = pageSide(plan, opts.duplex, n);
     const b = sheet.content(side);
-    pageXo[side] ??= makeXObject(doc, b.w, b.h, on.fixed.ops, side === 'recto' ? 'Page' : 'PageV');
-    const xo = pageXo[side];
+    let xo = pageXo.get(on);
+    if (!xo) {
+      const i = (n - 1) % plan.group;
+      xo = makeXObject(
+        doc,
+        b.w,
+        b.h,
+        on.fixed.ops,
+        `${side === 'recto' ? 'Page' : 'PageV'}${i > 0 ? i + 1 : ''}`,
+      );
+      pageXo.set(on, xo);
+    }
     placeXObject(doc, xo, b.x, b.y);
     paintText(doc, dynamicText(n, on).ops, b.x, b.y);
     if (opts.slug) paintText(doc, slug(pageText(n, total)).ops);

@@ -14,6 +14,8 @@ export interface SheetOptions {
   readonly gutterEdge?: 'side' | 'top';
   /** Margin inside the trim on every side (before the gutter), points. */
   readonly margin: number;
+  /** Margin at the top and bottom instead, when the gutter is on the side (points). */
+  readonly marginEnds?: number;
   /** Printed on both sides: the gutter alternates between the left (recto) and right (verso) edge. */
   readonly duplex: boolean;
 }
@@ -52,7 +54,8 @@ export function makeSheet(options: SheetOptions): Sheet {
   const mediaHeight = trimHeight + 2 * inset;
   const top = options.gutterEdge === 'top';
   const w = trimWidth - 2 * options.margin - (top ? 0 : options.gutter);
-  const h = trimHeight - 2 * options.margin - (top ? options.gutter : 0);
+  const ends = top ? options.margin : (options.marginEnds ?? options.margin);
+  const h = trimHeight - 2 * ends - (top ? options.gutter : 0);
   if (w < 100 || h < 100) throw new RangeError('the margins and gutter leave no room on the page');
   return {
     options,
@@ -64,7 +67,7 @@ export function makeSheet(options: SheetOptions): Sheet {
     content(side) {
       if (top) return { x: inset + options.margin, y: inset + options.margin + options.gutter, w, h };
       const left = side === 'verso' && options.duplex ? 0 : options.gutter;
-      return { x: inset + options.margin + left, y: inset + options.margin, w, h };
+      return { x: inset + options.margin + left, y: inset + ends, w, h };
     },
     trimBox: [inset, inset, inset + trimWidth, inset + trimHeight],
     bleedBox: [
