@@ -7,11 +7,18 @@ import { type LoadResult, loadSopSet } from '../../load/index.js';
 import type { ProcedureSop } from '../../model/types.js';
 import { type BookOptions, renderBook } from '../../render/pdf/book.js';
 import { type BookPlan, planBook } from '../../render/pdf/book-plan.js';
+import {
+  type CoverOptions,
+  type CoverPlan,
+  DEFAULT_PAPER_GSM,
+  planCover,
+  renderCover,
+} from '../../render/pdf/cover.js';
 import { MissingGlyphsError, RenderError } from '../../render/pdf/errors.js';
 import { prefetchFont } from '../../render/pdf/font.js';
 import type { MeasuredSize } from '../../render/pdf/handwriting.js';
 import type { ReflowRule } from '../../render/pdf/layout.js';
-import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
+import { isPaperSize, MM, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
 import {
   BOOK_GUTTER,
@@ -155,6 +162,9 @@ interface BookCliOptions {
   pdfx: boolean;
   slug?: boolean;
   dryRun?: boolean;
+  cover?: boolean;
+  paperGsm?: string;
+  caliper?: string;
   draft?: boolean;
   firstSerial: string;
   year?: string;
@@ -207,6 +217,27 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       t(
         '不生成文件，只列出页数、每页书写行数和最小尺寸（与手写最低要求对照）',
         'write nothing; show the pages, writing rows per page and the smallest sizes beside the handwriting minimums',
+      ),
+    )
+    .option(
+      '--cover',
+      t(
+        '另写一个封面文件（封底、书脊、封面连成一张，带出血和裁切线），放在记录本旁：<记录本>.cover.pdf',
+        'also write a separate cover (back, spine and front on one sheet, with bleed and crop marks) beside the book: <book>.cover.pdf',
+      ),
+    )
+    .option(
+      '--paper-gsm <g>',
+      t(
+        `内页纸的克重（g/m²），用来算书脊厚度（默认 ${DEFAULT_PAPER_GSM}：胶版纸每张约 0.1 mm）`,
+        `weight of the text paper (g/m²), for the spine width (default ${DEFAULT_PAPER_GSM}: offset paper, about 0.1 mm a leaf)`,
+      ),
+    )
+    .option(
+      '--caliper <length>',
+      t(
+        '内页纸每张的厚度（如 0.1mm），给出时不按克重估算',
+        'thickness of one leaf of the text paper (e.g. 0.1mm); when given, the paper weight is not used',
       ),
     )
     .option(
@@ -265,6 +296,15 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const gutter = length(lang, '--gutter', opts.gutter, 72 * 2);
       const bleed = length(lang, '--bleed', opts.bleed, 72 * 0.5);
       const firstSerial = positiveInt(lang, '--first-serial', opts.firstSerial, 99_999_999);
+      const paperGsm =
+        opts.paperGsm === undefined ? undefined : positiveInt(lang, '--paper-gsm', opts.paperGsm, 400);
+      const caliper = opts.caliper === undefined ? undefined : length(lang, '--caliper', opts.caliper, MM);
+      if (caliper !== undefined && caliper <= 0)
+        throw new UsageError(t('--caliper 须大于 0', '--caliper must be more than 0'));
+      const coverOptions: CoverOptions = {
+        ...(paperGsm === undefined ? {} : { paperGsm }),
+        ...(caliper === undefined ? {} : { caliper }),
+      };
       const year = opts.year === undefined ? undefined : positiveInt(lang, '--year', opts.year, 9999);
       if (year !== undefined && year < 1900)
         throw new UsageError(
@@ -331,6 +371,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             throw err;
           }
           io.stdout(dryRunText(form.title, options, plan, lang, form.kind === 'log'));
+          if (opts.cover) io.stdout(coverText(planCover(plan, options, coverOptions), lang));
           setExit(0);
           return;
         }
@@ -340,6 +381,14 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           cwd: io.cwd,
           lang,
         });
+        const coverOut = opts.cover
+          ? checkOutputFile(coverPath(out), {
+              inputs: formInputs(io, loaded.files),
+              force: opts.force === true,
+              cwd: io.cwd,
+              lang,
+            })
+          : null;
         await fontRead;
         const bytes = await renderBook(sop, options).catch((err: unknown) =>
           renderFailure(err, io, opts.sops, id, lang),
@@ -349,13 +398,32 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           return;
         }
         writeOutputFile(out, bytes, io.cwd, lang);
-        const rel = relative(io.cwd, out);
-        const shown = rel === '' || rel.startsWith('..') ? out : rel;
+        const shownPath = (p: string): string => {
+          const rel = relative(io.cwd, p);
+          return rel === '' || rel.startsWith('..') ? p : rel;
+        };
+        const shown = shownPath(out);
         io.stdout(
           lang === 'zh'
             ? `已生成《${form.title}》记录本：封面 + ${planBook(sop, form, options).pages} 页 → ${shown}（${bytes.length} 字节）\n`
             : `Wrote the ${form.id} book: cover + ${planBook(sop, form, options).pages} pages → ${shown} (${bytes.length} bytes)\n`,
         );
+        if (coverOut) {
+          const cover = await renderCover(sop, options, coverOptions).catch((err: unknown) =>
+            renderFailure(err, io, opts.sops, id, lang),
+          );
+          if (!cover) {
+            setExit(1);
+            return;
+          }
+          writeOutputFile(coverOut, cover, io.cwd, lang);
+          const c = planCover(planBook(sop, form, options), options, coverOptions);
+          io.stdout(
+            lang === 'zh'
+              ? `已生成封面：书脊 ${(c.spine / MM).toFixed(1)} mm → ${shownPath(coverOut)}（${cover.length} 字节）\n`
+              : `Wrote the cover: spine ${(c.spine / MM).toFixed(1)} mm → ${shownPath(coverOut)} (${cover.length} bytes)\n`,
+          );
+        }
         setExit(0);
       };
       if (opts.slug && !opts.cropMarks)
@@ -363,6 +431,19 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       // The font file is read on the thread pool while the SOP loads.
       await makeBook(prefetchFont('Regular'));
     });
+}
+
+/** The cover file beside a book: `log.pdf` → `log.cover.pdf`. */
+export function coverPath(book: string): string {
+  return book.toLowerCase().endsWith('.pdf') ? `${book.slice(0, -4)}.cover.pdf` : `${book}.cover.pdf`;
+}
+
+/** What `book --dry-run --cover` adds: the cover sheet's size and its spine. */
+export function coverText(c: CoverPlan, lang: Lang): string {
+  const mm = (v: number) => (v / MM).toFixed(1);
+  return lang === 'zh'
+    ? `封面：封底 + 书脊 + 封面 = ${mm(c.panelWidth)} + ${mm(c.spine)} + ${mm(c.panelWidth)} = ${mm(c.trimWidth)} × ${mm(c.height)} mm，出血 ${mm(c.bleed)} mm；书脊按 ${c.leaves} 张、每张 ${(c.caliper / MM).toFixed(3)} mm 计\n`
+    : `cover: back + spine + front = ${mm(c.panelWidth)} + ${mm(c.spine)} + ${mm(c.panelWidth)} = ${mm(c.trimWidth)} × ${mm(c.height)} mm, bleed ${mm(c.bleed)} mm; spine from ${c.leaves} leaves of ${(c.caliper / MM).toFixed(3)} mm\n`;
 }
 
 const SIZE_NAMES: Record<MeasuredSize['what'], { zh: string; en: string }> = {

@@ -13,7 +13,7 @@ import {
   sopDate,
 } from './paint.js';
 import { drawCropMarks } from './sheet.js';
-import { Sketch } from './sketch.js';
+import { Sketch, wrap } from './sketch.js';
 import type { PaperSize } from './units.js';
 import { MM } from './units.js';
 import {
@@ -53,7 +53,9 @@ export interface BookOptions {
   readonly slug?: boolean;
 }
 
-export { BOOK_MARGIN } from './book-plan.js';
+import { BOOK_MARGIN } from './book-plan.js';
+
+export { BOOK_MARGIN };
 
 export function serialText(serial: number): string {
   return `编号 ${String(serial).padStart(6, '0')}`;
@@ -78,8 +80,11 @@ function slotText(sk: Sketch, slot: Slot, text: string): void {
   sk.text(text, slot.x, slot.y, slot.size, { align: slot.align, width: slot.w });
 }
 
-/** The book's cover: what it is, which SOP, which book, how long to keep it. */
-function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, size: Size): Sketch {
+/**
+ * The book's cover: what it is, which SOP, which book, how long to keep it; every line centred in `size`
+ * (laid on the trim with equal margins, not on the gutter side's content box).
+ */
+export function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, size: Size): Sketch {
   const sc = scaleFor(size.w);
   const sk = new Sketch();
   const year = opts.year ?? Number(sop.effective.slice(0, 4));
@@ -110,11 +115,25 @@ function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, size: Siz
   const rule = recordRuleText(record);
   if (rule) {
     y += sc.body * 2;
-    sk.paragraph(rule, size.w * 0.15, y, size.w * 0.7, sc.body);
+    // Each line centred on the page, like the lines above it.
+    for (const l of wrap(rule, sc.body, size.w * 0.7)) {
+      sk.text(l, 0, y, sc.body, { align: 'center', width: size.w });
+      y += sc.body * 1.35;
+    }
   }
   sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small);
   if (sop.draft) sk.text(DRAFT_MARK, 0, size.h * 0.08, sc.title * 2, { align: 'center', width: size.w });
   return sk;
+}
+
+/** The part of a trim (top left at `x`, `y`) a cover is laid out in: the book margin on every side. */
+export function coverArea(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+): { x: number; y: number; w: number; h: number } {
+  return { x: x + BOOK_MARGIN, y: y + BOOK_MARGIN, w: w - 2 * BOOK_MARGIN, h: h - 2 * BOOK_MARGIN };
 }
 
 /** Printed on the cover and every page of a book bound from a draft SOP (proofs only: `book --draft`). */
@@ -152,7 +171,8 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   // Whole shifts: the pages asked for, rounded up (see `planBook`).
   const total = plan.pages;
   const box = sheet.content('recto');
-  const cover = coverSketch(sop, form, { ...opts, pages: total }, box);
+  const coverBox = coverArea(sheet.inset, sheet.inset, sheet.trimWidth, sheet.trimHeight);
+  const cover = coverSketch(sop, form, { ...opts, pages: total }, coverBox);
   const verso = opts.duplex ? blankVerso(sop, box) : null;
   const bookNo = Math.floor((opts.firstSerial - 1) / total) + 1;
   const dynamicText = (n: number, on: PageLayout = layout): Sketch => {
@@ -221,7 +241,7 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   };
 
   newPage('封面');
-  paint(doc, cover.ops, box.x, box.y);
+  paint(doc, cover.ops, coverBox.x, coverBox.y);
   if (opts.slug) paintText(doc, slug('封面').ops);
   if (verso) blankPage('封二');
   if (plan.lead) blankPage('空白');
