@@ -122,6 +122,23 @@ export function wrap(text: string, size: number, width: number): string[] {
   return lines;
 }
 
+/**
+ * `wrap`, with the lines as even as they can be: the narrowest width that gives no more lines, so a
+ * heading never ends in one orphaned character (来电/来访人及房 / 号 becomes 来电/来访 / 人及房号).
+ */
+export function balanced(text: string, size: number, width: number): string[] {
+  const lines = wrap(text, size, width);
+  if (lines.length < 2) return lines;
+  let lo = 0;
+  let hi = width;
+  for (let i = 0; i < 14; i++) {
+    const mid = (lo + hi) / 2;
+    if (wrap(text, size, mid).length <= lines.length) hi = mid;
+    else lo = mid;
+  }
+  return wrap(text, size, hi);
+}
+
 /** A growing list of drawing operations with a few layout helpers. */
 export class Sketch {
   readonly ops: Op[] = [];
@@ -159,7 +176,7 @@ export class Sketch {
     pad = 2,
   ): void {
     const inner = Math.max(1, w - 2 * pad);
-    const lines = text.split('\n').flatMap((l) => wrap(l, size, inner));
+    const lines = text.split('\n').flatMap((l) => balanced(l, size, inner));
     const lead = size * 1.15;
     const top = y + (h - (lines.length * lead - 0.15 * size)) / 2;
     lines.forEach((l, i) => {
