@@ -1,13 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadSopTexts } from '../../src/load/index.js';
 import { planBook } from '../../src/render/pdf/book-plan.js';
 import { HANDWRITING_MINIMUMS } from '../../src/render/pdf/handwriting.js';
 import { renderBlankForm, renderBook } from '../../src/render/pdf/index.js';
 import { textWidth } from '../../src/render/pdf/sketch.js';
-import { runCli, tempDir } from '../helpers.js';
+import { ROOT, runCli, tempDir } from '../helpers.js';
 import { MM, PLAIN_BOOK, procedure, xobjectContent } from './helpers.js';
 
 // The sizes a printed form gives the writer, measured from the PDF itself (text sizes as pdfjs reads
@@ -313,5 +315,61 @@ describe('book --dry-run', () => {
       '--dry-run',
     ]);
     expect(a4.stdout).toContain('A4 横向');
+  });
+});
+
+describe('validate reports a form that cannot keep the minimums, at its place in the YAML, before rendering', () => {
+  const file = join('sops', `${SOP}.yaml`);
+  const base = readFileSync(join(ROOT, file), 'utf8');
+  const items = Array.from({ length: 12 }, (_, i) => `      - { id: extra-${i}, name: 物品${i} }\n`).join('');
+  const long = base.replace(
+    '      - { id: water-bottle, name: 水瓶 }\n',
+    `      - { id: water-bottle, name: 水瓶 }\n${items}`,
+  );
+
+  it('a 15-item checklist: CHECKLIST_TOO_LONG at the first item a shift has no room for, in both languages', () => {
+    const { diagnostics } = loadSopTexts([{ file, text: long }]);
+    const d = diagnostics.find((x) => x.code === 'CHECKLIST_TOO_LONG');
+    expect(d).toBeDefined();
+    const capacity = Number(/room for (\d+)/.exec(d?.message.en ?? '')?.[1]);
+    expect(capacity).toBeGreaterThan(3);
+    expect(capacity).toBeLessThan(15);
+    // the item it points at is item number capacity + 1 of the list, on its own line of the YAML
+    const line = long.split('\n')[(d?.line ?? 0) - 1] ?? '';
+    const all = long.split('\n').filter((l) => /^ {6}- \{ id: [a-z0-9-]+, name: /.test(l));
+    expect(all.indexOf(line)).toBe(capacity);
+    expect(d?.column).toBe(9);
+    expect(d?.message.zh).toContain(`最多只能印 ${capacity} 项`);
+    expect(d?.message.en).toContain('A5 book');
+    expect(d?.message.hintZh).toContain('减少清单项');
+  });
+
+  it('book --size A5 of such a SOP stops with that diagnostic, in Chinese, and writes nothing', async () => {
+    const { dir: work, cleanup: done } = await tempDir('sopforge-hw-book-');
+    try {
+      await mkdir(join(work, 'sops'));
+      await writeFile(join(work, 'sops', `${SOP}.yaml`), long);
+      const r = await runCli(['book', SOP, '--form', 'duty-log', '--pages', '2', '--size', 'A5'], work);
+      expect(r.code).toBe(1);
+      expect(r.stdout + r.stderr).toMatch(
+        /duty-handover-public-affairs\.yaml:\d+:9 +错误 CHECKLIST_TOO_LONG/,
+      );
+      expect(r.stdout + r.stderr).not.toMatch(/RangeError|at .*\.js:\d+/);
+      expect(await readdir(work)).toEqual(['sops']);
+    } finally {
+      await done();
+    }
+  });
+
+  it('a register with too many columns for a spread: REGISTER_TOO_WIDE at its columns', () => {
+    const wide = base.replace(
+      '      - { id: result, label: 结果, type: text, width: 1.2 }\n',
+      `      - { id: result, label: 结果, type: text, width: 1.2 }\n${Array.from({ length: 30 }, (_, i) => `      - { id: p${i}, label: 电话${i}, type: phone }\n`).join('')}`,
+    );
+    const { diagnostics } = loadSopTexts([{ file, text: wide }]);
+    const d = diagnostics.find((x) => x.code === 'REGISTER_TOO_WIDE');
+    expect(d).toBeDefined();
+    expect(d?.path).toEqual(['forms', 'duty-log', 'columns']);
+    expect(d?.message.en).toMatch(/The 35 columns of the form "duty-log" need about \d+ mm/);
   });
 });
