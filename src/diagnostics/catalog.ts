@@ -1257,8 +1257,8 @@ export const catalog = {
     severity: 'error',
     message: (p) =>
       m(
-        `清单 “${p.checklist}” 有 ${p.items} 项，表格 “${p.form}” 一页最多只能印 ${p.capacity} 项（从这一项起印不下）`,
-        `The checklist "${p.checklist}" has ${p.items} items, but a page of the form "${p.form}" has room for ${p.capacity} (this item is the first that does not fit)`,
+        `清单 “${p.checklist}” 有 ${p.items} 项，表格 “${p.form}” 在 ${p.sizeZh}上一班（两页以内）最多只能印 ${p.capacity} 项（从这一项起印不下；手写最低要求：行高 7 mm、勾选框 3.5 mm）`,
+        `The checklist "${p.checklist}" has ${p.items} items, but one shift of the form "${p.form}" (two pages at most) has room for ${p.capacity} on ${p.sizeEn} (this item is the first that does not fit; handwriting minimums: rows 7 mm, check boxes 3.5 mm)`,
         '减少清单项；或为清单腾出位置：减少该表格的 rows（每页行数）、表头字段或签名栏。',
         'Shorten the checklist, or make room for it: fewer rows, header fields or signatures on the form.',
       ),
@@ -1267,10 +1267,20 @@ export const catalog = {
     severity: 'error',
     message: (p) =>
       m(
-        `表格 “${p.form}” 的内容一页 A4 放不下`,
-        `The form "${p.form}" does not fit on one A4 page`,
+        `表格 “${p.form}” 在 ${p.sizeZh}上两页也印不下（手写最低要求：行高 7 mm、勾选框 3.5 mm、标签 9 pt、签名线 40 mm）`,
+        `The form "${p.form}" does not fit on two pages of ${p.sizeEn} (handwriting minimums: rows 7 mm, check boxes 3.5 mm, labels 9 pt, signature lines 40 mm)`,
         '减少 rows（每页行数）、栏目、表头字段或签名栏。',
         'Use fewer rows, columns, header fields or signatures.',
+      ),
+  },
+  REGISTER_TOO_WIDE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `表格 “${p.form}” 的 ${p.columns} 个栏目按最小宽度共需约 ${p.need} mm，在 ${p.sizeZh}上横放、分两页也排不下（一页最宽 ${p.have} mm）`,
+        `The ${p.columns} columns of the form "${p.form}" need about ${p.need} mm at their minimum widths; on ${p.sizeEn} they fit neither landscape nor split over a two-page spread (a page is at most ${p.have} mm wide)`,
+        '减少栏目，或把几个栏目合并为一个；每栏至少要放得下它的内容（如电话 11 位数字）和两行标题。',
+        'Use fewer columns, or merge some; each column must hold what its type holds (a phone number: 11 digits) and its heading on two lines.',
       ),
   },
   // ── time rules: deadlines, ladders' clocks, recurring plans (src/validate/rules/deadlines.ts) ──────

@@ -197,8 +197,11 @@ describe('record book: duty log', () => {
       expect(near(page?.trim[3] ?? 0, h * MM, 0.01)).toBe(true);
       expect(cover?.media).toEqual(page?.media);
       const pdf = await parsePdf(bytes);
-      expect(pdf.text[1]).toContain('第 1 页 共 1 页');
-      expect(pdf.text[1]).toContain('来电/来访人及房号');
+      // one shift takes two pages at these sizes: one page asked for gives a whole shift
+      expect(pdf.pages).toBe(3);
+      expect(pdf.text[1]).toContain('第 1 页 共 2 页');
+      expect(pdf.text[2]).toContain('值班记录（续）');
+      expect(`${pdf.text[1]}${pdf.text[2]}`).toContain('来电/来访人');
     }
   });
 
@@ -273,10 +276,12 @@ describe('record book: duty log', () => {
   });
 
   it('gives the short lists one row when a long log needs the room, and refuses what cannot fit', async () => {
-    const long = editedSop(SOP, (y) => y.replace('    rows: 18\n', '    rows: 30\n'));
+    const long = editedSop(SOP, (y) => y.replace('    rows: 18\n', '    rows: 22\n'));
     const pdf = await parsePdf(await renderBook(long, { ...base, pages: 1 }));
     const rowsOf = (text: string) => text.split(':').length - 1; // the time column pre-prints one ':' a row
-    expect(rowsOf(pdf.text[1] ?? '')).toBeGreaterThanOrEqual(30);
+    // 22 event rows at 7 mm do not fit on one A4 page beside the rest: the shift goes on over a second page
+    expect(pdf.pages).toBe(3);
+    expect(rowsOf(`${pdf.text[1]}${pdf.text[2]}`)).toBeGreaterThanOrEqual(22);
     // validate refuses 60 rows (FORM_TOO_FULL); the book still refuses such a model on its own.
     const huge = { ...long, forms: long.forms.map((f) => (f.id === 'duty-log' ? { ...f, rows: 60 } : f)) };
     await expect(renderBook(huge, { ...base, size: 'A5', pages: 1 })).rejects.toThrow(

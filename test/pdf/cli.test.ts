@@ -43,9 +43,12 @@ describe('sopforge book', () => {
     expect(r.stdout).toContain('4 页');
     const bytes = await readFile(out);
     const pdf = await parsePdf(bytes);
-    expect(pdf.pages).toBe(6);
-    expect(pdf.text[2]).toContain('编号 000009');
-    expect(pdf.text[5]).toContain('第 4 页 共 4 页');
+    // B5 takes two pages a shift; in duplex a blank page after the cover's back makes them face each other,
+    // and a blank last page makes whole sheets: cover, back, lead, 4 pages, blank.
+    expect(pdf.pages).toBe(8);
+    expect(pdf.text[2]).not.toContain('编号');
+    expect(pdf.text[3]).toContain('编号 000009');
+    expect(pdf.text[6]).toContain('第 4 页 共 4 页');
     expect(pageBoxes(bytes)[0]?.bleed.length).toBe(4);
     expect(await readdir(join(dir, 'book'))).toEqual(['log.pdf']);
     // the same command twice gives the same bytes

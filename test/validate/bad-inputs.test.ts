@@ -82,7 +82,7 @@ const table: Record<string, { code: string; line: number; column: number; warnin
   'record-duplicate.yaml': { code: 'RECORD_DUPLICATE', line: 74, column: 13 },
   'retention-minutes.yaml': { code: 'RETENTION_UNIT', line: 73, column: 29 },
   'review-periods.yaml': { code: 'REVIEW_PERIODS', line: 77, column: 17 },
-  'checklist-too-long.yaml': { code: 'CHECKLIST_TOO_LONG', line: 48, column: 9 },
+  'checklist-too-long.yaml': { code: 'CHECKLIST_TOO_LONG', line: 57, column: 9 },
   'form-too-full.yaml': { code: 'FORM_TOO_FULL', line: 27, column: 11 },
   // patrol rounds (checklists of kind: round): at the list that does not belong, the missing points, the point
   'round-with-items.yaml': { code: 'CHECKLIST_ROUND_ITEMS', line: 24, column: 5 },

@@ -36,9 +36,9 @@ describe('checklistCapacity agrees with the layout that prints the form', () => 
   it('reports CHECKLIST_TOO_LONG at the first item past the room, in both languages', async () => {
     const { diagnostics } = await loadSopSet(['test/fixtures/bad/checklist-too-long.yaml'], { cwd: ROOT });
     const d = diagnostics.find((x) => x.code === 'CHECKLIST_TOO_LONG');
-    expect(d?.path).toEqual(['checklists', 'items', 'items', 26]);
-    expect(d?.message.zh).toContain('最多只能印 26 项');
-    expect(d?.message.en).toContain('room for 26');
+    expect(d?.path).toEqual(['checklists', 'items', 'items', 35]);
+    expect(d?.message.zh).toContain('最多只能印 35 项');
+    expect(d?.message.en).toContain('room for 35 on the blank A4 form');
   });
 
   it('a form too full for its page is FORM_TOO_FULL, which the layout would throw on', async () => {

@@ -7,11 +7,24 @@ import { type LoadResult, loadSopSet } from '../../load/index.js';
 import type { ProcedureSop } from '../../model/types.js';
 import { type BookOptions, renderBook } from '../../render/pdf/book.js';
 import { type BookPlan, planBook } from '../../render/pdf/book-plan.js';
+import {
+  type CoverOptions,
+  type CoverPlan,
+  DEFAULT_PAPER_GSM,
+  planCover,
+  renderCover,
+} from '../../render/pdf/cover.js';
 import { MissingGlyphsError, RenderError } from '../../render/pdf/errors.js';
 import { prefetchFont } from '../../render/pdf/font.js';
 import type { MeasuredSize } from '../../render/pdf/handwriting.js';
-import { isPaperSize, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
+import type { ReflowRule } from '../../render/pdf/layout.js';
+import { isPaperSize, MM, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
+import {
+  BOOK_GUTTER,
+  bookPrintSize,
+  formsMeetHandwritingMinimums,
+} from '../../validate/rules/handwriting.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
 import { type CliIo, UsageError, UserError } from '../io.js';
 import { sayer } from '../lang.js';
@@ -149,6 +162,9 @@ interface BookCliOptions {
   pdfx: boolean;
   slug?: boolean;
   dryRun?: boolean;
+  cover?: boolean;
+  paperGsm?: string;
+  caliper?: string;
   draft?: boolean;
   firstSerial: string;
   year?: string;
@@ -201,6 +217,27 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       t(
         '不生成文件，只列出页数、每页书写行数和最小尺寸（与手写最低要求对照）',
         'write nothing; show the pages, writing rows per page and the smallest sizes beside the handwriting minimums',
+      ),
+    )
+    .option(
+      '--cover',
+      t(
+        '另写一个封面文件（封底、书脊、封面连成一张，带出血和裁切线），放在记录本旁：<记录本>.cover.pdf',
+        'also write a separate cover (back, spine and front on one sheet, with bleed and crop marks) beside the book: <book>.cover.pdf',
+      ),
+    )
+    .option(
+      '--paper-gsm <g>',
+      t(
+        `内页纸的克重（g/m²），用来算书脊厚度（默认 ${DEFAULT_PAPER_GSM}：胶版纸每张约 0.1 mm）`,
+        `weight of the text paper (g/m²), for the spine width (default ${DEFAULT_PAPER_GSM}: offset paper, about 0.1 mm a leaf)`,
+      ),
+    )
+    .option(
+      '--caliper <length>',
+      t(
+        '内页纸每张的厚度（如 0.1mm），给出时不按克重估算',
+        'thickness of one leaf of the text paper (e.g. 0.1mm); when given, the paper weight is not used',
       ),
     )
     .option(
@@ -259,6 +296,15 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const gutter = length(lang, '--gutter', opts.gutter, 72 * 2);
       const bleed = length(lang, '--bleed', opts.bleed, 72 * 0.5);
       const firstSerial = positiveInt(lang, '--first-serial', opts.firstSerial, 99_999_999);
+      const paperGsm =
+        opts.paperGsm === undefined ? undefined : positiveInt(lang, '--paper-gsm', opts.paperGsm, 400);
+      const caliper = opts.caliper === undefined ? undefined : length(lang, '--caliper', opts.caliper, MM);
+      if (caliper !== undefined && caliper <= 0)
+        throw new UsageError(t('--caliper 须大于 0', '--caliper must be more than 0'));
+      const coverOptions: CoverOptions = {
+        ...(paperGsm === undefined ? {} : { paperGsm }),
+        ...(caliper === undefined ? {} : { caliper }),
+      };
       const year = opts.year === undefined ? undefined : positiveInt(lang, '--year', opts.year, 9999);
       if (year !== undefined && year < 1900)
         throw new UsageError(
@@ -268,7 +314,13 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           ),
         );
       const makeBook = async (fontRead: Promise<void>): Promise<void> => {
-        const loaded = await loadProcedure(io, opts.sops, id, lang);
+        // The forms are checked at every size with the default gutter (validate); a wider gutter is
+        // checked here, so a form it leaves too little room for is reported at its place in the YAML.
+        const moreRules =
+          Math.abs(gutter - BOOK_GUTTER) < 1e-6
+            ? []
+            : [formsMeetHandwritingMinimums(() => [bookPrintSize(size, gutter)])];
+        const loaded = await loadProcedure(io, opts.sops, id, lang, moreRules);
         if (!loaded) {
           setExit(1);
           return;
@@ -318,7 +370,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             if (err instanceof RenderError) throw new UserError(`sopforge: ${err.message}`);
             throw err;
           }
-          io.stdout(dryRunText(form.title, options, plan, lang));
+          io.stdout(dryRunText(form.title, options, plan, lang, form.kind === 'log'));
+          if (opts.cover) io.stdout(coverText(planCover(plan, options, coverOptions), lang));
           setExit(0);
           return;
         }
@@ -328,6 +381,14 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           cwd: io.cwd,
           lang,
         });
+        const coverOut = opts.cover
+          ? checkOutputFile(coverPath(out), {
+              inputs: formInputs(io, loaded.files),
+              force: opts.force === true,
+              cwd: io.cwd,
+              lang,
+            })
+          : null;
         await fontRead;
         const bytes = await renderBook(sop, options).catch((err: unknown) =>
           renderFailure(err, io, opts.sops, id, lang),
@@ -337,13 +398,32 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           return;
         }
         writeOutputFile(out, bytes, io.cwd, lang);
-        const rel = relative(io.cwd, out);
-        const shown = rel === '' || rel.startsWith('..') ? out : rel;
+        const shownPath = (p: string): string => {
+          const rel = relative(io.cwd, p);
+          return rel === '' || rel.startsWith('..') ? p : rel;
+        };
+        const shown = shownPath(out);
         io.stdout(
           lang === 'zh'
-            ? `已生成《${form.title}》记录本：封面 + ${pages} 页 → ${shown}（${bytes.length} 字节）\n`
-            : `Wrote the ${form.id} book: cover + ${pages} pages → ${shown} (${bytes.length} bytes)\n`,
+            ? `已生成《${form.title}》记录本：封面 + ${planBook(sop, form, options).pages} 页 → ${shown}（${bytes.length} 字节）\n`
+            : `Wrote the ${form.id} book: cover + ${planBook(sop, form, options).pages} pages → ${shown} (${bytes.length} bytes)\n`,
         );
+        if (coverOut) {
+          const cover = await renderCover(sop, options, coverOptions).catch((err: unknown) =>
+            renderFailure(err, io, opts.sops, id, lang),
+          );
+          if (!cover) {
+            setExit(1);
+            return;
+          }
+          writeOutputFile(coverOut, cover, io.cwd, lang);
+          const c = planCover(planBook(sop, form, options), options, coverOptions);
+          io.stdout(
+            lang === 'zh'
+              ? `已生成封面：书脊 ${(c.spine / MM).toFixed(1)} mm → ${shownPath(coverOut)}（${cover.length} 字节）\n`
+              : `Wrote the cover: spine ${(c.spine / MM).toFixed(1)} mm → ${shownPath(coverOut)} (${cover.length} bytes)\n`,
+          );
+        }
         setExit(0);
       };
       if (opts.slug && !opts.cropMarks)
@@ -353,33 +433,92 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     });
 }
 
+/** The cover file beside a book: `log.pdf` → `log.cover.pdf`. */
+export function coverPath(book: string): string {
+  return book.toLowerCase().endsWith('.pdf') ? `${book.slice(0, -4)}.cover.pdf` : `${book}.cover.pdf`;
+}
+
+/** What `book --dry-run --cover` adds: the cover sheet's size and its spine. */
+export function coverText(c: CoverPlan, lang: Lang): string {
+  const mm = (v: number) => (v / MM).toFixed(1);
+  return lang === 'zh'
+    ? `封面：封底 + 书脊 + 封面 = ${mm(c.panelWidth)} + ${mm(c.spine)} + ${mm(c.panelWidth)} = ${mm(c.trimWidth)} × ${mm(c.height)} mm，出血 ${mm(c.bleed)} mm；书脊按 ${c.leaves} 张、每张 ${(c.caliper / MM).toFixed(3)} mm 计\n`
+    : `cover: back + spine + front = ${mm(c.panelWidth)} + ${mm(c.spine)} + ${mm(c.panelWidth)} = ${mm(c.trimWidth)} × ${mm(c.height)} mm, bleed ${mm(c.bleed)} mm; spine from ${c.leaves} leaves of ${(c.caliper / MM).toFixed(3)} mm\n`;
+}
+
 const SIZE_NAMES: Record<MeasuredSize['what'], { zh: string; en: string }> = {
   writingRow: { zh: '书写行高', en: 'writing row' },
   checkBox: { zh: '勾选框', en: 'check box' },
+  labelText: { zh: '标签字号', en: 'label text' },
   smallestText: { zh: '最小字号', en: 'smallest text' },
+  signatureLine: { zh: '签名线长', en: 'signature line' },
+  column: { zh: '最紧的栏', en: 'tightest column' },
+};
+
+/** How `book --dry-run` names a `ReflowRule`; a log's unit is a shift (班), a register's a sheet (张). */
+const RULES: Record<ReflowRule, { zh: string; en: string }> = {
+  'one-page': { zh: '每{班}一页', en: 'one page a {shift}' },
+  continuation: {
+    zh: '每{班}两页：第一页印不下的部分接续到第二页（续页）',
+    en: 'two pages a {shift}: what does not fit on the first page goes on over a continuation page',
+  },
+  spread: {
+    zh: '每张两页：栏目太多，分在左右两页（跨页），两页印同样的行和序号',
+    en: 'two pages a sheet: the columns split over a two-page spread, both pages with the same rows and row numbers',
+  },
 };
 
 /** What `book --dry-run` prints: the pages, the writing rows of a page and its sizes beside the minimums. */
-export function dryRunText(title: string, o: BookOptions, plan: BookPlan, lang: Lang): string {
+export function dryRunText(title: string, o: BookOptions, plan: BookPlan, lang: Lang, log = true): string {
   const zh = lang === 'zh';
   const parts = zh
-    ? ['封面', ...(o.duplex ? ['封二'] : []), `${o.pages} 页表格`, ...(plan.padded ? ['末页空白'] : [])]
+    ? [
+        '封面',
+        ...(o.duplex ? ['封二'] : []),
+        ...(plan.lead ? ['空白页'] : []),
+        `${plan.pages} 页表格`,
+        ...(plan.padded ? ['末页空白'] : []),
+      ]
     : [
         'cover',
         ...(o.duplex ? ['its blank back'] : []),
-        `${o.pages} form pages`,
+        ...(plan.lead ? ['a blank lead page'] : []),
+        `${plan.pages} form pages`,
         ...(plan.padded ? ['a blank last page'] : []),
       ];
   const kind = o.pdfx === false ? 'PDF 1.7' : 'PDF/X-4';
+  const orientation = plan.sheet.trimWidth > plan.sheet.trimHeight;
+  const rows = plan.recto.pages.map((p) => p.writingRows);
   const lines = [
     zh
-      ? `《${title}》记录本（${o.size}，${o.duplex ? '双面' : '单面'}，${kind}）：共 ${plan.physicalPages} 页（${parts.join('、')}）`
-      : `${title} book (${o.size}, ${o.duplex ? 'duplex' : 'simplex'}, ${kind}): ${plan.physicalPages} pages (${parts.join(', ')})`,
-    zh ? `每页书写行：${plan.recto.writingRows} 行` : `writing rows per page: ${plan.recto.writingRows}`,
+      ? `《${title}》记录本（${o.size}${orientation ? ' 横向' : ''}，${o.duplex ? '双面' : '单面'}，${kind}）：共 ${plan.physicalPages} 页（${parts.join('、')}）`
+      : `${title} book (${o.size}${orientation ? ' landscape' : ''}, ${o.duplex ? 'duplex' : 'simplex'}, ${kind}): ${plan.physicalPages} pages (${parts.join(', ')})`,
+    zh
+      ? `版式：${RULES[plan.rule].zh.replace('{班}', log ? '班' : '张')}`
+      : `layout: ${RULES[plan.rule].en.replace('{shift}', log ? 'shift' : 'sheet')}`,
   ];
+  if (plan.pages !== o.pages)
+    lines.push(
+      zh
+        ? `要求 ${o.pages} 页，凑成整${log ? '班' : '张'}为 ${plan.pages} 页`
+        : `${o.pages} pages asked for, ${plan.pages} to make whole ${log ? 'shifts' : 'sheets'}`,
+    );
+  if (plan.lead)
+    lines.push(
+      zh
+        ? `双面：第 1 页前留一空白页，使每${log ? '班' : '张'}两页左右相对`
+        : `duplex: a blank page before page 1, so the two pages of each ${log ? 'shift' : 'sheet'} face each other`,
+    );
+  lines.push(
+    zh
+      ? `每页书写行：${rows.map((r) => `${r} 行`).join(' + ')}`
+      : `writing rows per page: ${rows.join(' + ')}`,
+  );
   for (const m of plan.sizes) {
     const name = SIZE_NAMES[m.what][zh ? 'zh' : 'en'];
-    const value = m.value === null ? (zh ? '无' : 'none') : `${m.value.toFixed(1)} ${m.unit}`;
+    const value =
+      (m.value === null ? (zh ? '无' : 'none') : `${m.value.toFixed(1)} ${m.unit}`) +
+      (m.label ? (zh ? `（${m.label.replace(/\n/g, '')}）` : ` (${m.label.replace(/\n/g, '')})`) : '');
     const verdict = m.ok ? (zh ? '合格' : 'ok') : zh ? '低于手写最低要求' : 'below the handwriting minimum';
     lines.push(
       zh

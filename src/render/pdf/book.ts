@@ -1,5 +1,5 @@
 import type { Form, ProcedureSop, Sop } from '../../model/types.js';
-import { planBook } from './book-plan.js';
+import { pageSide, planBook } from './book-plan.js';
 import { type PageLayout, type Size, type Slot, scaleFor } from './layout.js';
 import {
   checkCoverage,
@@ -13,7 +13,7 @@ import {
   sopDate,
 } from './paint.js';
 import { drawCropMarks } from './sheet.js';
-import { Sketch } from './sketch.js';
+import { Sketch, wrap } from './sketch.js';
 import type { PaperSize } from './units.js';
 import { MM } from './units.js';
 import {
@@ -53,7 +53,9 @@ export interface BookOptions {
   readonly slug?: boolean;
 }
 
-export { BOOK_MARGIN } from './book-plan.js';
+import { BOOK_MARGIN } from './book-plan.js';
+
+export { BOOK_MARGIN };
 
 export function serialText(serial: number): string {
   return `编号 ${String(serial).padStart(6, '0')}`;
@@ -78,8 +80,11 @@ function slotText(sk: Sketch, slot: Slot, text: string): void {
   sk.text(text, slot.x, slot.y, slot.size, { align: slot.align, width: slot.w });
 }
 
-/** The book's cover: what it is, which SOP, which book, how long to keep it. */
-function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, size: Size): Sketch {
+/**
+ * The book's cover: what it is, which SOP, which book, how long to keep it; every line centred in `size`
+ * (laid on the trim with equal margins, not on the gutter side's content box).
+ */
+export function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, size: Size): Sketch {
   const sc = scaleFor(size.w);
   const sk = new Sketch();
   const year = opts.year ?? Number(sop.effective.slice(0, 4));
@@ -110,11 +115,25 @@ function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, size: Siz
   const rule = recordRuleText(record);
   if (rule) {
     y += sc.body * 2;
-    sk.paragraph(rule, size.w * 0.15, y, size.w * 0.7, sc.body);
+    // Each line centred on the page, like the lines above it.
+    for (const l of wrap(rule, sc.body, size.w * 0.7)) {
+      sk.text(l, 0, y, sc.body, { align: 'center', width: size.w });
+      y += sc.body * 1.35;
+    }
   }
-  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small * 0.9);
+  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small);
   if (sop.draft) sk.text(DRAFT_MARK, 0, size.h * 0.08, sc.title * 2, { align: 'center', width: size.w });
   return sk;
+}
+
+/** The part of a trim (top left at `x`, `y`) a cover is laid out in: the book margin on every side. */
+export function coverArea(
+  x: number,
+  y: number,
+  w: number,
+  h: number,
+): { x: number; y: number; w: number; h: number } {
+  return { x: x + BOOK_MARGIN, y: y + BOOK_MARGIN, w: w - 2 * BOOK_MARGIN, h: h - 2 * BOOK_MARGIN };
 }
 
 /** Printed on the cover and every page of a book bound from a draft SOP (proofs only: `book --draft`). */
@@ -124,7 +143,7 @@ function blankVerso(sop: ProcedureSop, size: Size): Sketch {
   const sc = scaleFor(size.w);
   const sk = new Sketch();
   sk.text('本页空白', 0, size.h / 2, sc.body, { align: 'center', width: size.w });
-  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small * 0.9);
+  sk.text(traceText(sop), 0, size.h - sc.small * 1.1, sc.small);
   return sk;
 }
 
@@ -147,12 +166,15 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   if (opts.slug && !opts.cropMarks)
     throw new RenderError('a slug line is printed beside the crop marks: ask for crop marks too');
   const plan = planBook(sop, form, opts);
-  const { sheet, recto: layout, verso: versoLayout, padded } = plan;
+  const { sheet, padded } = plan;
+  const layout = pageSide(plan, opts.duplex, 1).layout;
+  // Whole shifts: the pages asked for, rounded up (see `planBook`).
+  const total = plan.pages;
   const box = sheet.content('recto');
-  const cover = coverSketch(sop, form, opts, box);
+  const coverBox = coverArea(sheet.inset, sheet.inset, sheet.trimWidth, sheet.trimHeight);
+  const cover = coverSketch(sop, form, { ...opts, pages: total }, coverBox);
   const verso = opts.duplex ? blankVerso(sop, box) : null;
-  const total = opts.pages;
-  const bookNo = Math.floor((opts.firstSerial - 1) / opts.pages) + 1;
+  const bookNo = Math.floor((opts.firstSerial - 1) / total) + 1;
   const dynamicText = (n: number, on: PageLayout = layout): Sketch => {
     const sk = new Sketch();
     slotText(sk, on.serial, serialText(opts.firstSerial + n - 1));
@@ -173,7 +195,7 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
     [
       cover.allText(),
       verso?.allText() ?? '',
-      layout.fixed.allText(),
+      ...[...plan.recto.pages, ...plan.verso.pages].map((p) => p.fixed.allText()),
       dynamicText(1).allText(),
       DRAFT_MARK,
       opts.slug ? slugText(`${pageText(1, total)} 封面 封二 空白`) : '',
@@ -192,7 +214,8 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   const marks = new Sketch();
   if (opts.cropMarks) drawCropMarks(marks, sheet);
   let marksXo: FormXObject | null = null;
-  const pageXo: Partial<Record<'recto' | 'verso', FormXObject>> = {};
+  // One XObject per page of a shift and side.
+  const pageXo = new Map<PageLayout, FormXObject>();
   // Page labels (what a viewer shows as the page number) follow the printed 第 n 页; the cover, its
   // back and a blank last page are named instead of numbered.
   const labels: unknown[] = [];
@@ -218,18 +241,29 @@ export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Ar
   };
 
   newPage('封面');
-  paint(doc, cover.ops, box.x, box.y);
+  paint(doc, cover.ops, coverBox.x, coverBox.y);
   if (opts.slug) paintText(doc, slug('封面').ops);
   if (verso) blankPage('封二');
+  if (plan.lead) blankPage('空白');
   labels.push(physical, { S: 'D', St: 1 });
   for (let n = 1; n <= total; n++) {
     newPage(null, false);
-    // The cover (and in duplex its blank back) come first, so odd numbered form pages are rectos.
-    const side = opts.duplex && n % 2 === 0 ? 'verso' : 'recto';
-    const on = side === 'verso' ? versoLayout : layout;
+    // The cover (and in duplex its blank back, and a lead page) come first; `pageSide` says which side
+    // numbered page n falls on and which page of its shift it is.
+    const { side, layout: on } = pageSide(plan, opts.duplex, n);
     const b = sheet.content(side);
-    pageXo[side] ??= makeXObject(doc, b.w, b.h, on.fixed.ops, side === 'recto' ? 'Page' : 'PageV');
-    const xo = pageXo[side];
+    let xo = pageXo.get(on);
+    if (!xo) {
+      const i = (n - 1) % plan.group;
+      xo = makeXObject(
+        doc,
+        b.w,
+        b.h,
+        on.fixed.ops,
+        `${side === 'recto' ? 'Page' : 'PageV'}${i > 0 ? i + 1 : ''}`,
+      );
+      pageXo.set(on, xo);
+    }
     placeXObject(doc, xo, b.x, b.y);
     paintText(doc, dynamicText(n, on).ops, b.x, b.y);
     if (opts.slug) paintText(doc, slug(pageText(n, total)).ops);

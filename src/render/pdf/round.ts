@@ -1,6 +1,6 @@
 import type { Checklist } from '../../model/types.js';
 import type { Block, Column, Scale, Size } from './layout.js';
-import { checklistRowHeight, drawTable, sectionTitle } from './layout.js';
+import { checklistRowHeight, columnFits, drawTable, headHeight, sectionTitle } from './layout.js';
 import { Sketch } from './sketch.js';
 import { clauseSuffix } from './wording.js';
 
@@ -15,7 +15,7 @@ export function roundBlock(round: Checklist, size: Size, sc: Scale): Block {
   const preprinted =
     (text: (i: number) => string, align: 'left' | 'center'): Cell =>
     (sk, x, y, w, h, r) =>
-      sk.fit(text(r), x, y, w, h, sc.body, align, 4 * sc.s);
+      sk.label(text(r), x, y, w, h, sc.head, align, 4 * sc.s);
   const columns: Column[] = [
     { label: '巡查点', weight: 1.4, cell: preprinted((r) => points[r]?.name ?? '', 'left') },
     ...(points.some((p) => p.check)
@@ -29,13 +29,14 @@ export function roundBlock(round: Checklist, size: Size, sc: Scale): Block {
     { label: '签名', weight: 0.9 },
   ];
   const title = `${round.title}${clauseSuffix(round.clause)}`;
-  const titleH = sc.body * 1.6;
-  const headH = 15 * sc.s;
-  const rowH = checklistRowHeight(sc);
+  const titleH = sc.body * 1.45;
+  const headH = headHeight(columns, size.w, sc, 14 * sc.s);
+  const rowH = checklistRowHeight();
   const problemLines = round.onProblem ? new Sketch().paragraph(round.onProblem, 0, 0, size.w, sc.small) : 0;
   return {
-    fixed: titleH + headH + points.length * rowH + problemLines + 6 * sc.s,
+    fixed: titleH + headH + points.length * rowH + problemLines + 4 * sc.s,
     rows: 0,
+    columns: columnFits(columns, size.w),
     draw(sk, y) {
       sectionTitle(sk, title, y, sc);
       const th = drawTable(sk, 0, y + titleH, size.w, columns, headH, points.length, rowH, sc);

@@ -14,6 +14,8 @@ export interface SheetOptions {
   readonly gutterEdge?: 'side' | 'top';
   /** Margin inside the trim on every side (before the gutter), points. */
   readonly margin: number;
+  /** Margin at the top and bottom instead, when the gutter is on the side (points). */
+  readonly marginEnds?: number;
   /** Printed on both sides: the gutter alternates between the left (recto) and right (verso) edge. */
   readonly duplex: boolean;
 }
@@ -46,13 +48,13 @@ export interface Sheet {
 
 export function makeSheet(options: SheetOptions): Sheet {
   const { width: trimWidth, height: trimHeight } = paperPoints(options.size, options.orientation);
-  const markStart = Math.max(options.bleed, MARK_OFFSET);
-  const inset = options.cropMarks ? markStart + MARK_LENGTH + 2 * MM : options.bleed;
+  const inset = options.cropMarks ? cropMarkInset(options.bleed) : options.bleed;
   const mediaWidth = trimWidth + 2 * inset;
   const mediaHeight = trimHeight + 2 * inset;
   const top = options.gutterEdge === 'top';
   const w = trimWidth - 2 * options.margin - (top ? 0 : options.gutter);
-  const h = trimHeight - 2 * options.margin - (top ? options.gutter : 0);
+  const ends = top ? options.margin : (options.marginEnds ?? options.margin);
+  const h = trimHeight - 2 * ends - (top ? options.gutter : 0);
   if (w < 100 || h < 100) throw new RangeError('the margins and gutter leave no room on the page');
   return {
     options,
@@ -64,7 +66,7 @@ export function makeSheet(options: SheetOptions): Sheet {
     content(side) {
       if (top) return { x: inset + options.margin, y: inset + options.margin + options.gutter, w, h };
       const left = side === 'verso' && options.duplex ? 0 : options.gutter;
-      return { x: inset + options.margin + left, y: inset + options.margin, w, h };
+      return { x: inset + options.margin + left, y: inset + ends, w, h };
     },
     trimBox: [inset, inset, inset + trimWidth, inset + trimHeight],
     bleedBox: [
@@ -78,16 +80,38 @@ export function makeSheet(options: SheetOptions): Sheet {
 
 /** Crop marks at the four trim corners, outside the bleed, in media coordinates. */
 export function drawCropMarks(sk: Sketch, sheet: Sheet): void {
-  const start = Math.max(sheet.options.bleed, MARK_OFFSET);
-  const { inset: i, trimWidth: tw, trimHeight: th } = sheet;
-  const xs = [i, i + tw];
-  const ys = [i, i + th];
-  for (const x of xs) {
+  drawCropMarksAt(sk, sheet.inset, sheet.trimWidth, sheet.trimHeight, sheet.options.bleed);
+}
+
+/**
+ * Crop marks at the corners of a trim `w` × `h` whose top left is at (`inset`, `inset`), starting outside
+ * the bleed (or 3 mm out), and `folds`: short marks above and below the trim at these x (a cover's spine).
+ */
+export function drawCropMarksAt(
+  sk: Sketch,
+  inset: number,
+  w: number,
+  h: number,
+  bleed: number,
+  folds: readonly number[] = [],
+): void {
+  const start = Math.max(bleed, MARK_OFFSET);
+  const i = inset;
+  for (const x of [i, i + w]) {
     const dir = x === i ? -1 : 1;
-    for (const y of ys) {
+    for (const y of [i, i + h]) {
       const dirY = y === i ? -1 : 1;
       sk.line(x + dir * start, y, x + dir * (start + MARK_LENGTH), y, 0.25);
       sk.line(x, y + dirY * start, x, y + dirY * (start + MARK_LENGTH), 0.25);
     }
   }
+  for (const x of folds) {
+    sk.line(x, i - start, x, i - start - MARK_LENGTH, 0.25);
+    sk.line(x, i + h + start, x, i + h + start + MARK_LENGTH, 0.25);
+  }
+}
+
+/** The room crop marks take outside the trim: where the media box begins. */
+export function cropMarkInset(bleed: number): number {
+  return Math.max(bleed, MARK_OFFSET) + MARK_LENGTH + 2 * MM;
 }

@@ -14,6 +14,8 @@ export type Op =
       readonly y: number;
       readonly size: number;
       readonly text: string;
+      /** What the text is to the person filling the form in, for the handwriting minimums. */
+      readonly role?: TextRole;
     }
   | {
       readonly kind: 'line';
@@ -22,6 +24,8 @@ export type Op =
       readonly x2: number;
       readonly y2: number;
       readonly width: number;
+      /** A line a person signs on (its length is a handwriting minimum). */
+      readonly role?: 'signature';
     }
   | {
       readonly kind: 'rect';
@@ -41,6 +45,13 @@ export type Op =
     };
 
 export type Align = 'left' | 'center' | 'right';
+
+/**
+ * `label`: a printed label (title, column head, field name, checklist item, signature label), held to the
+ * label minimum; `option`: the word beside a tick box; text without a role is small print (footnotes,
+ * trace line), held to the footnote minimum.
+ */
+export type TextRole = 'label' | 'option';
 
 /** Advance of code point `cp` at size 1, from the print font's table (binary search over its runs). */
 function advance(cp: number): number {
@@ -111,16 +122,66 @@ export function wrap(text: string, size: number, width: number): string[] {
   return lines;
 }
 
+/**
+ * `wrap`, with the lines as even as they can be: the narrowest width that gives no more lines, so a
+ * heading never ends in one orphaned character (来电/来访人及房 / 号 becomes 来电/来访 / 人及房号).
+ */
+export function balanced(text: string, size: number, width: number): string[] {
+  const lines = wrap(text, size, width);
+  if (lines.length < 2) return lines;
+  let lo = 0;
+  let hi = width;
+  for (let i = 0; i < 14; i++) {
+    const mid = (lo + hi) / 2;
+    if (wrap(text, size, mid).length <= lines.length) hi = mid;
+    else lo = mid;
+  }
+  return wrap(text, size, hi);
+}
+
 /** A growing list of drawing operations with a few layout helpers. */
 export class Sketch {
   readonly ops: Op[] = [];
 
-  text(text: string, x: number, y: number, size: number, opts: { align?: Align; width?: number } = {}): void {
+  text(
+    text: string,
+    x: number,
+    y: number,
+    size: number,
+    opts: { align?: Align; width?: number; role?: TextRole } = {},
+  ): void {
     if (text === '') return;
     const w = textWidth(text, size);
     const box = opts.width ?? 0;
     const left = opts.align === 'center' ? x + (box - w) / 2 : opts.align === 'right' ? x + box - w : x;
-    this.ops.push({ kind: 'text', x: left, y, size, text });
+    this.ops.push(
+      opts.role
+        ? { kind: 'text', x: left, y, size, text, role: opts.role }
+        : { kind: 'text', x: left, y, size, text },
+    );
+  }
+
+  /**
+   * A label in a box at its full `size`, never smaller: wrapped onto as many lines as the box is tall
+   * enough for (the layout gives every label a box it fits in, see `labelWidth`).
+   */
+  label(
+    text: string,
+    x: number,
+    y: number,
+    w: number,
+    h: number,
+    size: number,
+    align: Align = 'center',
+    pad = 2,
+  ): void {
+    const inner = Math.max(1, w - 2 * pad);
+    const lines = text.split('\n').flatMap((l) => balanced(l, size, inner));
+    const lead = size * 1.15;
+    const top = y + (h - (lines.length * lead - 0.15 * size)) / 2;
+    lines.forEach((l, i) => {
+      this.text(l, x + pad, top + i * lead, size, { align, width: inner, role: 'label' });
+    });
   }
 
   /**
@@ -180,8 +241,10 @@ export class Sketch {
     return lines.length * size * leading;
   }
 
-  line(x1: number, y1: number, x2: number, y2: number, width = 0.5): void {
-    this.ops.push({ kind: 'line', x1, y1, x2, y2, width });
+  line(x1: number, y1: number, x2: number, y2: number, width = 0.5, role?: 'signature'): void {
+    this.ops.push(
+      role ? { kind: 'line', x1, y1, x2, y2, width, role } : { kind: 'line', x1, y1, x2, y2, width },
+    );
   }
 
   rect(x: number, y: number, w: number, h: number, width = 0.5): void {

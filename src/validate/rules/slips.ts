@@ -1,7 +1,7 @@
 import type { Duration, DutyWindow } from '../../model/types.js';
 import { approxMonths } from '../../normalize/units.js';
 import type { WrittenField } from '../../normalize/written.js';
-import { checklistCapacity } from '../../render/pdf/layout.js';
+import { formsMeetHandwritingMinimums } from './handwriting.js';
 import type { SopRule } from './sop-rules.js';
 
 /**
@@ -22,8 +22,10 @@ import type { SopRule } from './sop-rules.js';
  * | a retention in minutes or hours (`15m`)                     | RETENTION_UNIT         | kept 15 minutes            |
  * | a manual chapter listed twice                               | CHAPTER_DUPLICATE      | printed twice              |
  * | semi-annual review period ≥ the annual one                  | REVIEW_PERIODS         | the schedule inverts       |
- * | a checklist longer than its form page has room for          | CHECKLIST_TOO_LONG     | `build` fails              |
- * | a form too full for one page even without its checklist     | FORM_TOO_FULL          | `build` fails              |
+ * | a checklist longer than a shift can print at some size      | CHECKLIST_TOO_LONG     | `build` / `book` fails     |
+ * | a form too full for two pages at some size                  | FORM_TOO_FULL          | `build` / `book` fails     |
+ * | a register too wide for a two-page spread at some size      | REGISTER_TOO_WIDE      | `build` / `book` fails     |
+ * (the last three in `handwriting.ts`, by the layout's own rules)
  *
  * Duplicate checklist item ids and audits on undeclared forms were already caught (DUPLICATE_ITEM,
  * FORM_UNDECLARED).
@@ -286,36 +288,6 @@ export const reviewPeriodsInOrder: SopRule = ({ written: w, sop, report }) => {
   report.at(path, 'REVIEW_PERIODS', { semiannual: semiannual.text, annual: annual.text });
 };
 
-/**
- * A form's page holds its checklist: the room is what the form layout itself computes (`checklistCapacity`),
- * so `validate` and `build` cannot disagree. Reported at the first item that does not fit.
- */
-export const checklistsFitTheirForms: SopRule = ({ written: w, sop, report }) => {
-  if (sop.kind !== 'procedure') return;
-  for (const form of sop.forms) {
-    if (form.kind === 'roster') continue;
-    const checklist = sop.checklists.find((c) => c.id === form.checklist);
-    const capacity = checklistCapacity(sop, form);
-    if (capacity < 0) {
-      const rows = w.forms?.[form.id]?.rows !== undefined;
-      report.at(
-        ['forms', form.id, ...(rows ? ['rows'] : [])],
-        'FORM_TOO_FULL',
-        { form: form.id },
-        { key: !rows },
-      );
-    } else if (checklist && checklist.items.length > capacity) {
-      const list = checklist.kind === 'round' ? 'points' : 'items';
-      report.at(['checklists', checklist.id, list, capacity], 'CHECKLIST_TOO_LONG', {
-        checklist: checklist.id,
-        items: checklist.items.length,
-        form: form.id,
-        capacity,
-      });
-    }
-  }
-};
-
 export const slipRules: readonly SopRule[] = [
   guardFlagsAreDeclared,
   listFlagsCanBeSet,
@@ -327,5 +299,5 @@ export const slipRules: readonly SopRule[] = [
   retentionInDaysOrLonger,
   chaptersListedOnce,
   reviewPeriodsInOrder,
-  checklistsFitTheirForms,
+  formsMeetHandwritingMinimums(),
 ];

@@ -75,14 +75,7 @@ export function rosterNotes(
   return { warning, lines };
 }
 
-function rosterColumns(
-  sop: ProcedureSop,
-  form: Form,
-  plan: RosterPlan | null,
-  sc: Scale,
-  width: number,
-  rowH: number,
-): Column[] {
+function rosterColumns(sop: ProcedureSop, form: Form, plan: RosterPlan | null, sc: Scale): Column[] {
   const rule = ruleFor(sop, form.id);
   const days = plan?.days ?? null;
   const text =
@@ -100,7 +93,7 @@ function rosterColumns(
     { label: rule?.leaveApprovedBy ? '调班/顶班人' : '调班人', weight: 1.1 },
   ];
   if (approver) cols.push({ label: `批准人签名\n（${approver}）`, weight: 1.5 });
-  cols.push(...fieldColumns(form.columns, sc, (width * 1) / 8, rowH));
+  cols.push(...fieldColumns(form.columns, sc));
   return cols;
 }
 
@@ -161,22 +154,12 @@ export async function renderRoster(
         };
       })()
     : null;
-  const headH = headHeight(rosterColumns(sop, form, plan, sc, size.w, 0), size.w, sc, 20 * sc.s);
+  const headH = headHeight(rosterColumns(sop, form, plan, sc), size.w, sc, 20 * sc.s);
   const table: Block = {
     fixed: headH + 4 * sc.s,
     rows,
     draw(s, y, r) {
-      drawTable(
-        s,
-        0,
-        y + 2 * sc.s,
-        size.w,
-        rosterColumns(sop, form, plan, sc, size.w, r),
-        headH,
-        rows,
-        r,
-        sc,
-      );
+      drawTable(s, 0, y + 2 * sc.s, size.w, rosterColumns(sop, form, plan, sc), headH, rows, r, sc);
     },
   };
   const rule = ruleFor(sop, form.id);
