@@ -321,23 +321,23 @@ describe('book --dry-run', () => {
 describe('validate reports a form that cannot keep the minimums, at its place in the YAML, before rendering', () => {
   const file = join('sops', `${SOP}.yaml`);
   const base = readFileSync(join(ROOT, file), 'utf8');
-  const items = Array.from({ length: 12 }, (_, i) => `      - { id: extra-${i}, name: 物品${i} }\n`).join('');
-  const long = base.replace(
-    '      - { id: water-bottle, name: 水瓶 }\n',
-    `      - { id: water-bottle, name: 水瓶 }\n${items}`,
+  // The checklist's 3 items, and 12 more after 水瓶.
+  const items = Array.from({ length: 12 }, (_, i) => `      - id: extra-${i}\n        name: 物品${i}\n`).join(
+    '',
   );
+  const long = base.replace('      - id: water-bottle\n        name: 水瓶\n', (m) => `${m}${items}`);
 
   it('a 15-item checklist: CHECKLIST_TOO_LONG at the first item a shift has no room for, in both languages', () => {
+    expect(long).not.toBe(base);
     const { diagnostics } = loadSopTexts([{ file, text: long }]);
     const d = diagnostics.find((x) => x.code === 'CHECKLIST_TOO_LONG');
     expect(d).toBeDefined();
     const capacity = Number(/room for (\d+)/.exec(d?.message.en ?? '')?.[1]);
     expect(capacity).toBeGreaterThan(3);
     expect(capacity).toBeLessThan(15);
-    // the item it points at is item number capacity + 1 of the list, on its own line of the YAML
+    // the item it points at is item number capacity + 1 of the list (3 written before the extras)
     const line = long.split('\n')[(d?.line ?? 0) - 1] ?? '';
-    const all = long.split('\n').filter((l) => /^ {6}- \{ id: [a-z0-9-]+, name: /.test(l));
-    expect(all.indexOf(line)).toBe(capacity);
+    expect(line).toBe(`      - id: extra-${capacity - 3}`);
     expect(d?.column).toBe(9);
     expect(d?.message.zh).toContain(`最多只能印 ${capacity} 项`);
     expect(d?.message.en).toContain('A5 book');
@@ -363,9 +363,11 @@ describe('validate reports a form that cannot keep the minimums, at its place in
 
   it('a register with too many columns for a spread: REGISTER_TOO_WIDE at its columns', () => {
     const wide = base.replace(
-      '      - { id: result, label: 结果, type: text, width: 1.2 }\n',
-      `      - { id: result, label: 结果, type: text, width: 1.2 }\n${Array.from({ length: 30 }, (_, i) => `      - { id: p${i}, label: 电话${i}, type: phone }\n`).join('')}`,
+      '      - id: result\n        label: 结果\n        type: text\n        width: 1.2\n',
+      (m) =>
+        `${m}${Array.from({ length: 30 }, (_, i) => `      - id: p${i}\n        label: 电话${i}\n        type: phone\n`).join('')}`,
     );
+    expect(wide).not.toBe(base);
     const { diagnostics } = loadSopTexts([{ file, text: wide }]);
     const d = diagnostics.find((x) => x.code === 'REGISTER_TOO_WIDE');
     expect(d).toBeDefined();
