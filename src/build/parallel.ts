@@ -7,7 +7,14 @@ import type { OutputFile } from './write.js';
 export type ToWorker = { readonly index: number };
 export type FromWorker =
   | { readonly index: number; readonly files: OutputFile[] }
-  | { readonly index: number; readonly error: string; readonly name: string; readonly message: string };
+  | {
+      readonly index: number;
+      readonly error: string;
+      readonly name: string;
+      readonly message: string;
+      /** A renderer's message in both languages (`RenderError.words`), when it has one. */
+      readonly words?: { readonly zh: string; readonly en: string };
+    };
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -67,8 +74,9 @@ export function emitInWorkers(
         if ('error' in msg) {
           // Keep the error's name and message: the CLI reports user-fixable errors (a glyph the font lacks,
           // a template mistake) by name, whichever thread raised them.
-          const err = new Error(msg.message);
+          const err: Error & { words?: { zh: string; en: string } } = new Error(msg.message);
           err.name = msg.name;
+          if (msg.words) err.words = msg.words;
           err.stack = `${msg.error}\n    (in a build worker, building ${set.sops[msg.index]?.id ?? msg.index})`;
           fail(err);
           return;

@@ -18,6 +18,9 @@ port.on('message', (msg: ToWorker) => {
         error: String((err as Error)?.stack ?? err),
         name: String((err as Error)?.name ?? 'Error'),
         message: String((err as Error)?.message ?? err),
+        ...((err as { words?: { zh: string; en: string } })?.words
+          ? { words: (err as { words: { zh: string; en: string } }).words }
+          : {}),
       } satisfies FromWorker),
   );
 });

@@ -159,6 +159,19 @@ describe("the commands' own usage errors and messages in the language of the run
     expect(leak(e.stderr, 'en')).toBeUndefined();
   });
 
+  it('a book of a manual is refused in one language, without a stack trace', async () => {
+    const argv = ['book', 'service-centre-manual', '--form', 'x', '--pages', '2', '--out', 'never.pdf'];
+    const z = await runCli(argv);
+    expect(z.code).toBe(2);
+    expect(z.stderr).toContain('service-centre-manual 是手册，没有表格');
+    expect(leak(z.stderr, 'zh')).toBeUndefined();
+    const e = await runCli([...argv, '--lang', 'en']);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain('service-centre-manual is a manual; it has no forms');
+    expect(leak(e.stderr, 'en')).toBeUndefined();
+    expect(`${z.stderr}${e.stderr}`).not.toMatch(/at .*\.js:\d+/);
+  });
+
   it('migrate says why a file cannot be migrated in one language', async () => {
     const { dir, cleanup } = await tempDir('sopforge-lang-');
     try {

@@ -14,7 +14,7 @@ import {
   planCover,
   renderCover,
 } from '../../render/pdf/cover.js';
-import { MissingGlyphsError, RenderError } from '../../render/pdf/errors.js';
+import { MissingGlyphsError, renderErrorText } from '../../render/pdf/errors.js';
 import { prefetchFont } from '../../render/pdf/font.js';
 import type { MeasuredSize } from '../../render/pdf/handwriting.js';
 import type { ReflowRule } from '../../render/pdf/layout.js';
@@ -116,8 +116,8 @@ export async function renderFailure(
     const { printableTextRule } = await import('../../render/pdf/rule.js');
     if ((await loadProcedure(io, dir, id, lang, [printableTextRule])) === null) return null;
   }
-  if (err instanceof MissingGlyphsError || err instanceof RenderError)
-    throw new UserError(`sopforge: ${err.message}`);
+  const text = renderErrorText(err, lang);
+  if (text !== null) throw new UserError(`sopforge: ${text}`);
   throw err;
 }
 
@@ -367,7 +367,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           try {
             plan = planBook(sop, form, options);
           } catch (err) {
-            if (err instanceof RenderError) throw new UserError(`sopforge: ${err.message}`);
+            const text = renderErrorText(err, lang);
+            if (text !== null) throw new UserError(`sopforge: ${text}`);
             throw err;
           }
           io.stdout(dryRunText(form.title, options, plan, lang, form.kind === 'log'));

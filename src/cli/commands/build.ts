@@ -11,6 +11,7 @@ import { hasErrors } from '../../diagnostics/types.js';
 import { markDrafts } from '../../history/draft.js';
 import { loadSopSet } from '../../load/index.js';
 import { checkTemplates, TemplateError, templateDiagnostic } from '../../render/doc/index.js';
+import { renderErrorText } from '../../render/pdf/errors.js';
 import { printableTextRule } from '../../render/pdf/rule.js';
 import { extraRules } from '../../validate/extra.js';
 import { type CliIo, type StopSignal, UsageError, UserError } from '../io.js';
@@ -260,7 +261,7 @@ function userError(err: unknown, lang: Lang): unknown {
   if (name === 'TemplateError' || name === 'RenderError' || name === 'MissingGlyphsError') {
     const note =
       lang === 'zh' ? '未生成任何文件；out/ 保持不变。' : 'Nothing was built and out/ is unchanged.';
-    return new UserError(`${(err as Error).message}\n${note}`);
+    return new UserError(`${renderErrorText(err, lang) ?? (err as Error).message}\n${note}`);
   }
   return err;
 }

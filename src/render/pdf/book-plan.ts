@@ -59,7 +59,7 @@ export function pageSide(plan: BookPlan, duplex: boolean, n: number): { side: Si
   const side: Side = duplex && (n + (plan.lead ? 1 : 0)) % 2 === 0 ? 'verso' : 'recto';
   const pages = (side === 'verso' ? plan.verso : plan.recto).pages;
   const layout = pages[(n - 1) % plan.group] ?? pages[0];
-  if (!layout) throw new RenderError('no page layout');
+  if (!layout) throw new RenderError({ zh: '没有可用的版面', en: 'no page layout' });
   return { side, layout };
 }
 
@@ -91,7 +91,10 @@ export function planBook(sop: ProcedureSop, form: Form, opts: BookOptions): Book
     };
   } catch (err) {
     if (err instanceof RangeError)
-      throw new RenderError(`${form.id} does not fit on ${opts.size}: ${err.message}`);
+      throw new RenderError({
+        zh: `${form.id} 在 ${opts.size} 上排不下：${err.message}`,
+        en: `${form.id} does not fit on ${opts.size}: ${err.message}`,
+      });
     throw err;
   }
 }

@@ -67,11 +67,15 @@ export function pageText(n: number, total: number): string {
 
 /** The procedure SOP and form a book is asked for, or a `RenderError` saying what is wrong. */
 export function findForm(sop: Sop, formId: string): { sop: ProcedureSop; form: Form } {
-  if (sop.kind !== 'procedure') throw new RenderError(`${sop.id} is a manual; it has no forms`);
+  if (sop.kind !== 'procedure')
+    throw new RenderError({ zh: `${sop.id} 是手册，没有表格`, en: `${sop.id} is a manual; it has no forms` });
   const form = sop.forms.find((f) => f.id === formId);
   if (!form) {
     const known = sop.forms.map((f) => f.id).join(', ') || '(none)';
-    throw new RenderError(`${sop.id} has no form "${formId}"; its forms: ${known}`);
+    throw new RenderError({
+      zh: `${sop.id} 没有表格“${formId}”；它的表格：${known}`,
+      en: `${sop.id} has no form "${formId}"; its forms: ${known}`,
+    });
   }
   return { sop, form };
 }
@@ -158,13 +162,19 @@ function blankVerso(sop: ProcedureSop, size: Size): Sketch {
 export async function renderBook(input: Sop, opts: BookOptions): Promise<Uint8Array> {
   const { sop, form } = findForm(input, opts.form);
   if (form.kind === 'roster')
-    throw new RenderError(`${form.id} is a roster (one sheet a month), not a form to bind`);
+    throw new RenderError({
+      zh: `${form.id} 是值班安排表（每月一张），不装订成册`,
+      en: `${form.id} is a roster (one sheet a month), not a form to bind`,
+    });
   if (!Number.isInteger(opts.pages) || opts.pages < 1)
-    throw new RenderError('a book needs at least one page');
+    throw new RenderError({ zh: '一本记录本至少要有一页', en: 'a book needs at least one page' });
   if (!Number.isInteger(opts.firstSerial) || opts.firstSerial < 1)
-    throw new RenderError('the first serial must be a positive integer');
+    throw new RenderError({ zh: '起始编号须为正整数', en: 'the first serial must be a positive integer' });
   if (opts.slug && !opts.cropMarks)
-    throw new RenderError('a slug line is printed beside the crop marks: ask for crop marks too');
+    throw new RenderError({
+      zh: '版面信息行印在裁切线旁：须同时印裁切线（--crop-marks）',
+      en: 'a slug line is printed beside the crop marks: ask for crop marks too',
+    });
   const plan = planBook(sop, form, opts);
   const { sheet, padded } = plan;
   const layout = pageSide(plan, opts.duplex, 1).layout;

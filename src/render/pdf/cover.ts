@@ -105,7 +105,10 @@ export async function renderCover(
 ): Promise<Uint8Array> {
   const { sop, form } = findForm(input, opts.form);
   if (form.kind === 'roster')
-    throw new RenderError(`${form.id} is a roster (one sheet a month), not a form to bind`);
+    throw new RenderError({
+      zh: `${form.id} 是值班安排表（每月一张），不装订成册`,
+      en: `${form.id} is a roster (one sheet a month), not a form to bind`,
+    });
   const plan = planBook(sop, form, opts);
   const c = planCover(plan, opts, options);
   const pages = plan.pages;

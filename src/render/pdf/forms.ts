@@ -21,7 +21,10 @@ export async function renderBlankForm(sop: ProcedureSop, form: Form): Promise<Ui
     layout = layoutForm(sop, form, box);
   } catch (err) {
     if (err instanceof RangeError)
-      throw new RenderError(`${sop.id} / ${form.id} does not fit on A4: ${err.message}`);
+      throw new RenderError({
+        zh: `${sop.id} / ${form.id} 在 A4 上排不下：${err.message}`,
+        en: `${sop.id} / ${form.id} does not fit on A4: ${err.message}`,
+      });
     throw err;
   }
   const sketches = layout.pages.map((page) => {

@@ -110,9 +110,13 @@ export async function renderRoster(
   plan: RosterPlan | null,
 ): Promise<Uint8Array> {
   const form = sop.forms.find((f) => f.id === formId);
-  if (!form) throw new RenderError(`${sop.id} has no form "${formId}"`);
+  if (!form)
+    throw new RenderError({ zh: `${sop.id} 没有表格“${formId}”`, en: `${sop.id} has no form "${formId}"` });
   if (form.kind !== 'roster')
-    throw new RenderError(`${sop.id} / ${formId} is a ${form.kind} form, not a roster`);
+    throw new RenderError({
+      zh: `${sop.id} / ${formId} 不是值班安排表（它的类型是 ${form.kind}）`,
+      en: `${sop.id} / ${formId} is a ${form.kind} form, not a roster`,
+    });
   const sheet = makeSheet({
     size: 'A4',
     orientation: 'portrait',
@@ -186,7 +190,10 @@ export async function renderRoster(
     );
   } catch (err) {
     if (err instanceof RangeError)
-      throw new RenderError(`${sop.id} / ${form.id} does not fit on A4: ${err.message}`);
+      throw new RenderError({
+        zh: `${sop.id} / ${form.id} 在 A4 上排不下：${err.message}`,
+        en: `${sop.id} / ${form.id} does not fit on A4: ${err.message}`,
+      });
     throw err;
   }
   // A roster of a draft SOP (edited since its approval, src/history/draft.ts) says so, in the top margin.
