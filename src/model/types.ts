@@ -512,14 +512,13 @@ interface SopBase extends SopIdentity {
   readonly changelog?: ApprovedChanges;
 }
 
-/** The rule changes between the approved versions of a SOP, worded in `lang` (the build's `--lang`). */
+/** The rule changes between the approved versions of a SOP, worded in both languages. */
 export interface ApprovedChanges {
-  readonly lang: 'zh' | 'en';
   /** One per pair of consecutive versions whose approved texts are both stored, oldest first. */
   readonly pairs: readonly {
     readonly from: string;
     readonly to: string;
-    readonly changes: readonly { readonly text: string; readonly clause: string | null }[];
+    readonly changes: readonly { readonly zh: string; readonly en: string; readonly clause: string | null }[];
   }[];
 }
 

@@ -17,8 +17,8 @@ function load(): ProcedureSop {
 }
 
 describe('a new SOP written in the language compiles with no code change', () => {
-  test('the machine artifacts, its package.json and CHANGELOG.md', () => {
-    expect(emitMachineArtifacts(load()).map((a) => a.path)).toHaveLength(9);
+  test('the machine artifacts, its package.json and CHANGELOG.md (and .en.md)', () => {
+    expect(emitMachineArtifacts(load()).map((a) => a.path)).toHaveLength(10);
   });
 
   test('payload-equals guard, a working-day ladder of three levels over weekends', async () => {

@@ -43,10 +43,11 @@ describe('CHANGELOG.md of a machine package', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
   };
-  const build = async (out: string, lang?: string) => {
+  /** The package's CHANGELOG.md (Chinese), or CHANGELOG.en.md; both are written whatever --lang says. */
+  const build = async (out: string, lang?: string, file = 'CHANGELOG.md') => {
     const r = await runCli(['build', 'sops', '--out', out, ...(lang ? ['--lang', lang] : [])], dir);
     expect(r.code, r.stderr).toBe(0);
-    return readFile(join(dir, out, 'front-desk-reception', 'CHANGELOG.md'), 'utf8');
+    return readFile(join(dir, out, 'front-desk-reception', file), 'utf8');
   };
   /** What `sopforge diff` says changed between two stored versions (its list items). */
   const diffLines = async (from: string, to: string, lang = 'zh') => {
@@ -110,8 +111,10 @@ describe('CHANGELOG.md of a machine package', () => {
     expect(await build('out-again')).toBe(md);
   });
 
-  test('in English with --lang en', async () => {
-    const md = await build('out-en', 'en');
+  test('in English beside it, CHANGELOG.en.md; --lang changes neither file', async () => {
+    const md = await build('out-en', undefined, 'CHANGELOG.en.md');
+    expect(await build('out-en-2', 'en', 'CHANGELOG.en.md')).toBe(md);
+    expect(await build('out-en-3', 'en')).toBe(await build('out-zh', 'zh'));
     expect(headings(md)).toEqual([
       '## 1.2 — 2027-01-10 (staff feedback)',
       '## 1.1 — 2026-12-20 (annual review)',
@@ -128,6 +131,7 @@ describe('CHANGELOG.md of a machine package', () => {
     const pkgDir = join(dir, 'out', 'front-desk-reception');
     const pkg = JSON.parse(await readFile(join(pkgDir, 'package.json'), 'utf8'));
     expect(pkg.files).toContain('CHANGELOG.md');
+    expect(pkg.files).toContain('CHANGELOG.en.md');
     const listed = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--json'], {
         cwd: pkgDir,
@@ -136,7 +140,9 @@ describe('CHANGELOG.md of a machine package', () => {
       }),
     ) as { version: string; files: { path: string }[] }[];
     expect(listed[0]?.version).toBe('1.2.0');
-    expect(listed[0]?.files.map((f) => f.path)).toContain('CHANGELOG.md');
+    expect(listed[0]?.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining(['CHANGELOG.md', 'CHANGELOG.en.md']),
+    );
   });
 
   test('a SOP with only its first version (the bundled ones) says so, and lists no change', async () => {

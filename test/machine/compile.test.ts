@@ -50,6 +50,7 @@ describe('the machine target', () => {
       const expected =
         sop.kind === 'procedure' && sop.workflow
           ? [
+              'CHANGELOG.en.md',
               'CHANGELOG.md',
               'machine.cjs',
               'machine.d.cts',
@@ -78,6 +79,7 @@ describe('the machine target', () => {
         ...['cjs', 'd.cts', 'd.ts', 'js', 'json', 'mmd', 'scxml'].map((ext) => `${s.id}/machine.${ext}`),
         `${s.id}/package.json`,
         `${s.id}/CHANGELOG.md`,
+        `${s.id}/CHANGELOG.en.md`,
       ]);
     expect(files.map((f) => f.path).sort()).toEqual(expected.sort());
   });

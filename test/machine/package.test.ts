@@ -103,6 +103,7 @@ describe('out/<sop>/ is an npm package', () => {
     const listed = execFileSync('tar', ['-tzf', join(packs, String(tarball))], { encoding: 'utf8' });
     expect(listed.split('\n').filter(Boolean).sort()).toEqual(
       [
+        'CHANGELOG.en.md',
         'CHANGELOG.md',
         'machine.cjs',
         'machine.d.cts',

@@ -46,7 +46,12 @@ function load(text: string): SopSet {
 
 const str = (f: OutputFile) => (typeof f.data === 'string' ? f.data : Buffer.from(f.data).toString('utf8'));
 const ext = (p: string) =>
-  /\.([a-z.]+)$/.exec(p.replace(/\.d\.ts$/, '.dts').replace(/\.d\.cts$/, '.dcts'))?.[1] ?? '';
+  /\.([a-z.]+)$/.exec(
+    p
+      .replace(/\.d\.ts$/, '.dts')
+      .replace(/\.d\.cts$/, '.dcts')
+      .replace(/\.en\.md$/, '.md'),
+  )?.[1] ?? '';
 
 /** The hostile texts whose harmless twin (`plain text i`) shows up in `shown`: those must show up intact. */
 function expectShown(path: string, hostileShown: string, benignShown: string): void {

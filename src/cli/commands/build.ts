@@ -145,7 +145,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             await printDiagnostics(io, result.diagnostics, result.files.length, lang);
           // Drafts are stamped 草稿 / DRAFT; a release build refuses them.
           // The machine packages' CHANGELOG.md lists the rule changes between the stored approved texts.
-          const set = markChangelogs(markDrafts(result.set, io.cwd), io.cwd, lang);
+          const set = markChangelogs(markDrafts(result.set, io.cwd), io.cwd);
           const drafts = set.sops.filter((s) => s.draft);
           if (opts.release && drafts.length > 0) {
             const zh = drafts

@@ -85,7 +85,7 @@ function versionsOf(revisions: readonly Revision[]): string[] {
  * The rule changes between consecutive approved versions of one SOP, read from the `.history` folder
  * beside its file (`cwd` is where its file name is relative to).
  */
-export function approvedChangesOf(sop: Sop, cwd: string, lang: Lang): ApprovedChanges {
+export function approvedChangesOf(sop: Sop, cwd: string): ApprovedChanges {
   const dir = snapshotsBeside(sop.file, cwd);
   const pairs: ApprovedChanges['pairs'][number][] = [];
   if (dir !== undefined) {
@@ -108,27 +108,24 @@ export function approvedChangesOf(sop: Sop, cwd: string, lang: Lang): ApprovedCh
       pairs.push({
         from,
         to,
-        changes: diffSops(a, b).map((c) => ({
-          text: lang === 'zh' ? c.zh : c.en,
-          clause: clauseOfChange(c, a, b),
-        })),
+        changes: diffSops(a, b).map((c) => ({ zh: c.zh, en: c.en, clause: clauseOfChange(c, a, b) })),
       });
     }
   }
-  return { lang, pairs };
+  return { pairs };
 }
 
 /**
  * The set with each machine's approved changes attached (`sop.changelog`), for `CHANGELOG.md`. Left off
  * when there is nothing to attach (no stored pair, Chinese), so such a SOP's model is unchanged.
  */
-export function markChangelogs(set: SopSet, cwd: string, lang: Lang): SopSet {
+export function markChangelogs(set: SopSet, cwd: string): SopSet {
   return {
     ...set,
     sops: set.sops.map((sop) => {
       if (sop.kind !== 'procedure' || sop.workflow === null) return sop;
-      const changelog = approvedChangesOf(sop, cwd, lang);
-      return changelog.pairs.length > 0 || lang !== 'zh' ? { ...sop, changelog } : sop;
+      const changelog = approvedChangesOf(sop, cwd);
+      return changelog.pairs.length > 0 ? { ...sop, changelog } : sop;
     }),
   };
 }
@@ -181,9 +178,11 @@ function changeLine(text: string, clause: string | null, lang: Lang): string {
   return `- ${mdText(prefix + text)}`;
 }
 
-/** `CHANGELOG.md` of the SOP's machine package (pure: the changes come attached to the model). */
-export function emitChangelog(sop: ProcedureSop): string {
-  const lang: Lang = sop.changelog?.lang ?? 'zh';
+/**
+ * `CHANGELOG.md` (Chinese) or `CHANGELOG.en.md` (English) of the SOP's machine package; pure: the changes
+ * come attached to the model, in both languages, so the build's `--lang` changes no output.
+ */
+export function emitChangelog(sop: ProcedureSop, lang: Lang = 'zh'): string {
   const w = WORDS[lang];
   const pairs = sop.changelog?.pairs ?? [];
   const m = mdText;
@@ -224,7 +223,7 @@ export function emitChangelog(sop: ProcedureSop): string {
         lines.push(
           w.changes(m(from)),
           '',
-          ...pair.changes.map((c) => changeLine(c.text, c.clause, lang)),
+          ...pair.changes.map((c) => changeLine(c[lang], c.clause, lang)),
           '',
         );
     } else if (r.changes.length > 0) {

@@ -39,7 +39,8 @@ export function emitMachineArtifacts(sop: Sop, options: CompileMachineOptions = 
     { path: 'machine.json', data: `${JSON.stringify(compiled.config, null, 2)}\n` },
     { path: 'machine.mmd', data: emitMermaid(sop, compiled) },
     { path: 'machine.scxml', data: emitScxml(sop, compiled) },
-    { path: 'CHANGELOG.md', data: emitChangelog(sop) },
+    { path: 'CHANGELOG.md', data: emitChangelog(sop, 'zh') },
+    { path: 'CHANGELOG.en.md', data: emitChangelog(sop, 'en') },
   ];
 }
 

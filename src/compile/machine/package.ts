@@ -63,6 +63,7 @@ export function emitPackageJson(sop: ProcedureSop): string {
       'machine.mmd',
       'machine.scxml',
       'CHANGELOG.md',
+      'CHANGELOG.en.md',
     ],
     sideEffects: false,
     peerDependencies: { xstate: XSTATE_RANGE },
