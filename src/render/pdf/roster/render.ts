@@ -1,4 +1,5 @@
 import type { Form, ProcedureSop, RosterRule } from '../../../model/types.js';
+import { HANDWRITING_MINIMUMS } from '../handwriting.js';
 import {
   type Block,
   type Column,
@@ -124,6 +125,8 @@ export async function renderRoster(
     cropMarks: false,
     gutter: 0,
     margin: 12 * MM,
+    // A wall sheet, not filed: 9 mm at top and bottom leave the month's 31 writing rows their 7 mm.
+    marginEnds: 9 * MM,
     duplex: false,
   });
   const box = sheet.content('recto');
@@ -145,15 +148,16 @@ export async function renderRoster(
   const warningBlock: Block | null = notes.warning
     ? (() => {
         const probe = new Sketch();
-        const h = probe.paragraph(notes.warning, 0, 0, size.w - 8 * sc.s, sc.body) + 6 * sc.s;
+        // Footnote size, so that the month's 31 writing rows keep their 7 mm below it.
+        const h = probe.paragraph(notes.warning, 0, 0, size.w - 6 * sc.s, sc.small) + 4 * sc.s;
         const text = notes.warning;
         return {
-          fixed: h + 4 * sc.s,
+          fixed: h + 2 * sc.s,
           rows: 0,
           draw(s: Sketch, y: number) {
             s.fill(0, y, size.w, h, 0.12);
             s.rect(0, y, size.w, h, 0.8);
-            s.paragraph(text, 4 * sc.s, y + 3 * sc.s, size.w - 8 * sc.s, sc.body);
+            s.paragraph(text, 3 * sc.s, y + 2 * sc.s, size.w - 6 * sc.s, sc.small);
           },
         };
       })()
@@ -185,7 +189,7 @@ export async function renderRoster(
       ],
       0,
       size.h - footer.height,
-      10 * sc.s,
+      HANDWRITING_MINIMUMS.writingRowMm * MM,
       22 * sc.s,
     );
   } catch (err) {
