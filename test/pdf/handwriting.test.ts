@@ -4,10 +4,11 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCalendar } from '../../src/calendar/index.js';
 import { loadSopTexts } from '../../src/load/index.js';
 import { planBook } from '../../src/render/pdf/book-plan.js';
 import { HANDWRITING_MINIMUMS } from '../../src/render/pdf/handwriting.js';
-import { renderBlankForm, renderBook } from '../../src/render/pdf/index.js';
+import { planRoster, renderBlankForm, renderBook, renderRoster } from '../../src/render/pdf/index.js';
 import { textWidth } from '../../src/render/pdf/sketch.js';
 import { ROOT, runCli, tempDir } from '../helpers.js';
 import { MM, PLAIN_BOOK, procedure, xobjectContent } from './helpers.js';
@@ -318,6 +319,35 @@ describe('book --dry-run', () => {
   });
 });
 
+describe('the roster keeps 7 mm writing rows for every day of a month', () => {
+  for (const id of [
+    'duty-handover-public-affairs',
+    'duty-handover-service-center',
+    'duty-handover-customer-service',
+  ])
+    it(`${id}: blank, and for a month without holiday data (its warning printed above the table)`, async () => {
+      const sop = await procedure(id);
+      const form = sop.forms.find((f) => f.kind === 'roster');
+      if (!form) throw new Error('no roster');
+      const plan = planRoster(sop, '2027-01', createCalendar(sop.site), null);
+      for (const bytes of [await renderRoster(sop, form.id, null), await renderRoster(sop, form.id, plan)]) {
+        const r = await raster(bytes, 1);
+        const gaps = ruleGaps(r, 250).map((g) => g / MM);
+        // the table: 31 day rows one under the other, each at least 7 mm (rendering rounds to a pixel)
+        let run = 0;
+        let longest = 0;
+        for (const g of gaps) {
+          run = g >= MIN.writingRowMm - 0.2 ? run + 1 : 0;
+          longest = Math.max(longest, run);
+        }
+        expect(longest, gaps.map((g) => g.toFixed(1)).join(' ')).toBeGreaterThanOrEqual(31);
+      }
+      expect((await texts(await renderRoster(sop, form.id, plan), 1)).map((w) => w.str).join('')).toContain(
+        '2027',
+      );
+    });
+});
+
 describe('validate reports a form that cannot keep the minimums, at its place in the YAML, before rendering', () => {
   const file = join('sops', `${SOP}.yaml`);
   const base = readFileSync(join(ROOT, file), 'utf8');
@@ -356,6 +386,53 @@ describe('validate reports a form that cannot keep the minimums, at its place in
       );
       expect(r.stdout + r.stderr).not.toMatch(/RangeError|at .*\.js:\d+/);
       expect(await readdir(work)).toEqual(['sops']);
+    } finally {
+      await done();
+    }
+  });
+
+  it('a register the A4 form holds but an A5 book does not: a warning for A5, an error only for book --size A5', async () => {
+    const desk = 'sops/front-desk-reception.yaml';
+    const original = readFileSync(join(ROOT, desk), 'utf8');
+    const more = original.replace(
+      '        label: 处理结果\n        type: text\n        width: 1.6\n',
+      (m) => `${m}      - id: satisfied\n        label: 业主满意度\n        type: text\n`,
+    );
+    expect(more).not.toBe(original);
+    const { set, diagnostics } = loadSopTexts([{ file: desk, text: more }]);
+    expect(set).not.toBeNull();
+    const wide = diagnostics.filter((d) => d.code === 'REGISTER_TOO_WIDE');
+    expect(wide.map((d) => [d.severity, d.path.join('.')])).toEqual([
+      ['warning', 'forms.reception-record.columns'],
+    ]);
+    expect(wide[0]?.message.zh).toContain('A5 记录本');
+    const { dir: work, cleanup: done } = await tempDir('sopforge-hw-a5-');
+    try {
+      await mkdir(join(work, 'sops'));
+      await writeFile(join(work, desk), more);
+      const a4 = await runCli(
+        ['book', 'front-desk-reception', '--form', 'reception-record', '--pages', '2', '--out', 'a4.pdf'],
+        work,
+      );
+      expect(a4.code).toBe(0);
+      const a5 = await runCli(
+        [
+          'book',
+          'front-desk-reception',
+          '--form',
+          'reception-record',
+          '--pages',
+          '2',
+          '--size',
+          'A5',
+          '--out',
+          'a5.pdf',
+        ],
+        work,
+      );
+      expect(a5.code).toBe(1);
+      expect(a5.stdout + a5.stderr).toMatch(/front-desk-reception\.yaml:\d+:7 +错误 REGISTER_TOO_WIDE/);
+      expect((await readdir(work)).sort()).toEqual(['a4.pdf', 'sops']);
     } finally {
       await done();
     }

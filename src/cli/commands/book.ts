@@ -20,11 +20,7 @@ import type { MeasuredSize } from '../../render/pdf/handwriting.js';
 import type { ReflowRule } from '../../render/pdf/layout.js';
 import { isPaperSize, MM, PAPER_SIZES, parseLength } from '../../render/pdf/units.js';
 import { extraRules } from '../../validate/extra.js';
-import {
-  BOOK_GUTTER,
-  bookPrintSize,
-  formsMeetHandwritingMinimums,
-} from '../../validate/rules/handwriting.js';
+import { bookPrintSize, formsMeetHandwritingMinimums } from '../../validate/rules/handwriting.js';
 import type { SopRule } from '../../validate/rules/sop-rules.js';
 import { type CliIo, UsageError, UserError } from '../io.js';
 import { sayer } from '../lang.js';
@@ -314,12 +310,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           ),
         );
       const makeBook = async (fontRead: Promise<void>): Promise<void> => {
-        // The forms are checked at every size with the default gutter (validate); a wider gutter is
-        // checked here, so a form it leaves too little room for is reported at its place in the YAML.
-        const moreRules =
-          Math.abs(gutter - BOOK_GUTTER) < 1e-6
-            ? []
-            : [formsMeetHandwritingMinimums(() => [bookPrintSize(size, gutter)])];
+        // `validate` only warns about a form that a book size has no room for; the size and gutter asked
+        // for here make it an error, reported at its place in the YAML before anything is rendered.
+        const moreRules = [formsMeetHandwritingMinimums(() => [bookPrintSize(size, gutter)])];
         const loaded = await loadProcedure(io, opts.sops, id, lang, moreRules);
         if (!loaded) {
           setExit(1);

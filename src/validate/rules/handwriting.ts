@@ -18,6 +18,11 @@ export interface PrintSize {
   readonly en: string;
   readonly portrait: Size;
   readonly landscape: Size;
+  /**
+   * A size the SOP is not necessarily printed at (a book size `validate` checks ahead of `book`): a form
+   * that does not fit there is a warning, and an error only when `book` is asked for that size.
+   */
+  readonly ahead?: boolean;
 }
 
 /** The binding gutter of a book when `book --gutter` is not given. */
@@ -65,8 +70,17 @@ export function formsMeetHandwritingMinimums(sizes?: (form: Form) => readonly Pr
     if (sop.kind !== 'procedure') return;
     for (const form of sop.forms) {
       if (form.kind === 'roster') continue;
-      const where = sizes ? sizes(form) : [blankPrintSize(form), ...PAPER_SIZES.map((s) => bookPrintSize(s))];
-      checkForm(sop, form, where, w.forms?.[form.id]?.rows !== undefined, report);
+      const where = sizes
+        ? sizes(form)
+        : [blankPrintSize(form), ...PAPER_SIZES.map((s) => ({ ...bookPrintSize(s), ahead: true }))];
+      const before = report.diagnostics.length;
+      const at = checkForm(sop, form, where, w.forms?.[form.id]?.rows !== undefined, report);
+      // Every `build` prints the blank form; a book size is only a warning until `book` asks for it.
+      if (at?.ahead)
+        for (let i = before; i < report.diagnostics.length; i++) {
+          const d = report.diagnostics[i];
+          if (d) report.diagnostics[i] = { ...d, severity: 'warning' };
+        }
     }
   };
 }
@@ -77,7 +91,7 @@ function checkForm(
   where: readonly PrintSize[],
   rowsWritten: boolean,
   report: Parameters<SopRule>[0]['report'],
-): void {
+): PrintSize | null {
   const checklist = sop.checklists.find((c) => c.id === form.checklist);
   for (const at of where) {
     const box = formOrientation(form, at.portrait, at.landscape) === 'landscape' ? at.landscape : at.portrait;
@@ -91,7 +105,7 @@ function checkForm(
         sizeZh: at.zh,
         sizeEn: at.en,
       });
-      return;
+      return at;
     }
     // The count of items that fit is only worked out (by laying the form out again) when it does not fit.
     if (lays(sop, form, box)) continue;
@@ -107,7 +121,7 @@ function checkForm(
         },
         { key: !rowsWritten },
       );
-      return;
+      return at;
     }
     if (checklist && checklist.items.length > capacity && Number.isFinite(capacity)) {
       report.at(
@@ -122,7 +136,7 @@ function checkForm(
           sizeEn: at.en,
         },
       );
-      return;
+      return at;
     }
     report.at(
       ['forms', form.id, ...(rowsWritten ? ['rows'] : [])],
@@ -134,6 +148,7 @@ function checkForm(
       },
       { key: !rowsWritten },
     );
-    return;
+    return at;
   }
+  return null;
 }
