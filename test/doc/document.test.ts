@@ -98,7 +98,7 @@ describe('the SOP document', () => {
     expect(md).toContain('## 修订记录');
     expect(md).toContain('| 版本 | 日期 | 类型 | 摘要 | 批准 |\n');
     // The bundled first issue records no approver: none is printed.
-    expect(md).toMatch(/\| 1\.0 \| 2026-01-01 \| 首次编制 \| 依据种子文本首次编制。 \| — \|\n/);
+    expect(md).toMatch(/\| 1\.0 \| 2026-01-01 \| 首次编制 \| 首次发布。 \| — \|\n/);
   });
 
   it('puts what it derives into titled appendices whose rows name an existing clause', () => {
@@ -171,7 +171,7 @@ describe('the SOP document', () => {
     const rows = [...doc.querySelectorAll('.revisions tbody tr')].map((tr) =>
       [...tr.querySelectorAll('td')].map((td) => td.textContent),
     );
-    expect(rows).toEqual([['1.0', '2026-01-01', '首次编制', '依据种子文本首次编制。', '—']]);
+    expect(rows).toEqual([['1.0', '2026-01-01', '首次编制', '首次发布。', '—']]);
   });
 
   it('renders the same bytes twice (no wall-clock dates)', async () => {
@@ -233,7 +233,7 @@ describe('template overrides', () => {
     const target = createDocumentTarget({ templatesDir: site });
     const md = text((await target.emit(sop, { set })).find((a) => a.path === 'sop.md')?.data ?? '');
     expect(md).toContain('## 本站修订记录');
-    expect(md).toContain('* 1.0 依据种子文本首次编制。');
+    expect(md).toContain('* 1.0 首次发布。');
     expect(md).not.toContain('| 版本 | 日期 |');
     expect(md).toContain('## 4.0 程序要点');
   });

@@ -78,7 +78,7 @@ describe('revision hash chain', () => {
     expect(text).toContain('# Fixes to the seed text:');
     // The hand-written first entry keeps its lines; its seal is added as one more key.
     expect(text).toContain(
-      '    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n      by:\n        - 品质管理部\n      summary: 依据种子文本首次编制。\n      hash: ',
+      '    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n      by:\n        - 品质管理部\n      summary: 首次发布。\n      hash: ',
     );
   });
 
@@ -143,7 +143,7 @@ describe('revision hash chain', () => {
     const h0 = revisionHash(null, changed, ID);
     const h1 = revisionHash(h0, records[1] as (typeof records)[number], ID);
     const h2 = revisionHash(h1, records[2] as (typeof records)[number], ID);
-    let forged = edit(text, 'summary: 依据种子文本首次编制。', 'summary: 另写的摘要。');
+    let forged = edit(text, 'summary: 首次发布。', 'summary: 另写的摘要。');
     forged = edit(forged, `hash: ${r0.hash}`, `hash: ${h0}`);
     forged = edit(forged, `hash: ${records[1]?.hash}`, `hash: ${h1}`);
     forged = edit(forged, `hash: ${records[2]?.hash}`, `hash: ${h2}`);
@@ -152,7 +152,7 @@ describe('revision hash chain', () => {
     const diags = checkRevisionChain(sop, snapshots);
     expect(diags.map((d) => d.path)).toEqual([['review', 'revisions', 0]]);
     expect(diags[0]?.code).toBe('REVISION_EDITED');
-    expect(diags[0]?.message.zh).toContain('摘要由“依据种子文本首次编制。”改为“另写的摘要。”');
+    expect(diags[0]?.message.zh).toContain('摘要由“首次发布。”改为“另写的摘要。”');
   });
 
   it('seals a hand-written block entry and keeps CRLF line endings', () => {
@@ -170,7 +170,7 @@ describe('revision hash chain', () => {
     expect(next.replace(/\r\n/g, '')).not.toContain('\n');
     const [first, second] = readRevisions(next);
     expect(next).toContain(
-      `      summary: 依据种子文本首次编制。\r\n      hash: ${first?.hash}\r\n    - version: "1.1"\r\n`,
+      `      summary: 首次发布。\r\n      hash: ${first?.hash}\r\n    - version: "1.1"\r\n`,
     );
     expect(second?.hash).toBe(revisionHash(first?.hash ?? null, second as NonNullable<typeof second>, ID));
     expect(checkRevisionChain(loadText(next))).toEqual([]);

@@ -6,9 +6,9 @@ import { bundledSet, bundledText, edit, loadText } from '../doc/helpers.js';
 
 const BASE = bundledText('front-desk-reception');
 const WRITTEN_INITIAL =
-  '    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n      by:\n        - 品质管理部\n      summary: 依据种子文本首次编制。\n';
+  '    - version: "1.0"\n      date: 2026-01-01\n      type: initial\n      by:\n        - 品质管理部\n      summary: 首次发布。\n';
 const INITIAL =
-  '    - { version: "1.0", date: 2026-01-01, type: initial, by: [品质管理部], summary: 依据种子文本首次编制。 }\n';
+  '    - { version: "1.0", date: 2026-01-01, type: initial, by: [品质管理部], summary: 首次发布。 }\n';
 /** The seed's 复审规定 as the manual writes them: a procedure states only what its policy writes. */
 const SEED = '  policy:\n    annual: 1y\n    semiannual: 6mo\n';
 
