@@ -116,6 +116,36 @@ describe('book --cover', () => {
     const backCentre = x0 + 105 * MM;
     const back = ws.find((w) => w.str.startsWith('本记录保存') && w.cx < backCentre + 100 * MM);
     expect(Math.abs((back?.cx ?? 0) - backCentre)).toBeLessThan(0.5 * MM);
+    // off the spine, no line is a single character (a lone “）” under the retention line)
+    const panels = ws.filter((w) => Math.abs(w.cx - spineCentre) > spine);
+    expect(panels.filter((w) => [...w.str.trim()].length === 1).map((w) => w.str)).toEqual([]);
+  });
+
+  it('an A5 cover wraps its retention line without a lone character on the last line', async () => {
+    const out = join(dir, 'a5.pdf');
+    const r = await runCli([
+      'book',
+      SOP,
+      '--form',
+      'duty-log',
+      '--pages',
+      '4',
+      '--size',
+      'A5',
+      '--cover',
+      '--out',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const ws = await words(new Uint8Array(await readFile(join(dir, 'a5.cover.pdf'))));
+    const rule = ws.filter((w) => w.str.startsWith('本记录保存'));
+    expect(rule.length).toBe(2); // back and front
+    // the spine prints one character a line; every other line holds more than one
+    const singles = ws.filter((w) => [...w.str.trim()].length === 1).map((w) => w.str);
+    expect(
+      singles.every((s) => '值班记录第本'.includes(s) || /\d/.test(s)),
+      singles.join(' '),
+    ).toBe(true);
   });
 
   it('takes the spine from the paper: --caliper, --paper-gsm, and the page count', async () => {

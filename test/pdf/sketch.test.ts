@@ -65,3 +65,15 @@ describe('wrap', () => {
     );
   });
 });
+
+describe('noLoneLastChar', () => {
+  it('gives a one-character last line the previous line’s last character', async () => {
+    const { noLoneLastChar } = await import('../../src/render/pdf/sketch.js');
+    expect(noLoneLastChar(['本记录保存 3 年，不得撕页（4.1.8', '）'])).toEqual([
+      '本记录保存 3 年，不得撕页（4.1.',
+      '8）',
+    ]);
+    expect(noLoneLastChar(['一行', '两字'])).toEqual(['一行', '两字']);
+    expect(noLoneLastChar(['只有一行'])).toEqual(['只有一行']);
+  });
+});

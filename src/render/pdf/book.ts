@@ -13,7 +13,7 @@ import {
   sopDate,
 } from './paint.js';
 import { drawCropMarks } from './sheet.js';
-import { Sketch, wrap } from './sketch.js';
+import { balanced, Sketch } from './sketch.js';
 import type { PaperSize } from './units.js';
 import { MM } from './units.js';
 import {
@@ -120,7 +120,7 @@ export function coverSketch(sop: ProcedureSop, form: Form, opts: BookOptions, si
   if (rule) {
     y += sc.body * 2;
     // Each line centred on the page, like the lines above it.
-    for (const l of wrap(rule, sc.body, size.w * 0.7)) {
+    for (const l of balanced(rule, sc.body, size.w * 0.7)) {
       sk.text(l, 0, y, sc.body, { align: 'center', width: size.w });
       y += sc.body * 1.35;
     }

@@ -13,7 +13,7 @@ import {
   sopDate,
 } from './paint.js';
 import { cropMarkInset, drawCropMarksAt } from './sheet.js';
-import { Sketch, wrap } from './sketch.js';
+import { balanced, Sketch } from './sketch.js';
 import { MM } from './units.js';
 import { recordOf, recordRuleText, sopHeading, traceText } from './wording.js';
 
@@ -121,7 +121,7 @@ export async function renderCover(
   backSk.text(sopHeading(sop), 0, y, sc.body * 1.1, { align: 'center', width: back.w });
   y += sc.body * 3;
   const rule = recordRuleText(recordOf(sop, form));
-  for (const l of rule ? wrap(rule, sc.body, back.w * 0.7) : []) {
+  for (const l of rule ? balanced(rule, sc.body, back.w * 0.7) : []) {
     backSk.text(l, 0, y, sc.body, { align: 'center', width: back.w });
     y += sc.body * 1.35;
   }

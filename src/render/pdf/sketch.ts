@@ -126,6 +126,17 @@ export function wrap(text: string, size: number, width: number): string[] {
  * `wrap`, with the lines as even as they can be: the narrowest width that gives no more lines, so a
  * heading never ends in one orphaned character (来电/来访人及房 / 号 becomes 来电/来访 / 人及房号).
  */
+/**
+ * Lines with no last line of one character (a lone “）” or “。” under a paragraph): that line takes the
+ * previous line's last character too.
+ */
+export function noLoneLastChar(lines: string[]): string[] {
+  const last = [...(lines.at(-1) ?? '')];
+  const prev = [...(lines.at(-2) ?? '')];
+  if (lines.length < 2 || last.length !== 1 || prev.length < 3) return lines;
+  return [...lines.slice(0, -2), prev.slice(0, -1).join(''), `${prev.at(-1) ?? ''}${last[0]}`];
+}
+
 export function balanced(text: string, size: number, width: number): string[] {
   const lines = wrap(text, size, width);
   if (lines.length < 2) return lines;
@@ -234,7 +245,7 @@ export class Sketch {
 
   /** Writes wrapped text from (x, y); returns the height used. */
   paragraph(text: string, x: number, y: number, width: number, size: number, leading = 1.35): number {
-    const lines = wrap(text, size, width);
+    const lines = noLoneLastChar(wrap(text, size, width));
     lines.forEach((l, i) => {
       this.text(l, x, y + i * size * leading, size);
     });
