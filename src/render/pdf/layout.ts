@@ -155,8 +155,20 @@ export function minTableWidth(columns: readonly Column[]): number {
   return columns.reduce((a, c) => a + (c.min ?? 0), 0);
 }
 
+/** `labelWidth`'s answers: a form's labels are measured again at every size a book is checked at. */
+const LABEL_WIDTHS = new Map<string, number>();
+
 /** The narrowest width at which `text` wraps onto at most `lines` lines at `size`. */
 export function labelWidth(text: string, size: number, lines = 2): number {
+  const key = `${size}\u0000${lines}\u0000${text}`;
+  const known = LABEL_WIDTHS.get(key);
+  if (known !== undefined) return known;
+  const width = searchLabelWidth(text, size, lines);
+  LABEL_WIDTHS.set(key, width);
+  return width;
+}
+
+function searchLabelWidth(text: string, size: number, lines: number): number {
   const parts = text.split('\n');
   let lo = 0;
   for (const ch of text) lo = Math.max(lo, textWidth(ch, size));

@@ -123,10 +123,6 @@ export function wrap(text: string, size: number, width: number): string[] {
 }
 
 /**
- * `wrap`, with the lines as even as they can be: the narrowest width that gives no more lines, so a
- * heading never ends in one orphaned character (来电/来访人及房 / 号 becomes 来电/来访 / 人及房号).
- */
-/**
  * Lines with no last line of one character (a lone “）” or “。” under a paragraph): that line takes the
  * previous line's last character too.
  */
@@ -137,6 +133,10 @@ export function noLoneLastChar(lines: string[]): string[] {
   return [...lines.slice(0, -2), prev.slice(0, -1).join(''), `${prev.at(-1) ?? ''}${last[0]}`];
 }
 
+/**
+ * `wrap`, with the lines as even as they can be: the narrowest width that gives no more lines, so a
+ * heading never ends in one orphaned character (来电/来访人及房 / 号 becomes 来电/来访 / 人及房号).
+ */
 export function balanced(text: string, size: number, width: number): string[] {
   const lines = wrap(text, size, width);
   if (lines.length < 2) return lines;
