@@ -863,7 +863,7 @@ function pageOf(
   page: number,
   rowHeight?: number,
 ): PageLayout {
-  const sk = new Sketch();
+  const sk = measuring.on ? new MeasureSketch() : new Sketch();
   const header = groupHeader(sop, form, size, sc, side, page);
   const footer = footerBlock(sop, size, sc, side);
   footer.draw(sk);
@@ -1044,14 +1044,36 @@ function withItems(sop: ProcedureSop, form: Form, n: number): ProcedureSop {
   };
 }
 
+/**
+ * While set, pages are laid out without drawing their text and lines: what fits is decided by the blocks'
+ * heights before anything is drawn, so `lays` (the validate rule lays every form out at four sizes) skips
+ * the drawing it throws away.
+ */
+const measuring = { on: false };
+
+/** A sketch that keeps nothing: paragraphs are still measured, since blocks may place what follows them. */
+class MeasureSketch extends Sketch {
+  override text(): void {}
+  override label(): void {}
+  override fit(): void {}
+  override line(): void {}
+  override rect(): void {}
+  override fill(): void {}
+  override box(): void {}
+}
+
 /** Whether `layoutForm` lays `form` out at `size`. */
 export function lays(sop: ProcedureSop, form: Form, size: Size): boolean {
+  const was = measuring.on;
+  measuring.on = true;
   try {
     layoutForm(sop, form, size);
     return true;
   } catch (err) {
     if (err instanceof RangeError) return false;
     throw err;
+  } finally {
+    measuring.on = was;
   }
 }
 
