@@ -343,7 +343,7 @@ export interface RecurringPlan {
 export type AuditFrequency =
   | { readonly kind: 'daily' }
   | { readonly kind: 'weekly'; readonly weekday: Weekday }
-  | { readonly kind: 'monthly'; readonly day: number };
+  | { readonly kind: 'monthly'; readonly day: number | 'last-working-day' };
 
 export type Weekday = 'monday' | 'tuesday' | 'wednesday' | 'thursday' | 'friday' | 'saturday' | 'sunday';
 

@@ -176,7 +176,8 @@ function procedure(w: WrittenSop, parsed: ParsedFile): ProcedureSop {
 function frequency(every: 'daily' | 'weekly' | 'monthly', on: string | number | undefined): AuditFrequency {
   if (every === 'weekly')
     return { kind: 'weekly', weekday: (typeof on === 'string' ? on : 'monday') as Weekday };
-  if (every === 'monthly') return { kind: 'monthly', day: typeof on === 'number' ? on : 1 };
+  if (every === 'monthly')
+    return { kind: 'monthly', day: typeof on === 'number' || on === 'last-working-day' ? on : 1 };
   return { kind: 'daily' };
 }
 

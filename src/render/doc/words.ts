@@ -57,6 +57,8 @@ export function frequencyText(f: AuditFrequency, lang: Lang = 'zh'): string {
         ? `每${ZH_WEEKDAY[f.weekday]}`
         : `every ${f.weekday[0]?.toUpperCase()}${f.weekday.slice(1)}`;
     case 'monthly':
+      if (f.day === 'last-working-day')
+        return lang === 'zh' ? '每月最后一个工作日' : 'on the last working day of every month';
       return lang === 'zh' ? `每月 ${f.day} 日` : `on day ${f.day} of every month`;
   }
 }

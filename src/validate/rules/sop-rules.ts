@@ -342,7 +342,7 @@ export const windowTimersHaveSchedule: SopRule = ({ sop, report }) => {
 /** Weekly and monthly audits say on which day. */
 export const auditsSayWhen: SopRule = ({ written: w, report }) => {
   (w.audits ?? []).forEach((a, i) => {
-    if (a.every === 'weekly' && typeof a.on !== 'string') {
+    if (a.every === 'weekly' && (typeof a.on !== 'string' || a.on === 'last-working-day')) {
       report.at(['audits', i], 'WEEKDAY_MISSING', {
         every: 'weekly',
         everyZh: '周',
@@ -350,12 +350,12 @@ export const auditsSayWhen: SopRule = ({ written: w, report }) => {
         whatZh: '星期几',
       });
     }
-    if (a.every === 'monthly' && typeof a.on !== 'number') {
+    if (a.every === 'monthly' && typeof a.on !== 'number' && a.on !== 'last-working-day') {
       report.at(['audits', i], 'WEEKDAY_MISSING', {
         every: 'monthly',
         everyZh: '月',
-        what: '1–28',
-        whatZh: '几号',
+        what: '1–28, last-working-day',
+        whatZh: '几号（或 last-working-day，最后一个工作日）',
       });
     }
   });
