@@ -1368,6 +1368,16 @@ export const catalog = {
           : 'Write hours or minutes of working time (4h, 30m); for working days use basis: working.',
       ),
   },
+  DEADLINE_BEFORE: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `before: ${p.duration} ${p.whyZh}`,
+        `before: ${p.duration} ${p.why}`,
+        '写分钟、小时、天或周（如 24h、2d），并按自然时间计（basis: calendar 或不写 basis）。',
+        'Write minutes, hours, days or weeks (24h, 2d), on calendar time (basis: calendar, or no basis).',
+      ),
+  },
   WORKING_HOURS_MISSING: {
     severity: 'error',
     message: () =>

@@ -290,7 +290,14 @@ export type DeadlineLimit =
       readonly otherwise: Duration | null;
     }
   /** The time recorded in `field`; `otherwise` from the clock start when it is not recorded. */
-  | { readonly kind: 'within-field'; readonly field: string; readonly otherwise: Duration }
+  | {
+      readonly kind: 'within-field';
+      readonly field: string;
+      /** Due this long before the recorded time (calendar time); `null`: at the recorded time. */
+      readonly before: Duration | null;
+      /** The limit when the time is not recorded; `null`: none then. */
+      readonly otherwise: Duration | null;
+    }
   /** A time of day: on the start's day (`same`), the next day (`next`), or the start's day unless passed (`auto`). */
   | { readonly kind: 'at'; readonly time: TimeOfDay; readonly day: 'auto' | 'same' | 'next' }
   /** The end of a day of the month (`day: 31` is the month's last day in a shorter month). */

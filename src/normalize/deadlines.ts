@@ -41,7 +41,12 @@ function limitOf(d: WrittenDeadline): DeadlineLimit {
   const within = d.within ?? '0m';
   if (typeof within === 'string') return { kind: 'within', duration: parseDuration(within) };
   if (typeof within.field === 'string')
-    return { kind: 'within-field', field: within.field, otherwise: parseDuration(within.else ?? '0m') };
+    return {
+      kind: 'within-field',
+      field: within.field,
+      before: within.before ? parseDuration(within.before) : null,
+      otherwise: within.else ? parseDuration(within.else) : null,
+    };
   const options = Object.entries(within)
     .filter(([k]) => k !== 'by' && k !== 'else')
     .map(([value, text]) => ({ value, duration: parseDuration(text) }));

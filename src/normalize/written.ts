@@ -54,7 +54,7 @@ export type WrittenClockStart = { enter?: string; event?: string; field?: string
 /** `within:` a duration, a duration per recorded choice (`{ by: priority, urgent: 30m, else: 2h }`), or a recorded time. */
 export type WrittenWithin =
   | string
-  | ({ by?: string; field?: string; else?: string } & Record<string, string>);
+  | ({ by?: string; field?: string; before?: string; else?: string } & Record<string, string>);
 
 export interface WrittenDeadline {
   id: string;

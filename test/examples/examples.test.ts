@@ -132,7 +132,10 @@ describe('examples/', () => {
       ['inspection', '4.4.1', 'within'],
       ['refund', '4.4.3', 'within'],
     ]);
-    expect(kinds('water-tank-cleaning')).toEqual([['cleaning', '4.2.3', 'within']]);
+    expect(kinds('water-tank-cleaning')).toEqual([
+      ['notice', '4.1.3', 'within-field'],
+      ['cleaning', '4.2.3', 'within'],
+    ]);
     expect(kinds('lost-and-found')).toEqual([
       ['to-police', '第五条/（1）', 'within'],
       ['publish', '第六条', 'within'],
@@ -477,6 +480,14 @@ describe('the time rules, run on a simulated clock', () => {
       cst('2026-03-10T10:00'),
       cst('2026-03-13T15:00'),
     ]);
+  });
+
+  it('water tank 4.1.3: the notice is due 24 h before the planned stop recorded at approval', async () => {
+    const r = await caseIn('water-tank-cleaning', 'planned', '2026-03-02T09:00');
+    r.send('APPROVE_PLAN', { 'stop-at': '2026-03-05T09:00+08:00' });
+    expect(r.actor.getSnapshot().value).toBe('notifying');
+    expect(limit(r, 'notice')?.dueAt).toBe(cst('2026-03-04T09:00'));
+    expectOverdueAt(r, 'notice', cst('2026-03-04T09:00'));
   });
 
   it('water tank 4.2.3/4.3.2: 4 h to clean from the stop, counted anew when the test fails', async () => {

@@ -197,6 +197,23 @@ describe('limits chosen or given by the record', () => {
     expectOverdueAt(started(mod, t0), 'visit', t0 + 4 * HOUR);
   });
 
+  test('within: { field: agreed, before: 24h } — due 24 h before the recorded time; none when it is not recorded', async () => {
+    const mod = await machineOf(`
+  - { id: notice, label: 停水通知, within: { field: agreed, before: 24h }, from: { enter: working }, breach: overdue }
+`);
+    const t0 = cst('2026-03-02T10:00');
+    expectOverdueAt(
+      started(mod, t0, { agreed: '2026-03-05T09:00+08:00' }),
+      'notice',
+      cst('2026-03-04T09:00'),
+      mod,
+    );
+    const unrecorded = started(mod, t0);
+    unrecorded.clock.set(t0 + 30 * 24 * HOUR);
+    expect(unrecorded.emitted.filter((e) => e.type === 'sop.overdue')).toEqual([]);
+    expect(mod.nextDeadline(unrecorded.actor.getPersistedSnapshot())).toBeNull();
+  });
+
   test('from: { field: date } — the clock starts at the recorded date (site midnight), not at entry', async () => {
     const mod = await machineOf(`
   - { id: finish, label: 处理完毕, within: 2d, from: { field: date }, while: [working, waiting], breach: overdue }

@@ -99,6 +99,7 @@ const table: Record<string, { code: string; line: number; column: number; warnin
   'deadline-choice-uncovered.yaml': { code: 'DEADLINE_CHOICE_UNCOVERED', line: 65, column: 13 },
   'deadline-choice-unknown.yaml': { code: 'DEADLINE_CHOICE_UNKNOWN', line: 65, column: 59 },
   'deadline-working-unit.yaml': { code: 'DEADLINE_UNIT', line: 65, column: 37 },
+  'deadline-before-working.yaml': { code: 'DEADLINE_BEFORE', line: 65, column: 38 },
   'deadline-duplicate.yaml': { code: 'DEADLINE_DUPLICATE', line: 70, column: 9 },
   'deadline-two-limits.yaml': { code: 'DEADLINE_LIMIT', line: 66, column: 9 },
   'deadline-in-end.yaml': { code: 'DEADLINE_IN_END', line: 67, column: 22 },

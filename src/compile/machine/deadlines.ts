@@ -78,7 +78,12 @@ function limitJson(l: DeadlineLimit): JsonObject {
         otherwise: l.otherwise ? durationJson(l.otherwise) : null,
       };
     case 'within-field':
-      return { kind: l.kind, field: l.field, otherwise: durationJson(l.otherwise) };
+      return {
+        kind: l.kind,
+        field: l.field,
+        before: l.before ? durationJson(l.before) : null,
+        otherwise: l.otherwise ? durationJson(l.otherwise) : null,
+      };
     case 'at':
       return { kind: l.kind, time: l.time.minutes, text: l.time.text, day: l.day };
     case 'by':
@@ -303,7 +308,9 @@ function limitDue(d, start, context, unknown) {
     }
     case 'within-field': {
       const recorded = recordedAt(context[limit.field]);
-      return recorded !== null ? recorded : addDuration(start, limit.otherwise, d.basis, unknown);
+      // before: calendar time only (validate refuses it on a working basis), so minutes are exact.
+      if (recorded !== null) return limit.before ? recorded - limit.before.minutes * MINUTE : recorded;
+      return limit.otherwise ? addDuration(start, limit.otherwise, d.basis, unknown) : null;
     }
     case 'at': {
       // day: same is the start's day whatever the basis; otherwise a working basis moves to a working day.
@@ -636,7 +643,7 @@ export function deadlineDiagramLabel(d: Deadline): string {
             ...(l.otherwise ? [`else ${l.otherwise.text}`] : []),
           ].join(' / ')
         : l.kind === 'within-field'
-          ? `${l.field} / ${l.otherwise.text}`
+          ? `${l.field}${l.before ? ` − ${l.before.text}` : ''}${l.otherwise ? ` / ${l.otherwise.text}` : ''}`
           : l.kind === 'at'
             ? `${l.day === 'next' ? '次日' : ''}${l.time.text}`
             : `${l.month === 'next' ? '下月' : ''}${l.day === 'last-working' ? '最后工作日' : `${l.day}日`}`;

@@ -54,7 +54,7 @@ function limitText(sop: ProcedureSop, d: Deadline): string {
       return `按${q(f.label)}：${parts.join('；')}`;
     }
     case 'within-field':
-      return `${q(fieldLabel(sop, l.field).label)}记录的时间前；未记录则 ${durationText(l.otherwise, 'zh', basis)}内`;
+      return `${q(fieldLabel(sop, l.field).label)}${l.before ? `前 ${durationText(l.before, 'zh', basis)}` : '记录的时间前'}${l.otherwise ? `；未记录则 ${durationText(l.otherwise, 'zh', basis)}内` : ''}`;
     case 'at': {
       const day = l.day === 'next' ? '次日' : '当天';
       return `${day}${l.time.text}前${l.day === 'auto' ? '（已过则次日）' : ''}`;

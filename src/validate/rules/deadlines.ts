@@ -142,6 +142,21 @@ export const deadlinesResolve: SopRule = ({ written: w, sop, report }) => {
     else if (within && typeof within === 'object') {
       if (typeof within.else === 'string') unitFits(basis, within.else, [...base, 'within', 'else'], report);
       if (typeof within.field === 'string') field(n, within.field, [...base, 'within', 'field'], report);
+      if (typeof within.before === 'string') {
+        const before = parseDuration(within.before);
+        if (basis !== 'calendar')
+          report.at([...base, 'within', 'before'], 'DEADLINE_BEFORE', {
+            duration: within.before,
+            whyZh: `只能按自然时间往前推，不能用于 basis: ${basis}`,
+            why: `counts back in calendar time only, not on basis: ${basis}`,
+          });
+        else if (before.minutes === null)
+          report.at([...base, 'within', 'before'], 'DEADLINE_BEFORE', {
+            duration: within.before,
+            whyZh: '的长度不固定（月、年），不能往前推',
+            why: 'has no fixed length (months, years) to count back',
+          });
+      }
       if (typeof within.by === 'string') {
         const options = Object.entries(within).filter(([k]) => k !== 'by' && k !== 'else');
         for (const [k, v] of options) unitFits(basis, v, [...base, 'within', k], report);
