@@ -84,11 +84,17 @@ export function spanOfRange(file: string, lc: LineCounter, start: number, end: n
   return { file, line: a.line, column: a.col, endLine: b.line, endColumn: b.col };
 }
 
-export function makeDiagnostic(code: Code, span: SourceSpan, path: Path, params: Params = {}): Diagnostic {
+export function makeDiagnostic(
+  code: Code,
+  span: SourceSpan,
+  path: Path,
+  params: Params = {},
+  severity?: Diagnostic['severity'] | undefined,
+): Diagnostic {
   const entry = catalog[code];
   return {
     code,
-    severity: entry.severity,
+    severity: severity ?? entry.severity,
     file: span.file,
     line: span.line,
     column: span.column,
@@ -119,9 +125,17 @@ export class FileReporter {
     return spanOfRange(this.file, this.lc, start, eol);
   }
 
-  /** Reports `code` at the node at `path` (or at its key with `{ key: true }`). */
-  at(path: Path, code: Code, params: Params = {}, opts: { key?: boolean } = {}): void {
-    this.diagnostics.push(makeDiagnostic(code, this.span(path, opts), path, params));
+  /**
+   * Reports `code` at the node at `path` (or at its key with `{ key: true }`); `severity` overrides the
+   * catalog's, for a check that is an error in one command and only a warning in another.
+   */
+  at(
+    path: Path,
+    code: Code,
+    params: Params = {},
+    opts: { key?: boolean; severity?: Diagnostic['severity'] | undefined } = {},
+  ): void {
+    this.diagnostics.push(makeDiagnostic(code, this.span(path, opts), path, params, opts.severity));
   }
 
   atSpan(span: SourceSpan, path: Path, code: Code, params: Params = {}): void {

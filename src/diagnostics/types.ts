@@ -58,9 +58,15 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === 'error');
 }
 
-/** Sort by file, then position, then code, so output is stable. */
+/** Sort by file, then position, then code, so output is stable; a warning an error repeats is dropped. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  return [...diagnostics].sort(
+  // One finding reported by two rules (a check `validate` only warns about, made an error by the command
+  // that needs it, e.g. `book --size A5`) is listed once, as the error.
+  const place = (d: Diagnostic) =>
+    `${d.code}\u0000${d.file}\u0000${d.line}\u0000${d.column}\u0000${d.message.en}`;
+  const errors = new Set(diagnostics.filter((d) => d.severity === 'error').map(place));
+  const once = diagnostics.filter((d) => d.severity === 'error' || !errors.has(place(d)));
+  return once.sort(
     (a, b) =>
       (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
       a.line - b.line ||

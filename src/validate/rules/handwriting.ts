@@ -73,14 +73,7 @@ export function formsMeetHandwritingMinimums(sizes?: (form: Form) => readonly Pr
       const where = sizes
         ? sizes(form)
         : [blankPrintSize(form), ...PAPER_SIZES.map((s) => ({ ...bookPrintSize(s), ahead: true }))];
-      const before = report.diagnostics.length;
-      const at = checkForm(sop, form, where, w.forms?.[form.id]?.rows !== undefined, report);
-      // Every `build` prints the blank form; a book size is only a warning until `book` asks for it.
-      if (at?.ahead)
-        for (let i = before; i < report.diagnostics.length; i++) {
-          const d = report.diagnostics[i];
-          if (d) report.diagnostics[i] = { ...d, severity: 'warning' };
-        }
+      checkForm(sop, form, where, w.forms?.[form.id]?.rows !== undefined, report);
     }
   };
 }
@@ -91,64 +84,47 @@ function checkForm(
   where: readonly PrintSize[],
   rowsWritten: boolean,
   report: Parameters<SopRule>[0]['report'],
-): PrintSize | null {
+): void {
   const checklist = sop.checklists.find((c) => c.id === form.checklist);
   for (const at of where) {
+    // Every `build` prints the blank form; a book size is only a warning until `book` asks for it.
+    const severity = at.ahead ? ('warning' as const) : undefined;
+    const size = { sizeZh: at.zh, sizeEn: at.en };
     const box = formOrientation(form, at.portrait, at.landscape) === 'landscape' ? at.landscape : at.portrait;
     const across = columnsFitAcross(form, box);
     if (across !== null) {
-      report.at(['forms', form.id, 'columns'], 'REGISTER_TOO_WIDE', {
-        form: form.id,
-        columns: form.columns.length,
-        need: Math.ceil(across / MM),
-        have: Math.floor(Math.max(at.portrait.w, at.landscape.w) / MM),
-        sizeZh: at.zh,
-        sizeEn: at.en,
-      });
-      return at;
+      report.at(
+        ['forms', form.id, 'columns'],
+        'REGISTER_TOO_WIDE',
+        {
+          form: form.id,
+          columns: form.columns.length,
+          need: Math.ceil(across / MM),
+          have: Math.floor(Math.max(at.portrait.w, at.landscape.w) / MM),
+          ...size,
+        },
+        { severity },
+      );
+      return;
     }
     // The count of items that fit is only worked out (by laying the form out again) when it does not fit.
     if (lays(sop, form, box)) continue;
     const capacity = checklistCapacity(sop, form, box);
-    if (capacity < 0) {
+    if (capacity >= 0 && checklist && checklist.items.length > capacity && Number.isFinite(capacity)) {
+      const list = checklist.kind === 'round' ? 'points' : 'items';
+      report.at(
+        ['checklists', checklist.id, list, capacity],
+        'CHECKLIST_TOO_LONG',
+        { checklist: checklist.id, items: checklist.items.length, form: form.id, capacity, ...size },
+        { severity },
+      );
+    } else
       report.at(
         ['forms', form.id, ...(rowsWritten ? ['rows'] : [])],
         'FORM_TOO_FULL',
-        {
-          form: form.id,
-          sizeZh: at.zh,
-          sizeEn: at.en,
-        },
-        { key: !rowsWritten },
+        { form: form.id, ...size },
+        { key: !rowsWritten, severity },
       );
-      return at;
-    }
-    if (checklist && checklist.items.length > capacity && Number.isFinite(capacity)) {
-      report.at(
-        ['checklists', checklist.id, checklist.kind === 'round' ? 'points' : 'items', capacity],
-        'CHECKLIST_TOO_LONG',
-        {
-          checklist: checklist.id,
-          items: checklist.items.length,
-          form: form.id,
-          capacity,
-          sizeZh: at.zh,
-          sizeEn: at.en,
-        },
-      );
-      return at;
-    }
-    report.at(
-      ['forms', form.id, ...(rowsWritten ? ['rows'] : [])],
-      'FORM_TOO_FULL',
-      {
-        form: form.id,
-        sizeZh: at.zh,
-        sizeEn: at.en,
-      },
-      { key: !rowsWritten },
-    );
-    return at;
+    return;
   }
-  return null;
 }
