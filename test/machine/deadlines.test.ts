@@ -427,6 +427,19 @@ describe('recurring plans', () => {
     ]);
   });
 
+  test('occurrences(): a weekly plan occurs on its weekday', async () => {
+    const weekly = FIXTURE.replace(
+      'recurring:\n',
+      'recurring:\n  - { id: tidy, label: 周一整理, every: { weekly: monday }, starting: "08:00" }\n',
+    );
+    const { mod } = await importMachine(load(weekly));
+    const march = mod
+      .occurrences('2026-03-01', '2026-03-17')
+      .filter((o: { plan: string }) => o.plan === 'tidy')
+      .map((o: { local: string }) => o.local);
+    expect(march).toEqual(['2026-03-02T08:00', '2026-03-09T08:00', '2026-03-16T08:00']);
+  });
+
   test('a case opened for an occurrence carries its planned instant and is late after 15 min', async () => {
     const mod = await machineOf(ARRIVE_2H);
     const planned = cst('2026-03-02T02:00');

@@ -434,7 +434,7 @@ function planOccurrences(plan, from, to, unknown) {
     const weekday = (((day + 4) % 7) + 7) % 7;
     let hit = false;
     if (every.kind === 'daily') hit = plan.basis === 'calendar' || isWorkday(day, unknown);
-    else if (every.kind === 'weekly') hit = WEEKDAYS[weekday] === every.weekly;
+    else if (every.kind === 'weekly') hit = WEEKDAYS[weekday] === every.weekday;
     else if (every.day === 'last-working-day') {
       const last = Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), 0) / DAY;
       let lw = last;
