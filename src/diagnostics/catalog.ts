@@ -1444,8 +1444,58 @@ export const catalog = {
       m(
         `周期计划 “${p.id}” 的间隔不能写 ${p.duration}：月和年的长度不固定`,
         `The recurring plan "${p.id}" cannot repeat every ${p.duration}: months and years differ in length`,
-        '每月写 every: { monthly: 5 } 或 { monthly: last-working-day }；每年的事项写在复审或审核中。',
-        'For a monthly plan write every: { monthly: 5 } or { monthly: last-working-day }.',
+        '每月写 every: monthly（整月）、{ monthly: 5 } 或 { monthly: last-working-day }；每年某几个月写 every: { months: [5, 11] }。',
+        'For a monthly plan write every: monthly (the whole month), { monthly: 5 } or { monthly: last-working-day }; for given months of the year, every: { months: [5, 11] }.',
+      ),
+  },
+  RECURRING_STARTING_MISSING: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `周期计划 “${p.id}” 每 ${p.duration} 一次，但没有写从几点开始`,
+        `The recurring plan "${p.id}" repeats every ${p.duration} but does not say from what time`,
+        '写第一次的时刻，如 starting: "00:00"（从生效日起，每隔这么久一次）。',
+        'State the time of the first occurrence, e.g. starting: "00:00" (counted from the effective date).',
+      ),
+  },
+  RECURRING_STARTING_WHOLE_MONTH: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `周期计划 “${p.id}” 以整月为期，starting: ${p.time} 没有可落在的日期`,
+        `The recurring plan "${p.id}" spans a whole month; starting: ${p.time} has no day to fall on`,
+        '删去 starting；或写明日期，如 every: { months: [5, 11], day: 10 } 或 { monthly: 10 }，再写时刻。',
+        'Remove starting, or name the day, e.g. every: { months: [5, 11], day: 10 } or { monthly: 10 }, then the time.',
+      ),
+  },
+  RECURRING_LATE_WITHOUT_TIME: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `周期计划 “${p.id}” 没有计划时刻，late-after: ${p.duration} 无从起算`,
+        `The recurring plan "${p.id}" has no planned time, so late-after: ${p.duration} has nothing to count from`,
+        '写明每次的时刻 starting: "09:00"；或删去 late-after，用 by: { day: 25 } 写完成期限。',
+        'State the time of each occurrence with starting: "09:00", or remove late-after and give a due day with by: { day: 25 }.',
+      ),
+  },
+  RECURRING_BY_NOT_MONTH: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `周期计划 “${p.id}” 的 by 只用于整月为期的计划，这个计划${p.whatZh}`,
+        `by applies to a plan that spans a whole month; the recurring plan "${p.id}" ${p.what}`,
+        '写成 every: monthly 或 every: { months: [5, 11] }（不写 day 和 starting）；否则删去 by。',
+        'Write every: monthly or every: { months: [5, 11] } (no day, no starting), or remove by.',
+      ),
+  },
+  DEADLINE_OCCURRENCE_PLAN: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `within: { occurrence: ${p.plan} } ${p.whyZh}`,
+        `within: { occurrence: ${p.plan} } ${p.why}`,
+        `写 recurring 中以整天或整月为期、或写了 by 的计划编号（${p.known}）。`,
+        `Name a recurring plan that spans a day or a month, or states by (${p.known}).`,
       ),
   },
   // ── cases kept in PostgreSQL (src/adapter/postgres.ts) ─────────────────

@@ -417,6 +417,9 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
   },
   'deadlines.*.limit.time': { noun: (c) => [`时限“${limitName(c)}”的时刻`, `Time of "${limitName(c)}"`] },
   'deadlines.*.limit.day': { noun: (c) => [`时限“${limitName(c)}”的日期`, `Day of "${limitName(c)}"`] },
+  'deadlines.*.limit.plan': {
+    noun: (c) => [`时限“${limitName(c)}”依据的周期计划`, `Recurring plan of "${limitName(c)}"`],
+  },
   'deadlines.*.limit.month': { noun: (c) => [`时限“${limitName(c)}”的月份`, `Month of "${limitName(c)}"`] },
   'deadlines.*.from.kind': {
     noun: (c) => [`时限“${limitName(c)}”的起算方式`, `Clock start of "${limitName(c)}"`],
@@ -468,6 +471,21 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
   },
   'recurring.*.every.day': {
     noun: (c) => [`周期计划“${c.str(2, 'label')}”的日期`, `Day of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.every.months': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的月份`, `Months of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.every.months.*': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的月份`, `Month of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.by': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的完成期限`, `Due day of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.by.day': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”的完成日期`, `Due day of "${c.str(2, 'label')}"`],
+  },
+  'recurring.*.by.month': {
+    noun: (c) => [`周期计划“${c.str(2, 'label')}”完成期限的月份`, `Due month of "${c.str(2, 'label')}"`],
   },
   'recurring.*.every.weekday': {
     noun: (c) => [`周期计划“${c.str(2, 'label')}”的星期`, `Weekday of "${c.str(2, 'label')}"`],

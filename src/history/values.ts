@@ -41,10 +41,11 @@ export const isDuration = (v: Readonly<Record<string, unknown>>) =>
   'amount' in v && 'unit' in v && 'text' in v;
 const isWindow = (v: Readonly<Record<string, unknown>>) => 'lengthMinutes' in v && 'label' in v;
 const isTime = (v: Readonly<Record<string, unknown>>) => 'minutes' in v && 'nextDay' in v;
-// An audit's frequency (a recurring plan's `every` is walked: its monthly day may be last-working-day).
+// An audit's frequency (a recurring plan's `every` is walked: its monthly day may be last-working-day,
+// or none for the whole month).
 const isFrequency = (v: Readonly<Record<string, unknown>>) =>
   (v.kind === 'daily' || v.kind === 'weekly' || v.kind === 'monthly') &&
-  !('day' in v && typeof v.day === 'string');
+  !('day' in v && typeof v.day !== 'number');
 
 /** Objects compared and printed as one value (a duration, a time, a window, a frequency), not walked into. */
 export function isValue(v: unknown): boolean {
@@ -68,6 +69,8 @@ const REFS: Readonly<Record<string, (sop: Sop, v: string, l: Lang) => string>> =
   go: (s, v) => stepLabel(s, v),
   notify: (s, v) => roleName(s, v),
   form: (s, v) => formTitle(s, v),
+  // A limit's recurring plan (`within: { occurrence }`), by its label.
+  plan: (s, v) => (s.kind === 'procedure' ? (s.recurring.find((p) => p.id === v)?.label ?? v) : v),
   basis: (_, v, l) =>
     v === 'working' || v === 'calendar'
       ? basisText(v, l)

@@ -305,7 +305,9 @@ export type DeadlineLimit =
       readonly kind: 'by';
       readonly day: number | 'last-working';
       readonly month: 'this' | 'next';
-    };
+    }
+  /** When the occurrence the case was opened for is due (`within: { occurrence: plan }`). */
+  | { readonly kind: 'occurrence'; readonly plan: string };
 
 /** A time limit (design §5): a clock, a span where it is live, and what a breach does. */
 export interface Deadline {
@@ -327,21 +329,37 @@ export interface Deadline {
   readonly span: SourceSpan;
 }
 
-/** How often a recurring plan occurs (design §5.5). */
+/**
+ * How often a recurring plan occurs (design §5.5). A monthly plan without a day (`day: null`) occurs
+ * once in the month, the whole month being its window; `months` lists months of the year (1–12).
+ */
 export type Recurrence =
   | { readonly kind: 'every'; readonly duration: Duration }
   | { readonly kind: 'daily' }
   | { readonly kind: 'weekly'; readonly weekday: Weekday }
-  | { readonly kind: 'monthly'; readonly day: number | 'last-working-day' };
+  | { readonly kind: 'monthly'; readonly day: number | 'last-working-day' | null }
+  | {
+      readonly kind: 'months';
+      readonly months: readonly number[];
+      readonly day: number | 'last-working-day' | null;
+    };
 
-/** Planned occurrences an app opens a case for (a patrol every 2 h, an audit on the last working day). */
+/**
+ * Planned occurrences an app opens a case for (a patrol every 2 h, an audit on the last working day,
+ * a cleaning in May and November, a plan due by the 25th).
+ */
 export interface RecurringPlan {
   readonly id: string;
   readonly label: string;
   readonly clause: string | null;
   readonly every: Recurrence;
-  /** The time of day of each occurrence (for `every: 2h`, the first of each run of occurrences). */
-  readonly starting: TimeOfDay;
+  /**
+   * The time of day of each occurrence (for `every: 2h`, the first of each run of occurrences); `null`
+   * when the YAML states none: the occurrence is the whole day, or the whole month for a month without a day.
+   */
+  readonly starting: TimeOfDay | null;
+  /** The occurrence is due by the end of this day of its month (`by:`); `null` when not stated. */
+  readonly by: { readonly day: number | 'last-working'; readonly month: 'this' | 'next' } | null;
   readonly lateAfter: Duration | null;
   readonly basis: TimeBasis;
   readonly span: SourceSpan;

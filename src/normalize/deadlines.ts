@@ -39,6 +39,8 @@ function limitOf(d: WrittenDeadline): DeadlineLimit {
   }
   if (d.by !== undefined) return { kind: 'by', day: d.by.day, month: d.by.month ?? 'this' };
   const within = d.within ?? '0m';
+  if (typeof within === 'object' && typeof within.occurrence === 'string')
+    return { kind: 'occurrence', plan: within.occurrence };
   if (typeof within === 'string') return { kind: 'within', duration: parseDuration(within) };
   if (typeof within.field === 'string')
     return {
@@ -82,8 +84,11 @@ export function normalizeDeadlines(w: WrittenSop, r: FileReporter): Deadline[] {
 
 function recurrence(every: WrittenRecurring['every']): Recurrence {
   if (every === 'daily') return { kind: 'daily' };
+  if (every === 'monthly') return { kind: 'monthly', day: null };
   if (typeof every === 'string') return { kind: 'every', duration: parseDuration(every) };
   if ('weekly' in every) return { kind: 'weekly', weekday: every.weekly as Weekday };
+  if ('months' in every)
+    return { kind: 'months', months: [...every.months].sort((a, b) => a - b), day: every.day ?? null };
   return { kind: 'monthly', day: every.monthly };
 }
 
@@ -93,7 +98,8 @@ export function normalizeRecurring(w: WrittenSop, r: FileReporter): RecurringPla
     label: p.label ?? p.id,
     clause: p.clause ?? null,
     every: recurrence(p.every),
-    starting: parseTime(p.starting),
+    starting: p.starting === undefined ? null : parseTime(p.starting),
+    by: p.by ? { day: p.by.day, month: p.by.month ?? 'this' } : null,
     lateAfter: p['late-after'] ? parseDuration(p['late-after']) : null,
     basis: p.basis ?? 'calendar',
     span: r.span(['recurring', i]),

@@ -76,8 +76,13 @@ export interface WrittenRecurring {
   id: string;
   label?: string;
   clause?: string;
-  every: string | { weekly: string } | { monthly: number | 'last-working-day' };
-  starting: string;
+  every:
+    | string
+    | { weekly: string }
+    | { monthly: number | 'last-working-day' }
+    | { months: number[]; day?: number | 'last-working-day' };
+  starting?: string;
+  by?: { day: number | 'last-working'; month?: 'this' | 'next' };
   'late-after'?: string;
   basis?: 'calendar' | 'working' | 'working-hours';
 }

@@ -135,6 +135,7 @@ describe('examples/', () => {
     expect(kinds('water-tank-cleaning')).toEqual([
       ['notice', '4.1.3', 'within-field'],
       ['cleaning', '4.2.3', 'within'],
+      ['in-month', '4.1.1', 'occurrence'],
     ]);
     expect(kinds('lost-and-found')).toEqual([
       ['to-police', '第五条/（1）', 'within'],
@@ -365,12 +366,12 @@ describe('the time rules, run on a simulated clock', () => {
   }
 
   /** A case of `id` opened at `local` (site time), brought into `step` at once by the shortest events. */
-  async function caseIn(id: string, step: string, local: string) {
+  async function caseIn(id: string, step: string, local: string, input?: unknown) {
     const s = sop(id);
     const mod = await machineOf(id);
     const clock = new SimulatedClock();
     clock.set(cst(local));
-    const actor = mod.startActor({ clock });
+    const actor = mod.startActor(input === undefined ? { clock } : { clock, input });
     const emitted: Ev[] = [];
     actor.on('*', (e: Ev) => emitted.push(e));
     const steps = new Map((s.workflow?.steps ?? []).map((x) => [x.id, x]));
@@ -488,6 +489,31 @@ describe('the time rules, run on a simulated clock', () => {
     expect(r.actor.getSnapshot().value).toBe('notifying');
     expect(limit(r, 'notice')?.dueAt).toBe(cst('2026-03-04T09:00'));
     expectOverdueAt(r, 'notice', cst('2026-03-04T09:00'));
+  });
+
+  it('water tank 4.1.1/4.1.2: cleaning in May and November, each due by its month end; the plan by the 25th', async () => {
+    const mod = await machineOf('water-tank-cleaning');
+    const year = mod.occurrences('2026-01-01', '2027-01-01') as {
+      plan: string;
+      local: string;
+      dueAt: number | null;
+    }[];
+    expect(year.filter((o) => o.plan === 'cleaning').map((o) => [o.local, o.dueAt])).toEqual([
+      ['2026-05-01T00:00', cst('2026-06-01T00:00')],
+      ['2026-11-01T00:00', cst('2026-12-01T00:00')],
+    ]);
+    const plans = year.filter((o) => o.plan === 'monthly-plan');
+    expect(plans).toHaveLength(12);
+    expect(plans[3]).toMatchObject({ local: '2026-04-01T00:00', dueAt: cst('2026-04-26T00:00') });
+    // A case opened for May's cleaning is overdue at the end of May, wherever it then is.
+    const r = await caseIn('water-tank-cleaning', 'preparing', '2026-05-20T09:00', {
+      occurrence: { plan: 'cleaning', at: '2026-05-01' },
+    });
+    expectOverdueAt(r, 'in-month', cst('2026-06-01T00:00'));
+    expect(r.actor.getSnapshot().value).toBe('preparing');
+    // Opened without an occurrence, the case states no such limit.
+    const other = await caseIn('water-tank-cleaning', 'preparing', '2026-05-20T09:00');
+    expect(limit(other, 'in-month')?.dueAt ?? null).toBeNull();
   });
 
   it('water tank 4.2.3/4.3.2: 4 h to clean from the stop, counted anew when the test fails', async () => {

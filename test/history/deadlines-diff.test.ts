@@ -62,3 +62,39 @@ test('an added deadline and a changed recurring interval', () => {
     }),
   ]);
 });
+
+test('months of a recurring plan, its due day and a limit’s plan are changes worded with names', () => {
+  const withPlans = (t: string) =>
+    t.replace(
+      'recurring:\n',
+      [
+        'recurring:',
+        '  - { id: cleaning, label: 水箱清洗, every: { months: [5, 11] } }',
+        '  - { id: plan, label: 编制计划, every: monthly, by: { day: 25 } }',
+        '',
+      ].join('\n'),
+    );
+  const base = withPlans(FIXTURE);
+  const diff = (edit: (t: string) => string) => {
+    const after = edit(base);
+    expect(after).not.toBe(base);
+    return diffSops(load(base), load(after)).map((c) => ({ key: c.key, zh: c.zh, en: c.en }));
+  };
+  expect(diff((t) => t.replace('months: [5, 11]', 'months: [4, 11]'))).toEqual([
+    expect.objectContaining({ zh: '删除周期计划“水箱清洗”的月份：5' }),
+    expect.objectContaining({ zh: '新增周期计划“水箱清洗”的月份：4' }),
+  ]);
+  expect(diff((t) => t.replace('by: { day: 25 }', 'by: { day: 20 }'))).toEqual([
+    expect.objectContaining({
+      key: 'recurring.plan.by.day',
+      zh: '周期计划“编制计划”的完成日期 25 → 20',
+    }),
+  ]);
+  const limit = (plan: string) =>
+    `  - { id: in-month, label: 当月完成, within: { occurrence: ${plan} }, from: { enter: working }, breach: overdue }\nrecurring:\n`;
+  const before = base.replace('recurring:\n', limit('cleaning'));
+  const after = base.replace('recurring:\n', limit('plan'));
+  expect(diffSops(load(before), load(after)).map((c) => c.zh)).toEqual([
+    '时限“当月完成”依据的周期计划 水箱清洗 → 编制计划',
+  ]);
+});

@@ -456,6 +456,9 @@ describe('recurring plans', () => {
         startedAt,
         lateAt: planned + 15 * MIN,
         late,
+        // An instant: it neither spans a day or month nor has a due.
+        until: null,
+        dueAt: null,
       });
     }
   });

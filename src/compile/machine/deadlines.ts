@@ -10,6 +10,8 @@
  * escalations) and an `always` transition, so a restored snapshot fires an overdue limit at once and one
  * still ahead exactly on time.
  */
+
+import { occurrenceWindow } from '../../model/occurrence.js';
 import type {
   ClockStart,
   Deadline,
@@ -88,6 +90,8 @@ function limitJson(l: DeadlineLimit): JsonObject {
       return { kind: l.kind, time: l.time.minutes, text: l.time.text, day: l.day };
     case 'by':
       return { kind: l.kind, day: l.day, month: l.month };
+    case 'occurrence':
+      return { kind: l.kind, plan: l.plan };
   }
 }
 
@@ -136,6 +140,8 @@ function recurrenceJson(r: Recurrence): JsonObject {
       return { kind: r.kind, weekday: r.weekday };
     case 'monthly':
       return { kind: r.kind, day: r.day };
+    case 'months':
+      return { kind: r.kind, months: [...r.months], day: r.day };
   }
 }
 
@@ -146,8 +152,10 @@ export function recurringJson(sop: ProcedureSop): Json[] {
     label: p.label,
     clause: p.clause,
     every: recurrenceJson(p.every),
-    starting: p.starting.minutes,
-    startingText: p.starting.text,
+    starting: p.starting?.minutes ?? null,
+    startingText: p.starting?.text ?? null,
+    window: occurrenceWindow(p),
+    by: p.by ? { kind: 'by', day: p.by.day, month: p.by.month } : null,
     lateAfterMinutes: p.lateAfter?.minutes ?? null,
     lateAfter: p.lateAfter?.text ?? null,
     basis: p.basis,
@@ -339,6 +347,11 @@ function limitDue(d, start, context, unknown) {
       }
       return (day + 1) * DAY - OFFSET;
     }
+    case 'occurrence': {
+      // The due of the occurrence the case was opened for; no limit for a case opened otherwise.
+      const o = context._sop && context._sop.occurrence;
+      return o && o.plan === limit.plan ? o.dueAt : null;
+    }
     default:
       return null;
   }
@@ -404,6 +417,22 @@ function occurrenceDays(plan, from, to) {
   return days;
 }
 
+/**
+ * Where an occurrence planned at instant at ends, and when it is due: an instant has neither; a whole day
+ * or month ends at its end and is due then, unless the plan's by: names an earlier or later day.
+ */
+function occurrenceEnd(plan, at, unknown) {
+  if (plan.window === 'instant') return { until: null, dueAt: null };
+  let until;
+  if (plan.window === 'day') until = (localDay(at) + 1) * DAY - OFFSET;
+  else {
+    const local = new Date(at + OFFSET);
+    until = Date.UTC(local.getUTCFullYear(), local.getUTCMonth() + 1, 1) - OFFSET;
+  }
+  if (!plan.by) return { until, dueAt: until };
+  return { until, dueAt: limitDue({ limit: plan.by, basis: plan.basis }, at, {}, unknown) };
+}
+
 /** The planned instants of one plan in [from, to). */
 function planOccurrences(plan, from, to, unknown) {
   const out = [];
@@ -435,6 +464,8 @@ function planOccurrences(plan, from, to, unknown) {
     let hit = false;
     if (every.kind === 'daily') hit = plan.basis === 'calendar' || isWorkday(day, unknown);
     else if (every.kind === 'weekly') hit = WEEKDAYS[weekday] === every.weekday;
+    else if (every.kind === 'months' && every.months.indexOf(Number(iso.slice(5, 7))) < 0) hit = false;
+    else if (every.day === null) hit = Number(iso.slice(8, 10)) === 1;
     else if (every.day === 'last-working-day') {
       const last = Date.UTC(Number(iso.slice(0, 4)), Number(iso.slice(5, 7)), 0) / DAY;
       let lw = last;
@@ -442,9 +473,11 @@ function planOccurrences(plan, from, to, unknown) {
       hit = day === lw;
     } else hit = Number(iso.slice(8, 10)) === every.day;
     if (!hit) continue;
-    // On a working basis a weekly or monthly occurrence on a rest day moves to the next working day.
-    const on = every.kind === 'weekly' || every.kind === 'monthly' ? workingFrom(day, plan.basis === 'calendar' ? 'calendar' : 'working', unknown) : day;
-    push(on * DAY + plan.starting * MINUTE - OFFSET);
+    // On a working basis a weekly or monthly occurrence on a rest day moves to the next working day; a
+    // whole month starts on its first day whatever the basis.
+    const moves = plan.window !== 'month' && (every.kind === 'weekly' || every.kind === 'monthly' || every.kind === 'months');
+    const on = moves ? workingFrom(day, plan.basis === 'calendar' ? 'calendar' : 'working', unknown) : day;
+    push(on * DAY + (plan.starting || 0) * MINUTE - OFFSET);
   }
   return out;
 }
@@ -463,11 +496,16 @@ function occurrences(fromIso, toIso) {
   const out = [];
   for (const plan of RECURRING) {
     // known: false when the occurrence depends on working days of a year without holiday data.
-    const calendar = plan.basis !== 'calendar' || (plan.every.kind === 'monthly' && plan.every.day === 'last-working-day');
+    const calendar =
+      plan.basis !== 'calendar' ||
+      ((plan.every.kind === 'monthly' || plan.every.kind === 'months') && plan.every.day === 'last-working-day') ||
+      (plan.by !== null && plan.by.day === 'last-working');
     for (const at of planOccurrences(plan, from, to, unknown)) {
       const local = localIso(at);
-      const known = !calendar || KNOWN_YEARS.has(Number(local.slice(0, 4)));
-      out.push({ plan: plan.id, label: plan.label, at, local, lateAt: plan.lateAfterMinutes === null ? null : at + plan.lateAfterMinutes * MINUTE, known });
+      const { until, dueAt } = occurrenceEnd(plan, at, unknown);
+      const years = [local, dueAt === null ? local : localIso(dueAt - 1)].map((t) => Number(t.slice(0, 4)));
+      const known = !calendar || years.every((y) => KNOWN_YEARS.has(y));
+      out.push({ plan: plan.id, label: plan.label, at, local, until, dueAt, lateAt: plan.lateAfterMinutes === null ? null : at + plan.lateAfterMinutes * MINUTE, known });
     }
   }
   out.sort((a, b) => a.at - b.at || (a.plan < b.plan ? -1 : a.plan > b.plan ? 1 : 0));
@@ -482,7 +520,8 @@ function occurrenceOf(input, at) {
   const plannedAt = typeof o.at === 'number' ? o.at : recordedAt(o.at);
   if (!plan || plannedAt === null) throw new TypeError('input.occurrence: { plan: a recurring plan id, at: its planned instant }');
   const lateAt = plan.lateAfterMinutes === null ? null : plannedAt + plan.lateAfterMinutes * MINUTE;
-  return { plan: plan.id, plannedAt, startedAt: at, lateAt, late: lateAt !== null && at > lateAt };
+  const { until, dueAt } = occurrenceEnd(plan, plannedAt, new Set());
+  return { plan: plan.id, plannedAt, startedAt: at, lateAt, late: lateAt !== null && at > lateAt, until, dueAt };
 }
 `;
 
@@ -590,7 +629,10 @@ export function timeRulesNeedCalendar(sop: ProcedureSop): boolean {
       (d) => d.basis !== 'calendar' || (d.limit.kind === 'by' && d.limit.day === 'last-working'),
     ) ||
     sop.recurring.some(
-      (p) => p.basis !== 'calendar' || (p.every.kind === 'monthly' && p.every.day === 'last-working-day'),
+      (p) =>
+        p.basis !== 'calendar' ||
+        ((p.every.kind === 'monthly' || p.every.kind === 'months') && p.every.day === 'last-working-day') ||
+        p.by?.day === 'last-working',
     )
   );
 }
@@ -646,7 +688,9 @@ export function deadlineDiagramLabel(d: Deadline): string {
           ? `${l.field}${l.before ? ` − ${l.before.text}` : ''}${l.otherwise ? ` / ${l.otherwise.text}` : ''}`
           : l.kind === 'at'
             ? `${l.day === 'next' ? '次日' : ''}${l.time.text}`
-            : `${l.month === 'next' ? '下月' : ''}${l.day === 'last-working' ? '最后工作日' : `${l.day}日`}`;
+            : l.kind === 'occurrence'
+              ? `计划 ${l.plan}`
+              : `${l.month === 'next' ? '下月' : ''}${l.day === 'last-working' ? '最后工作日' : `${l.day}日`}`;
   const basis = d.basis === 'calendar' ? '' : d.basis === 'working' ? '（工作日）' : '（工作时间）';
   return `⏱ ${d.label} ${limit}${basis}`;
 }

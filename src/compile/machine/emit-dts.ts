@@ -272,8 +272,8 @@ function timeTypes(sop: ProcedureSop): {
     'export declare function occurrences(fromIso: string, toIso: string): readonly Occurrence[];',
   ];
   const occurrenceType = [
-    '/** A planned occurrence: `at` and `lateAt` are epoch ms, `local` the site time (YYYY-MM-DDTHH:MM); `known: false` when it depends on working days of a year without holiday data. */',
-    `export interface Occurrence { readonly plan: PlanId; readonly label: string; readonly at: number; readonly local: string; readonly lateAt: number | null; readonly known: boolean }`,
+    '/** A planned occurrence: `at`, `until`, `dueAt` and `lateAt` are epoch ms, `local` the site time (YYYY-MM-DDTHH:MM) of `at`; `until` ends a whole-day or whole-month occurrence and `dueAt` is when it is due (both `null` for an instant); `known: false` when it depends on working days of a year without holiday data. */',
+    `export interface Occurrence { readonly plan: PlanId; readonly label: string; readonly at: number; readonly local: string; readonly until: number | null; readonly dueAt: number | null; readonly lateAt: number | null; readonly known: boolean }`,
     `export type PlanId = ${union(sop.recurring.map((p) => p.id))};`,
   ];
   if (!usesTimeRules(sop)) return { types: occurrenceType, state: [], emitted: [], declarations: occurrence };
@@ -327,8 +327,8 @@ function timeTypes(sop: ProcedureSop): {
     '  readonly step: StateValue | null;',
     '  readonly limits: { readonly [id in DeadlineId]?: Limit };',
     '  readonly overdue: readonly { readonly deadline: DeadlineId; readonly step: StateValue; readonly due: number | null; readonly at: number; readonly go: StateValue | null }[];',
-    '  /** The occurrence this case was opened for (`input.occurrence`), and whether it started late. */',
-    '  readonly occurrence: { readonly plan: PlanId; readonly plannedAt: number; readonly startedAt: number; readonly lateAt: number | null; readonly late: boolean } | null;',
+    '  /** The occurrence this case was opened for (`input.occurrence`), whether it started late, and when it ends and is due (whole days and months). */',
+    '  readonly occurrence: { readonly plan: PlanId; readonly plannedAt: number; readonly startedAt: number; readonly lateAt: number | null; readonly late: boolean; readonly until: number | null; readonly dueAt: number | null } | null;',
   ];
   const declarations = [
     ...occurrence,

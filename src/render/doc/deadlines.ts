@@ -2,6 +2,8 @@
  * The rows of appendix B (时限与周期) for `deadlines:` and `recurring:`, worded from the YAML only: the
  * limit, where its clock starts, the steps it covers, its basis and what a breach does.
  */
+
+import { occurrenceWindow } from '../../model/occurrence.js';
 import type { ClockStart, Deadline, ProcedureSop, RecurringPlan, TimeBasis } from '../../model/types.js';
 import { durationText, roleName, stepLabel } from './words.js';
 
@@ -59,11 +61,24 @@ function limitText(sop: ProcedureSop, d: Deadline): string {
       const day = l.day === 'next' ? '次日' : '当天';
       return `${day}${l.time.text}前${l.day === 'auto' ? '（已过则次日）' : ''}`;
     }
-    case 'by': {
-      const month = l.month === 'next' ? '下月' : '当月';
-      return l.day === 'last-working' ? `${month}最后一个工作日结束前` : `${month} ${l.day} 日结束前`;
+    case 'by':
+      return byText(l);
+    case 'occurrence': {
+      const plan = sop.recurring.find((p) => p.id === l.plan);
+      return plan ? `按计划${q(plan.label)}开立的，${planDue(plan)}` : `按计划 ${l.plan} 的期限`;
     }
   }
+}
+
+function byText(l: { readonly day: number | 'last-working'; readonly month: 'this' | 'next' }): string {
+  const month = l.month === 'next' ? '下月' : '当月';
+  return l.day === 'last-working' ? `${month}最后一个工作日结束前` : `${month} ${l.day} 日结束前`;
+}
+
+/** When an occurrence of a plan is due, as its YAML says: by its by: day, else within its day or month. */
+function planDue(p: RecurringPlan): string {
+  if (p.by) return `${byText(p.by)}完成`;
+  return occurrenceWindow(p) === 'month' ? '当月内完成' : '当天内完成';
 }
 
 /** Where a clock starts, in the words of the YAML: 自进入“维修中”起, 自“投诉”起, 自记录的“接待日期”起. */
@@ -105,21 +120,28 @@ const WEEKDAY: Record<string, string> = {
   sunday: '周日',
 };
 
+/** The day a monthly or a months plan names: 10 日, 最后一个工作日, or nothing for the whole month. */
+function dayText(day: number | 'last-working-day' | null): string {
+  return day === null ? '' : day === 'last-working-day' ? '最后一个工作日' : ` ${day} 日`;
+}
+
 function recurringRow(p: RecurringPlan): TimeRow {
   const e = p.every;
+  const time = p.starting ? ` ${p.starting.text}` : '';
   const every =
     e.kind === 'every'
-      ? `每 ${durationText(e.duration)}（自 ${p.starting.text} 起）`
+      ? `每 ${durationText(e.duration)}（自 ${p.starting?.text ?? ''} 起）`
       : e.kind === 'daily'
-        ? `每天 ${p.starting.text}`
+        ? `每天${time}`
         : e.kind === 'weekly'
-          ? `每${WEEKDAY[e.weekday] ?? e.weekday} ${p.starting.text}`
-          : e.day === 'last-working-day'
-            ? `每月最后一个工作日 ${p.starting.text}`
-            : `每月 ${e.day} 日 ${p.starting.text}`;
+          ? `每${WEEKDAY[e.weekday] ?? e.weekday}${time}`
+          : e.kind === 'monthly'
+            ? `每月${dayText(e.day)}${time}`
+            : `每年 ${e.months.map((m) => `${m} 月`).join('、')}${dayText(e.day)}${time}`;
   const basis = p.basis === 'calendar' ? '' : `，按${BASIS[p.basis]}`;
   const late = p.lateAfter ? `；晚于计划 ${durationText(p.lateAfter)}开始即为迟到` : '';
-  return { clause: p.clause, what: p.label, when: `${every}${basis}${late}`, who: '—' };
+  const due = occurrenceWindow(p) === 'instant' ? '' : `，${planDue(p)}`;
+  return { clause: p.clause, what: p.label, when: `${every}${due}${basis}${late}`, who: '—' };
 }
 
 /** Appendix B's rows for the SOP's deadlines and recurring plans, in the YAML's order. */

@@ -141,7 +141,8 @@ function statedFigures({ written: w }: SopRuleContext): StatedFigure[] {
     if (typeof within === 'string') duration(within, d.clause, ['deadlines', i, 'within']);
     else if (within && typeof within === 'object') {
       for (const [k, v] of Object.entries(within)) {
-        if (k !== 'by' && k !== 'field') duration(v, d.clause, ['deadlines', i, 'within', k]);
+        if (k !== 'by' && k !== 'field' && k !== 'occurrence')
+          duration(v, d.clause, ['deadlines', i, 'within', k]);
       }
     }
   });

@@ -5,6 +5,7 @@
  * the model (no heavy modules: `validate` is timed).
  */
 import type { FileReporter } from '../../diagnostics/report.js';
+import { occurrenceWindow } from '../../model/occurrence.js';
 import type { ProcedureSop } from '../../model/types.js';
 import { parseDuration } from '../../normalize/units.js';
 import type { WrittenClockStart, WrittenField, WrittenSop } from '../../normalize/written.js';
@@ -117,6 +118,27 @@ function unitFits(basis: string, text: string, path: Path, report: FileReporter)
     });
 }
 
+/** `within: { occurrence: plan }` names a plan whose occurrences have an end: a day, a month or `by:`. */
+function occurrencePlan(sop: ProcedureSop, id: string, path: Path, report: FileReporter): void {
+  const due = sop.recurring.filter((p) => occurrenceWindow(p) !== 'instant');
+  const known = list(due.map((p) => p.id));
+  const plan = sop.recurring.find((p) => p.id === id);
+  if (!plan)
+    report.at(path, 'DEADLINE_OCCURRENCE_PLAN', {
+      plan: id,
+      known,
+      whyZh: '：recurring 中没有这个计划',
+      why: 'names no plan of recurring',
+    });
+  else if (occurrenceWindow(plan) === 'instant')
+    report.at(path, 'DEADLINE_OCCURRENCE_PLAN', {
+      plan: id,
+      known,
+      whyZh: '：该计划每次只是一个时刻，没有完成期限',
+      why: 'names a plan whose occurrences are instants, with no end to be due by',
+    });
+}
+
 /** Every deadline: one limit, names that exist, units that fit its basis, a span outside end steps. */
 export const deadlinesResolve: SopRule = ({ written: w, sop, report }) => {
   if (sop.kind !== 'procedure') return;
@@ -142,6 +164,8 @@ export const deadlinesResolve: SopRule = ({ written: w, sop, report }) => {
     else if (within && typeof within === 'object') {
       if (typeof within.else === 'string') unitFits(basis, within.else, [...base, 'within', 'else'], report);
       if (typeof within.field === 'string') field(n, within.field, [...base, 'within', 'field'], report);
+      if (typeof within.occurrence === 'string')
+        occurrencePlan(sop, within.occurrence, [...base, 'within', 'occurrence'], report);
       if (typeof within.before === 'string') {
         const before = parseDuration(within.before);
         if (basis !== 'calendar')
@@ -314,11 +338,37 @@ export const recurringPlansResolve: SopRule = ({ written: w, sop, report }) => {
         kindZh: '周期计划',
       });
     seen.add(p.id);
-    if (typeof p.every === 'string' && p.every !== 'daily') {
-      const d = parseDuration(p.every);
-      if (d.minutes === null)
-        report.at([...base, 'every'], 'RECURRING_UNIT', { id: p.id, duration: p.every });
+    const every = p.every;
+    const interval = typeof every === 'string' && every !== 'daily' && every !== 'monthly';
+    if (typeof every === 'string' && interval) {
+      const d = parseDuration(every);
+      if (d.minutes === null) report.at([...base, 'every'], 'RECURRING_UNIT', { id: p.id, duration: every });
+      else if (p.starting === undefined)
+        report.at([...base, 'every'], 'RECURRING_STARTING_MISSING', { id: p.id, duration: every });
     }
+    // The model keeps the written order: plan i is the written plan i.
+    const plan = sop.recurring[i];
+    const window = plan ? occurrenceWindow(plan) : null;
+    const wholeMonth =
+      (plan?.every.kind === 'monthly' || plan?.every.kind === 'months') && plan.every.day === null;
+    if (wholeMonth && p.starting !== undefined)
+      report.at([...base, 'starting'], 'RECURRING_STARTING_WHOLE_MONTH', { id: p.id, time: p.starting });
+    if (p['late-after'] !== undefined && p.starting === undefined && !interval)
+      report.at([...base, 'late-after'], 'RECURRING_LATE_WITHOUT_TIME', {
+        id: p.id,
+        duration: p['late-after'],
+      });
+    if (p.by !== undefined && window !== 'month' && window !== null)
+      report.at(
+        [...base, 'by'],
+        'RECURRING_BY_NOT_MONTH',
+        {
+          id: p.id,
+          whatZh: window === 'instant' ? '有每次的时刻' : '以一天为期',
+          what: window === 'instant' ? 'has a time for each occurrence' : 'spans one day',
+        },
+        { key: true },
+      );
     if (p.basis === 'working-hours' && sop.site.workingHours.length === 0)
       report.at([...base, 'basis'], 'WORKING_HOURS_MISSING');
   });
