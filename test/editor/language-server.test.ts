@@ -576,6 +576,64 @@ describe('yaml-language-server on the bundled SOPs', () => {
     }
   });
 
+  it('completes, explains and checks the keys of recurring plans and of an occurrence limit', async () => {
+    const recurring = must(schema.$defs.recurring?.properties, '$defs.recurring.properties');
+    const uri = sopUri('recurring-keys.yaml');
+    const text = [
+      MODELINE,
+      'sopforge: 2',
+      'kind: procedure',
+      'id: recurring-keys',
+      'recurring:',
+      '  - id: cleaning',
+      '    every:',
+      '      months: [5, 13]',
+      '    ',
+      'deadlines:',
+      '  - id: in-month',
+      '    within:',
+      '      occurrence: cleaning',
+      '',
+    ].join('\n');
+    const monthsLine = lineOf(text, /months: \[5, 13\]/);
+    const diagnostics = await client.open(uri, text);
+    const at13 = diagnostics.filter((d) => d.range.start.line === monthsLine);
+    expect(at13).toHaveLength(1);
+    expect(at13[0]?.range.start.character).toBe((text.split('\n')[monthsLine] ?? '').indexOf('13'));
+
+    const inPlan = await client.request<{ items: CompletionItem[] }>('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: monthsLine + 1, character: 4 },
+    });
+    const labels = inPlan.items.map((i) => i.label);
+    expect(labels).toEqual(expect.arrayContaining(['starting', 'by', 'late-after', 'basis', 'label']));
+    expect(labels).not.toContain('every'); // already there
+    expect(documentation(inPlan.items.find((i) => i.label === 'by'))).toContain(
+      zh(recurring.by?.description, 'recurring.by'),
+    );
+
+    // Under within: the editor completes only the first form's keys (yaml-language-server offers one
+    // alternative of a oneOf in an empty mapping); the key, once written, is explained on hover.
+    const within = schema.$defs.deadline?.properties?.within as { oneOf?: SchemaNode[] } | undefined;
+    const occurrenceDef = within?.oneOf?.find((o) => o.properties?.occurrence)?.properties?.occurrence;
+    const onOccurrence = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: lineOf(text, /^ {6}occurrence: cleaning$/), character: 8 },
+    });
+    expect(hoverText(onOccurrence)).toContain(zh(occurrenceDef?.description, 'within.occurrence'));
+
+    const hover = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: monthsLine, character: 8 },
+    });
+    const every = schema.$defs.recurring?.properties?.every as { oneOf?: SchemaNode[] } | undefined;
+    const monthsDef = every?.oneOf?.find((o) => o.properties?.months)?.properties?.months;
+    // The hover is Markdown: brackets come escaped.
+    expect(hoverText(hover).replace(/\\/g, '')).toContain(
+      zh(monthsDef?.description, 'recurring.every.months'),
+    );
+  });
+
   it('reports a wrong kind at its line, with the values the schema allows', async () => {
     const original = readSop('front-desk-reception.yaml');
     const text = original.replace(/^kind: procedure$/m, 'kind: ledger');
