@@ -154,13 +154,14 @@ export type Condition =
   /** Every item of the checklist kept in context field `field` has been checked. */
   | { readonly kind: 'checklist-complete'; readonly field: string }
   /**
-   * No item recorded in the checklist kept in context field `field` has payload field `where.field` equal to
-   * one of `where.values` (e.g. no inspected item has `status: fail`).
+   * No item recorded in the checklist kept in context field `field` has payload field `match.field` equal to
+   * one of `match.values` (e.g. no inspected item has `status: fail`). Written `where:`; not `where` in the
+   * model, a key the rule-level diff reserves for a clause's display name.
    */
   | {
       readonly kind: 'checklist-none';
       readonly field: string;
-      readonly where: { readonly field: string; readonly values: readonly string[] };
+      readonly match: { readonly field: string; readonly values: readonly string[] };
     }
   /** No entry of list `field` has `flag` set (or the list is empty when `flag` is null). */
   | { readonly kind: 'none'; readonly field: string; readonly flag: string | null }

@@ -34,7 +34,7 @@ function condition(c: Record<string, unknown>): Condition {
     return {
       kind: 'checklist-none',
       field: c['checklist-none'],
-      where: { field, values: ([] as unknown[]).concat(value).map(String) },
+      match: { field, values: ([] as unknown[]).concat(value).map(String) },
     };
   }
   if (typeof c.none === 'string')

@@ -238,14 +238,14 @@ function breaking(
         (x) =>
           x.target === null &&
           x.effects.some((e) => e.kind === 'check' && e.field === c.field) &&
-          x.payload.some((f) => f.id === c.where.field),
+          x.payload.some((f) => f.id === c.match.field),
       );
       if (!checker) return null;
       let broken = false;
       const inPlace = inPlaceEvents(s, step, t).map((e) => {
         if (broken || e.type !== checker.event) return e;
         broken = true;
-        return { ...e, [c.where.field]: c.where.values[0] };
+        return { ...e, [c.match.field]: c.match.values[0] };
       });
       return { inPlace, event };
     }

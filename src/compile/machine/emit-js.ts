@@ -210,7 +210,7 @@ function holds(condition, context, event) {
     }
     case 'checklist-none': {
       const map = context[condition.field] || {};
-      const w = condition.where;
+      const w = condition.match;
       return !Object.keys(map).some((id) => map[id] != null && map[id][w.field] != null && w.values.indexOf(String(map[id][w.field])) >= 0);
     }
     case 'none': {

@@ -26,7 +26,7 @@ export type PlannedCondition =
   | {
       readonly kind: 'checklist-none';
       readonly field: string;
-      readonly where: { readonly field: string; readonly values: readonly string[] };
+      readonly match: { readonly field: string; readonly values: readonly string[] };
     }
   | { readonly kind: 'none'; readonly field: string; readonly flag: string | null }
   | {
@@ -195,7 +195,7 @@ function planCondition(sop: ProcedureSop, c: Condition, context: readonly Contex
       return {
         kind: 'checklist-none',
         field: c.field,
-        where: { field: c.where.field, values: [...c.where.values] },
+        match: { field: c.match.field, values: [...c.match.values] },
       };
     case 'none':
       return { kind: 'none', field: c.field, flag: c.flag };
