@@ -585,6 +585,16 @@ export const catalog = {
         `Add ${p.id}: ${p.decl} to workflow.context.`,
       ),
   },
+  CLEAR_FIELD_UNDECLARED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `clear 清空的 “${p.id}” 不是 workflow.context 中声明的清单或列表`,
+        `clear empties "${p.id}", which workflow.context does not declare as a checklist or list`,
+        `改用 workflow.context 中的清单或列表：${p.known}；或在 workflow.context 中声明 ${p.id}`,
+        `Use a checklist or list of workflow.context: ${p.known}; or declare ${p.id} there.`,
+      ),
+  },
   PAYLOAD_FIELD_UNDECLARED: {
     severity: 'error',
     message: (p) =>
@@ -1191,6 +1201,16 @@ export const catalog = {
         `The field "${p.field}" has no option "${p.value}", so this condition ${p.effect}`,
         `改用该字段的选项：${p.options}`,
         `Use one of the field's options: ${p.options}`,
+      ),
+  },
+  GUARD_CHECKED_FIELD_UNDECLARED: {
+    severity: 'error',
+    message: (p) =>
+      m(
+        `清点清单 “${p.checklist}” 的事件都不记录字段 “${p.field}”，这个条件永远成立`,
+        `No event that checks "${p.checklist}" records the field "${p.field}", so this condition always holds`,
+        `where 改用清点该清单的事件（effects 中 check: ${p.checklist}）的字段：${p.known}`,
+        `In where, use a field of the events that check it (effects: check: ${p.checklist}): ${p.known}`,
       ),
   },
   GUARD_FIELD_UNRECORDED: {

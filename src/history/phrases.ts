@@ -5,7 +5,8 @@
  * plain ones do not read well. A kind missing here still gets the generic sentence with its clause and key.
  */
 import type { Lang } from '../diagnostics/types.js';
-import type { Duration, Sop } from '../model/types.js';
+import type { Condition, Duration, Effect, Sop, Transition } from '../model/types.js';
+import { conditionText, effectText } from '../render/doc/conditions.js';
 import { timeRuleRows } from '../render/doc/deadlines.js';
 import { durationText, formTitle, roleName, stepLabel } from '../render/doc/words.js';
 import type { ChangeOp } from './diff.js';
@@ -120,6 +121,23 @@ function due(v: unknown, l: Lang): string {
   if (typeof v !== 'number') return tr(l, '无', 'none');
   if (v === 0) return tr(l, '每月底前', 'by the end of the month');
   return tr(l, `每月底前 ${v} 天`, `${v} days before the end of the month`);
+}
+
+/** A condition or effect added or removed, worded as the document words it (`src/render/doc/conditions.ts`). */
+function rule(
+  c: Ctx,
+  l: Lang,
+  zh: string,
+  en: string,
+  text: (sop: Sop, t: Transition, v: unknown) => string,
+): string | null {
+  if (c.shape !== 'item') return null;
+  const side: Side = c.op === 'removed' ? 'before' : 'after';
+  const words = text(side === 'before' ? c.a : c.b, c.at(5, side) as unknown as Transition, c.value(side));
+  const name = c.str(5, 'label', side);
+  return c.op === 'added'
+    ? tr(l, `新增“${name}”${zh}：${words}`, `Added ${en} "${name}": ${words}`)
+    : tr(l, `删除“${name}”${zh}：${words}`, `Removed ${en} "${name}": ${words}`);
 }
 
 /** Added and removed whole items: `新增：…` / `删除：…` around a sentence of the item. */
@@ -315,9 +333,12 @@ export const PHRASES: Readonly<Record<string, Phrase>> = {
   },
   'workflow.steps.*.transitions.*.conditions.*': {
     noun: (c) => [`“${transition(c)}”的前提条件`, `condition of "${transition(c)}"`],
+    say: (c, l) =>
+      rule(c, l, '的前提条件', 'condition of', (sop, t, v) => conditionText(sop, t, v as Condition, l)),
   },
   'workflow.steps.*.transitions.*.effects.*': {
     noun: (c) => [`“${transition(c)}”的记录方式`, `effect of "${transition(c)}"`],
+    say: (c, l) => rule(c, l, '的记录方式', 'effect of', (sop, t, v) => effectText(sop, t, v as Effect, l)),
   },
   'workflow.steps.*.timers.*': {
     say: whole('新增：', 'Added: ', '删除：', 'Removed: ', (c, l) =>

@@ -153,6 +153,16 @@ export type FieldType =
 export type Condition =
   /** Every item of the checklist kept in context field `field` has been checked. */
   | { readonly kind: 'checklist-complete'; readonly field: string }
+  /**
+   * No item recorded in the checklist kept in context field `field` has payload field `match.field` equal to
+   * one of `match.values` (e.g. no inspected item has `status: fail`). Written `where:`; not `where` in the
+   * model, a key the rule-level diff reserves for a clause's display name.
+   */
+  | {
+      readonly kind: 'checklist-none';
+      readonly field: string;
+      readonly match: { readonly field: string; readonly values: readonly string[] };
+    }
   /** No entry of list `field` has `flag` set (or the list is empty when `flag` is null). */
   | { readonly kind: 'none'; readonly field: string; readonly flag: string | null }
   /**
@@ -178,7 +188,9 @@ export type Effect =
   /** Remove the entry whose `id` equals the payload's `id` from list `field`. */
   | { readonly kind: 'remove'; readonly field: string }
   /** Copy payload fields into context fields of the same name. */
-  | { readonly kind: 'set'; readonly fields: readonly string[] };
+  | { readonly kind: 'set'; readonly fields: readonly string[] }
+  /** Empty what is recorded in checklist or list `field` (a checklist to no item checked, a list to no entry). */
+  | { readonly kind: 'clear'; readonly field: string };
 
 export interface Transition {
   readonly event: string;

@@ -29,6 +29,14 @@ export function normalizeField(f: WrittenField): Field {
 function condition(c: Record<string, unknown>): Condition {
   if (typeof c['checklist-complete'] === 'string')
     return { kind: 'checklist-complete', field: c['checklist-complete'] };
+  if (typeof c['checklist-none'] === 'string') {
+    const [field, value] = Object.entries((c.where ?? {}) as Record<string, unknown>)[0] ?? ['', []];
+    return {
+      kind: 'checklist-none',
+      field: c['checklist-none'],
+      match: { field, values: ([] as unknown[]).concat(value).map(String) },
+    };
+  }
   if (typeof c.none === 'string')
     return { kind: 'none', field: c.none, flag: typeof c.flag === 'string' ? c.flag : null };
   if (Array.isArray(c['payload-has'])) {
@@ -50,6 +58,7 @@ function effect(e: Record<string, unknown>): Effect {
   if (typeof e.check === 'string') return { kind: 'check', field: e.check };
   if (typeof e.append === 'string') return { kind: 'append', field: e.append };
   if (typeof e.remove === 'string') return { kind: 'remove', field: e.remove };
+  if (typeof e.clear === 'string') return { kind: 'clear', field: e.clear };
   return { kind: 'set', fields: (e.set ?? []) as string[] };
 }
 

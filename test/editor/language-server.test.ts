@@ -501,6 +501,39 @@ describe('yaml-language-server on the bundled SOPs', () => {
     expect(list.items.map((i) => i.label)).not.toContain('arrive-early'); // this SOP sets it already
   });
 
+  it('completes checklist-none and where in a guard, and clear in an effect, with their descriptions', async () => {
+    const dir = join(ROOT, 'examples');
+    const original = readFileSync(join(dir, 'renovation-approval.yaml'), 'utf8');
+    const lines = original.split('\n');
+    // A new guard of PASS before its first one, and a new effect of REQUEST_INSPECTION after its clear.
+    const guard = lineOf(original, /^ {12}- checklist-complete: inspection$/);
+    const effect = lineOf(original, /^ {12}- clear: inspection$/) + 1;
+    lines.splice(effect, 0, '            - ');
+    lines.splice(guard, 0, '            - ');
+    const uri = pathToFileURL(join(dir, 'renovation-approval.completion.yaml')).href;
+    await client.open(uri, lines.join('\n'));
+    const complete = async (line: number) =>
+      (
+        await client.request<{ items: CompletionItem[] }>('textDocument/completion', {
+          textDocument: { uri },
+          position: { line, character: 14 },
+        })
+      ).items;
+    const condition = must(schema.$defs.condition?.properties, '$defs.condition.properties');
+    const inGuard = await complete(guard);
+    for (const key of ['checklist-none', 'where', 'checklist-complete']) {
+      const item = inGuard.find((i) => i.label === key);
+      expect(item, `completion offers ${key}`).toBeDefined();
+      if (key !== 'checklist-complete')
+        expect(documentation(item)).toContain(zh(condition[key]?.description, `condition.${key}`));
+    }
+    const effectDef = must(schema.$defs.effect?.properties, '$defs.effect.properties');
+    const inEffect = await complete(effect + 1);
+    const clear = inEffect.find((i) => i.label === 'clear');
+    expect(clear, 'completion offers clear').toBeDefined();
+    expect(documentation(clear)).toContain(zh(effectDef.clear?.description, 'effect.clear'));
+  });
+
   it('explains the clause tree on hover and completes the keys of a clause', async () => {
     const front = readSop('front-desk-reception.yaml');
     const hover = await client.request<Hover | null>('textDocument/hover', {

@@ -233,6 +233,23 @@ function breaking(
     }
     case 'checklist-complete':
       return { inPlace: [], event };
+    case 'checklist-none': {
+      // Every item checked, the first one recorded with a value the guard excludes.
+      const checker = step.transitions.find(
+        (x) =>
+          x.target === null &&
+          x.effects.some((e) => e.kind === 'check' && e.field === c.field) &&
+          x.payload.some((f) => f.id === c.match.field),
+      );
+      if (!checker) return null;
+      let broken = false;
+      const inPlace = inPlaceEvents(s, step, t).map((e) => {
+        if (broken || e.type !== checker.event) return e;
+        broken = true;
+        return { ...e, [c.match.field]: c.match.values[0] };
+      });
+      return { inPlace, event };
+    }
     default:
       return null;
   }

@@ -76,6 +76,11 @@ const table: Record<string, { code: string; line: number; column: number; warnin
   'list-flag-never-set.yaml': { code: 'LIST_FLAG_NEVER_SET', line: 37, column: 25, warning: true },
   'guard-value-not-option.yaml': { code: 'GUARD_VALUE_NOT_OPTION', line: 49, column: 43 },
   'guard-field-unrecorded.yaml': { code: 'GUARD_FIELD_UNRECORDED', line: 49, column: 24 },
+  // checklist-none + where: the checklist, the field its check events record, the field's options
+  'checklist-none-undeclared.yaml': { code: 'CONTEXT_UNDECLARED', line: 49, column: 63 },
+  'checklist-where-undeclared.yaml': { code: 'GUARD_CHECKED_FIELD_UNDECLARED', line: 49, column: 83 },
+  'checklist-where-not-option.yaml': { code: 'GUARD_VALUE_NOT_OPTION', line: 49, column: 101 },
+  'clear-undeclared.yaml': { code: 'CLEAR_FIELD_UNDECLARED', line: 50, column: 52 },
   'timer-lead-too-long.yaml': { code: 'LEAD_TOO_LONG', line: 52, column: 32 },
   'holiday-lead-too-long.yaml': { code: 'LEAD_TOO_LONG', line: 18, column: 18 },
   'escalation-from-final.yaml': { code: 'ESCALATION_FROM_END', line: 67, column: 13 },

@@ -151,6 +151,9 @@ function transitionJson(sop: ProcedureSop, step: PlannedStep, t: PlannedTransiti
       case 'set':
         actions.push({ type: 'set', params: { fields: [...e.fields] } });
         break;
+      case 'clear':
+        actions.push({ type: 'clear', params: { field: e.field, empty: e.empty } });
+        break;
     }
   }
   // After the effects, so a limit chosen by a value this event records sees it.
@@ -308,6 +311,7 @@ export const ACTION_NAMES = [
   'append',
   'arm',
   'check',
+  'clear',
   'clearRefusal',
   'disarm',
   'emitRefusal',

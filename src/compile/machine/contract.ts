@@ -221,6 +221,9 @@ function conditionWords(c) {
   switch (c.kind) {
     case 'checklist-complete':
       return ['清单“' + c.field + '”尚未全部清点', 'The checklist ' + c.field + ' is not complete'];
+    case 'checklist-none':
+      return ['清单“' + c.field + '”中有“' + c.match.field + '”为 ' + c.match.values.join('、') + ' 的项',
+        'The checklist ' + c.field + ' has an item whose ' + c.match.field + ' is ' + c.match.values.join(' or ')];
     case 'none':
       return c.flag === null
         ? ['“' + c.field + '”中仍有未处理的事项', 'The list ' + c.field + ' is not empty']

@@ -208,6 +208,11 @@ function holds(condition, context, event) {
       const map = context[condition.field] || {};
       return condition.items.every((id) => map[id] != null);
     }
+    case 'checklist-none': {
+      const map = context[condition.field] || {};
+      const w = condition.match;
+      return !Object.keys(map).some((id) => map[id] != null && map[id][w.field] != null && w.values.indexOf(String(map[id][w.field])) >= 0);
+    }
     case 'none': {
       const list = context[condition.field] || [];
       return condition.flag === null ? list.length === 0 : !list.some((entry) => truthy(entry[condition.flag]));
@@ -293,6 +298,7 @@ function makeActions(now) {
     remove: assign(({ context, event }, params) => ({
       [params.field]: (context[params.field] ?? []).filter((entry) => String(entry.id) !== String(event.id)),
     })),
+    clear: assign((_, params) => ({ [params.field]: params.empty === 'list' ? [] : {} })),
     set: assign(({ event }, params) => {
       const out = {};
       for (const f of params.fields) out[f] = event[f] === undefined ? null : event[f];

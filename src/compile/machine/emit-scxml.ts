@@ -87,6 +87,9 @@ function sop_do(ctx, actions, data) {
       case 'remove':
         ctx[p.field] = (ctx[p.field] || []).filter(function (e) { return String(e.id) !== String(event.id); });
         break;
+      case 'clear':
+        ctx[p.field] = p.empty === 'list' ? [] : {};
+        break;
       case 'set':
         for (var m = 0; m < p.fields.length; m++) ctx[p.fields[m]] = event[p.fields[m]] === undefined ? null : event[p.fields[m]];
         break;

@@ -23,6 +23,11 @@ import { deadlineDelays } from './deadlines.js';
 /** A condition as the generated runtime evaluates it (the model's conditions plus implied ones). */
 export type PlannedCondition =
   | { readonly kind: 'checklist-complete'; readonly field: string; readonly items: readonly string[] }
+  | {
+      readonly kind: 'checklist-none';
+      readonly field: string;
+      readonly match: { readonly field: string; readonly values: readonly string[] };
+    }
   | { readonly kind: 'none'; readonly field: string; readonly flag: string | null }
   | {
       readonly kind: 'payload-has';
@@ -101,7 +106,9 @@ export type PlannedEffect =
     }
   | { readonly kind: 'append'; readonly field: string; readonly payload: readonly string[] }
   | { readonly kind: 'remove'; readonly field: string }
-  | { readonly kind: 'set'; readonly fields: readonly string[] };
+  | { readonly kind: 'set'; readonly fields: readonly string[] }
+  /** `empty`: what the field holds with nothing recorded (`{}` for a checklist, `[]` for a list). */
+  | { readonly kind: 'clear'; readonly field: string; readonly empty: 'checklist' | 'list' };
 
 export interface PlannedStep {
   readonly id: string;
@@ -184,6 +191,12 @@ function planCondition(sop: ProcedureSop, c: Condition, context: readonly Contex
         field: c.field,
         items: checklistItems(sop, context, c.field).map((i) => i.id),
       };
+    case 'checklist-none':
+      return {
+        kind: 'checklist-none',
+        field: c.field,
+        match: { field: c.match.field, values: [...c.match.values] },
+      };
     case 'none':
       return { kind: 'none', field: c.field, flag: c.flag };
     case 'payload-has':
@@ -237,6 +250,12 @@ function planEffect(
       return { kind: 'remove', field: e.field };
     case 'set':
       return { kind: 'set', fields: [...e.fields] };
+    case 'clear':
+      return {
+        kind: 'clear',
+        field: e.field,
+        empty: context.find((f) => f.id === e.field)?.kind === 'list' ? 'list' : 'checklist',
+      };
   }
 }
 

@@ -13,7 +13,9 @@ import type {
   Signoff,
   Sop,
   SopSet,
+  Transition,
 } from '../../model/types.js';
+import { conditionText, effectText } from './conditions.js';
 import { clockStartText, timeRuleRows } from './deadlines.js';
 import {
   basisText,
@@ -194,6 +196,20 @@ function q(text: string): string {
   return `“${text}”`;
 }
 
+/**
+ * What an event requires of a checklist's results and what it clears, as the YAML states them:
+ * `（须“验收项目”已全部清点，且“验收项目”中没有“结果”为“不合格”的项）`, `（清空“验收项目”已记录的内容）`.
+ * Conditions on the event's own fields belong to its form and are not repeated here.
+ */
+function checklistRules(sop: ProcedureSop, t: Transition): string {
+  const needs = t.conditions
+    .filter((c) => c.kind === 'checklist-complete' || c.kind === 'checklist-none')
+    .map((c) => conditionText(sop, t, c, 'zh'));
+  const clears = t.effects.filter((e) => e.kind === 'clear').map((e) => effectText(sop, t, e, 'zh'));
+  const parts = [...(needs.length > 0 ? [`须${needs.join('，且')}`] : []), ...clears];
+  return parts.length > 0 ? `（${parts.join('；')}）` : '';
+}
+
 function flowAppendix(sop: ProcedureSop, level: number, prefix: string, letter: string): Appendix | null {
   const steps = sop.workflow?.steps ?? [];
   if (steps.length === 0) return null;
@@ -203,7 +219,7 @@ function flowAppendix(sop: ProcedureSop, level: number, prefix: string, letter: 
     const events = s.transitions.map((t) => {
       const to = t.target ? ` → ${q(stepLabel(sop, t.target))}` : '（留在本步骤）';
       const who = t.role && t.role !== s.role ? `（${roleName(sop, t.role)}）` : '';
-      return `${t.label}${who}${to}${t.clause && t.clause !== s.clause ? `［${t.clause}］` : ''}`;
+      return `${t.label}${who}${checklistRules(sop, t)}${to}${t.clause && t.clause !== s.clause ? `［${t.clause}］` : ''}`;
     });
     for (const timer of s.timers) {
       if (timer.kind === 'before-window-end')

@@ -15,6 +15,8 @@ import type { SopRule } from './sop-rules.js';
  * | `payload-equals` / `unless` with a value the enum lacks     | GUARD_VALUE_NOT_OPTION | never / always holds       |
  * | `{ field: x, in: [...] }` on a field the case never records  | GUARD_FIELD_UNRECORDED | never holds                |
  * | `{ field: x, in: [...] }` with a value the recorded enum lacks | GUARD_VALUE_NOT_OPTION | that value never matches |
+ * | `checklist-none` + `where` on a field no event checking it records | GUARD_CHECKED_FIELD_UNDECLARED | always holds |
+ * | `checklist-none` + `where` with a value the checked enum lacks | GUARD_VALUE_NOT_OPTION | that value never matches |
  * | a `before-window-end` lead ≥ the (holiday) window           | LEAD_TOO_LONG          | the timer fires on entry   |
  * | `arrive-early` / `handover-prep` ≥ the holiday window       | LEAD_TOO_LONG          | the same, on holidays      |
  * | an escalation that starts in or watches a final step        | ESCALATION_FROM_END    | it never escalates         |
@@ -175,6 +177,67 @@ export const contextGuardsReadRecordedFields: SopRule = ({ written: w, report })
   }
 };
 
+/**
+ * `checklist-none` + `where` reads what the events checking that checklist recorded (`effects: - check:`):
+ * its field is a payload field of at least one of them, and when that field is a choice in every one of
+ * them, each value is one of its options. An undeclared checklist is CONTEXT_UNDECLARED's business.
+ */
+export const checklistGuardsReadCheckedFields: SopRule = ({ written: w, report }) => {
+  const steps = Object.entries(w.workflow?.steps ?? {});
+  const checkers = new Map<string, WrittenField[]>();
+  for (const [, s] of steps) {
+    for (const t of Object.values(s.on ?? {})) {
+      for (const e of t.effects ?? []) {
+        if (typeof e.check !== 'string') continue;
+        checkers.set(e.check, [...(checkers.get(e.check) ?? []), ...(t.payload ?? [])]);
+      }
+    }
+  }
+  for (const [sid, s] of steps) {
+    for (const [ev, t] of Object.entries(s.on ?? {})) {
+      (t.when ?? []).forEach((c, i) => {
+        const where = c.where;
+        if (typeof c['checklist-none'] !== 'string' || !where || typeof where !== 'object') return;
+        const recorded = checkers.get(c['checklist-none']) ?? [];
+        const base = [...WORKFLOW_STEPS, sid, 'on', ev, 'when', i, 'where'];
+        for (const [field, value] of Object.entries(where as Record<string, unknown>)) {
+          const decls = recorded.filter((f) => f.id === field);
+          if (decls.length === 0) {
+            report.at(
+              [...base, field],
+              'GUARD_CHECKED_FIELD_UNDECLARED',
+              {
+                field,
+                checklist: c['checklist-none'],
+                known: [...new Set(recorded.map((f) => f.id))].sort().join(', ') || '—',
+              },
+              { key: true },
+            );
+            continue;
+          }
+          if (decls.some((f) => Object.keys(f.options ?? {}).length === 0)) continue;
+          const options = [...new Set(decls.flatMap((f) => Object.keys(f.options ?? {})))];
+          const values: unknown[] = Array.isArray(value) ? value : [value];
+          values.forEach((v, j) => {
+            if (typeof v === 'string' && options.includes(v)) return;
+            report.at(
+              Array.isArray(value) ? [...base, field, j] : [...base, field],
+              'GUARD_VALUE_NOT_OPTION',
+              {
+                field,
+                value: String(v),
+                options: options.join(', '),
+                effectZh: values.length === 1 ? '永远成立' : '中的这个值永远用不上',
+                effect: values.length === 1 ? 'always holds' : 'never matches that value',
+              },
+            );
+          });
+        }
+      });
+    }
+  }
+};
+
 /** Lead times are shorter than every duty window they count back from, the holiday window included. */
 export const leadsFitTheWindows: SopRule = ({ sop, report }) => {
   if (sop.kind !== 'procedure' || !sop.schedule) return;
@@ -293,6 +356,7 @@ export const slipRules: readonly SopRule[] = [
   listFlagsCanBeSet,
   guardValuesAreOptions,
   contextGuardsReadRecordedFields,
+  checklistGuardsReadCheckedFields,
   leadsFitTheWindows,
   escalationsWatchOpenSteps,
   recordsListedOnce,

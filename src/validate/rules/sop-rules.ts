@@ -204,6 +204,8 @@ export const conditionsAndEffectsResolve: SopRule = ({ written: w, report }) => 
         const p = [...base, 'when', i];
         if (typeof c['checklist-complete'] === 'string')
           need(c['checklist-complete'], 'checklist', [...p, 'checklist-complete']);
+        if (typeof c['checklist-none'] === 'string')
+          need(c['checklist-none'], 'checklist', [...p, 'checklist-none']);
         if (typeof c.none === 'string') need(c.none, 'list', [...p, 'none']);
         if (c.unless && typeof c.unless === 'object') {
           for (const f of Object.keys(c.unless)) field(f, [...p, 'unless', f]);
@@ -231,6 +233,11 @@ export const conditionsAndEffectsResolve: SopRule = ({ written: w, report }) => 
           need(e.remove, 'list', [...p, 'remove']);
           field('id', p);
         }
+        if (typeof e.clear === 'string' && kindOf(e.clear) !== 'list' && kindOf(e.clear) !== 'checklist')
+          report.at([...p, 'clear'], 'CLEAR_FIELD_UNDECLARED', {
+            id: e.clear,
+            known: list(Object.keys(ctx).filter((id) => kindOf(id) === 'list' || kindOf(id) === 'checklist')),
+          });
         if (Array.isArray(e.set))
           (e.set as string[]).forEach((f, j) => {
             field(f, [...p, 'set', j]);
