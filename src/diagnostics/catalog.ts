@@ -1448,6 +1448,16 @@ export const catalog = {
         'Use reentry: restart (start again) or keep (from the first start).',
       ),
   },
+  DEADLINE_BASIS_UNUSED: {
+    severity: 'warning',
+    message: (p) =>
+      m(
+        `时限 “${p.id}” 按周期计划的期限到期，basis: ${p.basis} 不起作用`,
+        `The deadline "${p.id}" is due when its plan's occurrence is; basis: ${p.basis} changes nothing`,
+        '删去这里的 basis；要按工作日计完成期限，在该周期计划上写 basis。',
+        'Remove basis here; to count the due day on working days, write basis on the recurring plan.',
+      ),
+  },
   LADDER_KEYS_CONFLICT: {
     severity: 'error',
     message: (p) =>

@@ -256,6 +256,25 @@ describe('positioned errors', () => {
     }
   });
 
+  test('an occurrence limit cannot pause and continue, and a basis on it is flagged as doing nothing', () => {
+    const text = variant(
+      IN_WINDOW.replace(
+        '    breach: overdue\n',
+        '    breach: overdue\n    reentry: continue\n    basis: working\n',
+      ),
+      PLANS,
+    );
+    const { diagnostics } = load(text);
+    const lines = text.split('\n');
+    const at = (key: string) => lines.findIndex((l) => l === `    ${key}`) + 1;
+    expect(diagnostics.filter((d) => d.code === 'DEADLINE_REENTRY_FIXED')).toMatchObject([
+      { severity: 'error', line: at('reentry: continue') },
+    ]);
+    expect(diagnostics.filter((d) => d.code === 'DEADLINE_BASIS_UNUSED')).toMatchObject([
+      { severity: 'warning', line: at('basis: working') },
+    ]);
+  });
+
   test('the schema refuses month 13 and a months list with a repeat', () => {
     for (const months of ['[13]', '[5, 5]']) {
       const { diagnostics } = load(

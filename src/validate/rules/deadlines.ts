@@ -246,7 +246,12 @@ export const deadlinesResolve: SopRule = ({ written: w, sop, report }) => {
           ? 'by'
           : within && typeof within === 'object' && within.field
             ? 'within.field'
-            : null;
+            : within && typeof within === 'object' && within.occurrence
+              ? 'within.occurrence'
+              : null;
+    // The occurrence's due comes from its plan, on the plan's basis: a basis written here would change nothing.
+    if (fixed === 'within.occurrence' && d.basis !== undefined)
+      report.at([...base, 'basis'], 'DEADLINE_BASIS_UNUSED', { id: d.id, basis: d.basis });
     if (d.reentry === 'continue' && fixed !== null)
       report.at([...base, 'reentry'], 'DEADLINE_REENTRY_FIXED', { id: d.id, limit: fixed });
   });
