@@ -266,7 +266,7 @@ describe('positioned errors', () => {
     );
     const { diagnostics } = load(text);
     const lines = text.split('\n');
-    const at = (key: string) => lines.findIndex((l) => l === `    ${key}`) + 1;
+    const at = (key: string) => lines.indexOf(`    ${key}`) + 1;
     expect(diagnostics.filter((d) => d.code === 'DEADLINE_REENTRY_FIXED')).toMatchObject([
       { severity: 'error', line: at('reentry: continue') },
     ]);
