@@ -132,7 +132,8 @@ function defaults(sop: Sop, own: readonly Leaf[]): ExplainedRule[] {
     if (!written.has(`escalations.${l.id}.basis`)) add(`escalations.${l.id}.basis`, 'calendar');
   for (const d of sop.deadlines) {
     const at = `deadlines[${d.id}]`;
-    if (!written.has(`${at}.basis`)) add(`${at}.basis`, 'calendar');
+    // An occurrence limit's due follows its plan's basis, so it has none of its own to default.
+    if (!written.has(`${at}.basis`) && d.limit.kind !== 'occurrence') add(`${at}.basis`, 'calendar');
     // The language's own defaults for a limit: live in the step its clock starts in, restarted on re-entry.
     if (!written.has(`${at}.while`) && d.during.length > 0) add(`${at}.while`, d.during.join(', '));
     if (!written.has(`${at}.reentry`)) add(`${at}.reentry`, 'restart');
