@@ -3,13 +3,12 @@
  * from nothing (`clear`): the renovation example's 4.4.2, run in machine.js (xstate, simulated clock) and
  * in machine.scxml (SCION), which must agree.
  */
-import { createRequire } from 'node:module';
 import { describe, expect, test } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { emitMachineArtifacts } from '../../src/compile/machine/index.js';
 import { loadSopSet, loadSopTexts } from '../../src/load/index.js';
 import type { ProcedureSop } from '../../src/model/types.js';
 import { cst, type Ev, importMachine, ROOT } from './helpers.js';
+import { interpret, scxmlOf } from './scion.js';
 
 const { set, diagnostics } = await loadSopSet(['examples/renovation-approval.yaml'], { cwd: ROOT });
 if (!set) throw new Error(`the example does not load: ${JSON.stringify(diagnostics, null, 2)}`);
@@ -185,53 +184,9 @@ workflow:
   });
 });
 
-const require = createRequire(import.meta.url);
-// SCION: a W3C SCXML interpreter (CommonJS), as in scxml.test.ts.
-const scxml = require('@scion-scxml/scxml') as {
-  documentStringToModel(
-    file: string,
-    doc: string,
-    cb: (
-      err: unknown,
-      model: { prepare(cb: (err: unknown, fn: unknown) => void, ctx: object): void },
-    ) => void,
-  ): void;
-  core: { Statechart: new (fn: unknown) => Interpreter };
-};
-interface Interpreter {
-  start(): void;
-  gen(e: { name: string; data?: unknown }): void;
-  getConfiguration(): string[];
-  getSnapshot(): [
-    string[],
-    unknown,
-    boolean,
-    { ctx: Record<string, unknown> & { _sop: { lastRefusal: unknown } } },
-  ];
-}
-
-function interpret(doc: string): Promise<Interpreter> {
-  return new Promise((resolve, reject) => {
-    scxml.documentStringToModel('machine.scxml', doc, (err, model) => {
-      if (err) return reject(err);
-      model.prepare(
-        (err2, fn) => {
-          if (err2) return reject(err2);
-          const sc = new scxml.core.Statechart(fn);
-          sc.start();
-          resolve(sc);
-        },
-        { console, Date },
-      );
-    });
-  });
-}
-
 describe('machine.scxml states the same guard and effect', () => {
   test('SCION refuses PASS with a failed item, and REQUEST_INSPECTION from rectifying clears the results', async () => {
-    const doc = emitMachineArtifacts(sop).find((a) => a.path === 'machine.scxml')?.data;
-    if (typeof doc !== 'string') throw new Error('no machine.scxml');
-    const sc = await interpret(doc);
+    const sc = await interpret(scxmlOf(sop));
     const send = (e: Ev) => {
       const { type, ...data } = e;
       sc.gen({ name: type, data });

@@ -2,7 +2,6 @@ import { createRequire } from 'node:module';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { createActor } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import { emitMachineArtifacts } from '../../src/compile/machine/index.js';
 import type { ProcedureSop } from '../../src/model/types.js';
 import {
   bundledSop,
@@ -15,69 +14,7 @@ import {
   variantSop,
 } from './helpers.js';
 
-const require = createRequire(import.meta.url);
-// SCION: a W3C SCXML interpreter (CommonJS).
-const scxml = require('@scion-scxml/scxml') as {
-  documentStringToModel(
-    file: string,
-    doc: string,
-    cb: (
-      err: unknown,
-      model: { prepare(cb: (err: unknown, fn: unknown) => void, ctx: object): void },
-    ) => void,
-  ): void;
-  core: { Statechart: new (fn: unknown, options?: object) => Interpreter };
-};
-
-interface Interpreter {
-  start(): void;
-  gen(e: { name: string; data?: unknown }): void;
-  getConfiguration(): string[];
-  getSnapshot(): [
-    string[],
-    unknown,
-    boolean,
-    { ctx: Record<string, unknown> & { _sop: Record<string, unknown> } },
-    unknown,
-  ];
-  isFinal(): boolean;
-}
-
-function scxmlOf(sop: ProcedureSop): string {
-  const a = emitMachineArtifacts(sop).find((x) => x.path === 'machine.scxml');
-  if (!a || typeof a.data !== 'string') throw new Error('no machine.scxml');
-  return a.data;
-}
-
-/** An event SCION hands to `customSend` (the host's I/O processor) for every `<send>`. */
-interface SentEvent {
-  name: string;
-  target: string | null;
-  type?: string;
-  data: Record<string, unknown>;
-}
-
-/** Loads an SCXML document into SCION and starts it (the data model sees the test's Date). */
-function interpret(
-  doc: string,
-  file = 'machine.scxml',
-  options: { customSend?: (event: SentEvent, sendOptions: { type?: string; delay?: number }) => void } = {},
-): Promise<Interpreter> {
-  return new Promise((resolve, reject) => {
-    scxml.documentStringToModel(file, doc, (err, model) => {
-      if (err) return reject(err);
-      model.prepare(
-        (err2, fn) => {
-          if (err2) return reject(err2);
-          const sc = new scxml.core.Statechart(fn, options);
-          sc.start();
-          resolve(sc);
-        },
-        { console, Date },
-      );
-    });
-  });
-}
+import { type Interpreter, interpret, type SentEvent, scxmlOf } from './scion.js';
 
 /** Senders: the roles the SOPs give their steps. */
 const R = { role: 'receptionist', name: '李四' };
