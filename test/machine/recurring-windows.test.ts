@@ -201,6 +201,10 @@ describe('within: { occurrence } — the case is due when its occurrence is', ()
 describe('the document words what the YAML states', () => {
   test('appendix B rows for months, a due day, a day with a time, and the occurrence limit', () => {
     const rows = timeRuleRows(good(variant(IN_WINDOW, PLANS)));
+    // The occurrence limit states no basis: its due follows the plan.
+    expect(rows[0]?.what).toBe(
+      '完成本次清洗（自进入“受理”起，在“受理”、“维修中”、“等待配件”、“已完成”中计时）',
+    );
     expect(rows.map((r) => r.when)).toEqual([
       '按计划“水箱清洗消毒”开立的，当月内完成',
       '每年 5 月、11 月，当月内完成',

@@ -104,7 +104,9 @@ const REENTRY: Record<string, string> = {
 function deadlineRow(sop: ProcedureSop, d: Deadline): TimeRow {
   const during = d.during.map((s) => q(stepLabel(sop, s))).join('、');
   const stop = d.stop ? `，${q(eventLabel(sop, d.stop))}即达成` : '';
-  const what = `${d.label}（${clockStartText(sop, d.from)}，在${during}中计时${stop}${REENTRY[d.reentry ?? '']}，按${BASIS[d.basis]}计）`;
+  // An occurrence limit's due comes from its plan, so it is counted on no basis of its own.
+  const basis = d.limit.kind === 'occurrence' ? '' : `，按${BASIS[d.basis]}计`;
+  const what = `${d.label}（${clockStartText(sop, d.from)}，在${during}中计时${stop}${REENTRY[d.reentry ?? '']}${basis}）`;
   const breach = d.go === null ? '超时标记逾期' : `超时转${q(stepLabel(sop, d.go))}`;
   const notify = d.notify === null ? '' : `，通知${roleName(sop, d.notify)}`;
   return { clause: d.clause, what, when: limitText(sop, d), who: `${breach}${notify}` };
